@@ -1,0 +1,54 @@
+// Calendar dates: parsing of the input forms of the contract, ISO 8601 output.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace funnel {
+
+using Date = std::chrono::year_month_day;
+
+// A strict YYYY-MM-DD that names a real day, or nothing.
+std::optional<Date> parse_iso_date(std::string_view text);
+
+// Any input form of the contract: YYYY-MM-DD, today, yesterday, tomorrow, +N/-N with unit
+// d|w|m|q|y, sow/eow, som/eom, soq/eoq, soy/eoy, weekday names (the next such day) and YYYYQn
+// (the first day of the quarter). Throws Error(invalid) saying what is accepted.
+Date parse_date(std::string_view text, Date today);
+
+// What parse_date accepts, for error messages.
+extern const char* const date_forms_hint;
+
+std::string format_date(Date date);
+
+Date add_days(Date date, std::int64_t days);
+// Adds calendar months, clamping the day to the end of the target month (Jan 31 + 1m = Feb 28).
+Date add_months(Date date, std::int64_t months);
+// b - a in days.
+std::int64_t days_between(Date a, Date b);
+
+Date start_of_week(Date date);  // Monday
+Date end_of_week(Date date);    // Sunday
+Date start_of_month(Date date);
+Date end_of_month(Date date);
+Date start_of_quarter(Date date);
+Date end_of_quarter(Date date);
+Date start_of_year(Date date);
+Date end_of_year(Date date);
+unsigned quarter_of(Date date);
+
+// The local calendar date of the system clock.
+Date system_today();
+
+// A moment, as stored and shown: local time "YYYY-MM-DDTHH:MM:SS".
+using Timestamp = std::string;
+Timestamp system_now();
+// The moment a change is recorded: now, or the start of the pinned day when today is pinned.
+Timestamp timestamp_at_start_of(Date date);
+// The calendar date of a timestamp (its first ten characters), or nothing if malformed.
+std::optional<Date> date_of(std::string_view timestamp);
+
+}  // namespace funnel

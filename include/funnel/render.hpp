@@ -1,0 +1,52 @@
+// Renderers: any Table or Record as table, json, jsonl, csv, tsv, markdown or html.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "funnel/table.hpp"
+
+namespace funnel {
+
+enum class Format { table, json, jsonl, csv, tsv, markdown, html };
+
+Format parse_format(std::string_view text);  // throws Error(invalid)
+std::string_view to_string(Format format);
+// json, jsonl, csv and tsv carry every field for scripts; the others are for people.
+bool is_machine_format(Format format);
+
+struct RenderOptions {
+    bool color = false;   // ANSI colour in table output
+    bool unicode = true;  // Unicode bars and rules; plain ASCII otherwise
+    std::string title;    // the page title of html output
+};
+
+// Renders rows as they come: the machine formats stream, the table format waits for the last
+// row to align its columns.
+class RowRenderer {
+  public:
+    virtual ~RowRenderer() = default;
+    virtual void begin(const std::vector<Column>& columns) = 0;
+    virtual void row(const Row& row) = 0;
+    virtual void end() = 0;
+};
+
+std::unique_ptr<RowRenderer> make_renderer(Format format, std::ostream& out,
+                                           const RenderOptions& options);
+
+void render_table(Format format, std::ostream& out, const RenderOptions& options,
+                  const Table& table);
+void render_record(Format format, std::ostream& out, const RenderOptions& options,
+                   const Record& record);
+
+// Escaping for each format, shared with the reports that write their own pages.
+std::string json_string(std::string_view text);  // with the quotes
+std::string csv_field(std::string_view text, char delimiter);
+std::string html_escape(std::string_view text);
+
+// A value as plain text: what csv, tsv and markdown show.
+std::string plain_text(const Value& value);
+
+}  // namespace funnel

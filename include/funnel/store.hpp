@@ -1,0 +1,180 @@
+// The store: the one place that speaks SQL. Everything else asks it for domain values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnel/date.hpp"
+#include "funnel/money.hpp"
+#include "funnel/opportunity.hpp"
+#include "funnel/party.hpp"
+#include "funnel/stage.hpp"
+
+namespace funnel {
+
+// Which deals a list shows.
+enum class StateFilter { open, won, lost, closed, all };
+
+struct OppFilter {
+    StateFilter states = StateFilter::open;
+    std::vector<std::int64_t> stage_ids;
+    std::optional<std::int64_t> org_id;
+    std::optional<std::int64_t> contact_id;
+    std::optional<std::string> owner;
+    std::optional<DealType> type;
+    std::optional<Date> closing_from;
+    std::optional<Date> closing_to;
+    std::optional<Date> overdue_on;  // open deals whose close date is before this day
+    std::string search;              // in name, description, next step, org and contact
+};
+
+enum class OppSort { close, amount, weighted, probability, stage, name, id, updated };
+OppSort parse_opp_sort(std::string_view text);  // throws Error(invalid)
+
+struct OppQuery {
+    OppFilter filter;
+    OppSort sort = OppSort::close;
+    bool descending = false;
+    std::optional<std::int64_t> limit;
+};
+
+struct HistoryEntry {
+    std::int64_t id = 0;
+    std::int64_t opp_id = 0;
+    Timestamp changed_at;
+    std::string field;
+    // As people read them: stage, organization and contact by name.
+    std::optional<std::string> old_value;
+    std::optional<std::string> new_value;
+    std::string note;
+};
+
+struct DataCounts {
+    std::int64_t opportunities = 0;
+    std::int64_t open = 0;
+    std::int64_t won = 0;
+    std::int64_t lost = 0;
+    std::int64_t organizations = 0;
+    std::int64_t contacts = 0;
+    std::int64_t stages = 0;
+    std::int64_t history = 0;
+};
+
+struct OrganizationSummary {
+    Organization organization;
+    std::int64_t open_deals = 0;
+    std::int64_t contacts = 0;
+};
+
+// Per currency: what a set of deals is worth.
+struct CurrencyTotals {
+    std::string currency;
+    std::int64_t open = 0;
+    std::int64_t pipeline_minor = 0;
+    std::int64_t weighted_minor = 0;
+    std::int64_t won = 0;
+    std::int64_t won_minor = 0;
+    std::int64_t lost = 0;
+};
+
+class Store {
+  public:
+    enum class Access { read, write };
+
+    // Opens the data file. For reading, a missing file reads as an empty one and is not
+    // created, and the file is opened read-only. For writing, the file and its folders are
+    // created (mode 0600), and an older schema is upgraded. A file made by a newer funnel is
+    // refused with Error(conflict) and left untouched.
+    static Store open(const std::filesystem::path& path, Access access);
+    // Opens for writing and upgrades only up to `version`: for tests of migrations.
+    static Store open_at_version(const std::filesystem::path& path, int version);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    const std::filesystem::path& path() const;
+    bool on_disk() const;  // false when a read found no file
+    int schema_version() const;
+    static int latest_schema_version();
+
+    // One BEGIN IMMEDIATE transaction: rolled back unless committed.
+    class Transaction {
+      public:
+        explicit Transaction(Store& store);
+        Transaction(const Transaction&) = delete;
+        Transaction& operator=(const Transaction&) = delete;
+        ~Transaction();
+        void commit();
+
+      private:
+        Store& store_;
+        bool open_ = true;
+    };
+
+    Currency default_currency();
+    void set_default_currency(const Currency& currency);
+    DataCounts counts();
+
+    // Stages, in order.
+    std::vector<Stage> stages();
+    std::int64_t insert_stage(const Stage& stage);
+    void update_stage(const Stage& stage);
+    void delete_stage(std::int64_t id);
+    // Positions 1..n in this order.
+    void reorder_stages(const std::vector<std::int64_t>& ids_in_order);
+    // Whether any deal is in the stage or ever was.
+    bool stage_ever_used(std::int64_t id);
+
+    // An organization by id or exact name (any case).
+    std::optional<Organization> find_organization(std::string_view id_or_name);
+    // Like find_organization, but throws Error(not_found).
+    Organization organization(std::string_view id_or_name);
+    std::int64_t insert_organization(const Organization& organization);
+    void update_organization(const Organization& organization);
+    void delete_organization(std::int64_t id);
+    void for_each_organization(const std::function<void(const OrganizationSummary&)>& visit);
+    bool organization_has_won_deal(std::int64_t id);
+    std::int64_t count_deals_of_organization(std::int64_t id);
+    std::int64_t count_contacts_of_organization(std::int64_t id);
+
+    // Contacts by id or exact name (any case); a name may match several.
+    std::vector<Contact> find_contacts(std::string_view id_or_name);
+    // Exactly one contact, or Error(not_found) or Error(conflict) for an ambiguous name.
+    Contact contact(std::string_view id_or_name);
+    std::int64_t insert_contact(const Contact& contact);
+    void update_contact(const Contact& contact);
+    void delete_contact(std::int64_t id);
+    void for_each_contact(std::optional<std::int64_t> org_id,
+                          const std::function<void(const Contact&)>& visit);
+    std::int64_t count_deals_of_contact(std::int64_t id);
+
+    // Inserts the deal as given (timestamps included) and records its creation.
+    std::int64_t insert_opportunity(const Opportunity& deal);
+    std::optional<Opportunity> find_opportunity(std::int64_t id);
+    // Like find_opportunity, but throws Error(not_found).
+    Opportunity opportunity(std::int64_t id);
+    // Writes `after` and records each changed field, dated `when`; the note goes with the
+    // stage change, else with the first change. Returns false when nothing changed.
+    bool update_opportunity(const Opportunity& before, const Opportunity& after,
+                            const Timestamp& when, const std::string& note);
+    void delete_opportunity(std::int64_t id);
+    void for_each_opportunity(const OppQuery& query,
+                              const std::function<void(const Opportunity&)>& visit);
+    std::vector<CurrencyTotals> totals(const OppFilter& filter);
+    std::vector<HistoryEntry> history(std::int64_t opp_id);
+
+    struct Impl;  // the connection, opaque outside the store's own files
+
+  private:
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace funnel

@@ -1,0 +1,30 @@
+// Small string helpers shared by parsing and rendering.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace funnel {
+
+std::string ascii_lower(std::string_view text);
+std::string ascii_upper(std::string_view text);
+std::string_view trim(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view text, std::string_view prefix);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Columns a string takes in a terminal: one per code point, two for wide East Asian ones,
+// none for combining marks and zero-width characters.
+std::size_t display_width(std::string_view utf8);
+// Cuts to at most `width` columns, ending with "…" when something was cut.
+std::string truncate_to_width(std::string_view utf8, std::size_t width);
+
+// The text with each invalid UTF-8 sequence replaced by U+FFFD, so output is always valid.
+std::string valid_utf8(std::string_view text);
+bool is_valid_utf8(std::string_view text);
+
+// A value shown to the user in a message, quoted: 'value'.
+std::string in_quotes(std::string_view value);
+
+}  // namespace funnel

@@ -1,0 +1,38 @@
+// Domain records as rows and records for the renderers: one definition of each field's key
+// (the contract's JSON names), its header and who it is for.
+#pragma once
+
+#include <vector>
+
+#include "funnel/date.hpp"
+#include "funnel/opportunity.hpp"
+#include "funnel/party.hpp"
+#include "funnel/stage.hpp"
+#include "funnel/store.hpp"
+#include "funnel/table.hpp"
+
+namespace funnel {
+
+std::vector<Column> opportunity_columns();
+// `today` marks overdue close dates.
+Row opportunity_row(const Opportunity& deal, Date today);
+Record opportunity_record(const Opportunity& deal, Date today);
+
+std::vector<Column> stage_columns();
+Row stage_row(const Stage& stage);
+
+std::vector<Column> organization_columns();
+Row organization_row(const OrganizationSummary& summary);
+Record organization_record(const Organization& org);
+
+std::vector<Column> contact_columns();
+Row contact_row(const Contact& contact);
+Record contact_record(const Contact& contact);
+
+std::vector<Column> history_columns();
+Row history_row(const HistoryEntry& entry);
+
+// Per currency: open count, pipeline, weighted, won count and amount, lost count.
+Table totals_table(const std::vector<CurrencyTotals>& totals);
+
+}  // namespace funnel

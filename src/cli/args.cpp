@@ -1,0 +1,87 @@
+#include "args.hpp"
+
+#include "funnel/opportunity.hpp"
+
+namespace funnel::cli {
+
+Date parse_date_option(std::string_view option, const std::string& value, Date today) {
+    return parse_option(option, value,
+                        [&](const std::string& text) { return parse_date(text, today); });
+}
+
+std::int64_t parse_amount_option(std::string_view option, const std::string& value,
+                                 const Currency& currency) {
+    return parse_option(option, value, [&](const std::string& text) {
+        return parse_amount(text, currency.digits());
+    });
+}
+
+Currency parse_currency_option(std::string_view option, const std::string& value) {
+    return parse_option(option, value,
+                        [](const std::string& text) { return Currency::parse(text); });
+}
+
+namespace {
+std::optional<std::int64_t> whole_number(std::string_view text, std::int64_t max) {
+    text = trim(text);
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    if (value > max) return std::nullopt;
+    return value;
+}
+}  // namespace
+
+int parse_probability_option(std::string_view option, const std::string& value) {
+    return parse_option(option, value, [](const std::string& text) {
+        std::string_view digits = trim(text);
+        if (!digits.empty() && digits.back() == '%') digits.remove_suffix(1);
+        const auto number = whole_number(digits, 100);
+        if (!number) throw invalid_input("expected a whole number from 0 to 100");
+        return static_cast<int>(*number);
+    });
+}
+
+std::int64_t parse_count_option(std::string_view option, const std::string& value) {
+    return parse_option(option, value, [](const std::string& text) {
+        const auto number = whole_number(text, 1'000'000'000);
+        if (!number || *number == 0) throw invalid_input("expected a positive whole number");
+        return *number;
+    });
+}
+
+std::int64_t parse_id(std::string_view what, const std::string& value) {
+    const auto number = whole_number(value, 999'999'999'999'999'999);
+    if (!number || *number == 0)
+        throw invalid_input(fmt::format("invalid {} id {}: expected a positive whole number", what,
+                                        in_quotes(value)));
+    return *number;
+}
+
+std::string text_option(std::string_view option, const std::string& value, TextKind kind) {
+    const std::size_t max_length = kind == TextKind::multiline ? 100'000 : 500;
+    if (!is_valid_utf8(value))
+        throw invalid_input(fmt::format("invalid {}: not valid UTF-8 text", option));
+    for (unsigned char c : value) {
+        const bool allowed_space =
+            kind == TextKind::multiline && (c == '\n' || c == '\t' || c == '\r');
+        if ((c < 0x20 || c == 0x7f) && !allowed_space)
+            throw invalid_input(fmt::format("invalid {} {}: control characters are not allowed{}",
+                                            option, in_quotes(valid_utf8(value)),
+                                            kind == TextKind::multiline ? "" : " (one line only)"));
+    }
+    if (value.size() > max_length)
+        throw invalid_input(fmt::format("invalid {}: longer than {} bytes", option, max_length));
+    if (kind == TextKind::name) {
+        std::string name(trim(value));
+        if (name.empty())
+            throw invalid_input(fmt::format("invalid {} '': must not be blank", option));
+        return name;
+    }
+    return std::string(trim(value));
+}
+
+}  // namespace funnel::cli

@@ -1,0 +1,46 @@
+// Parsing of option values, with one-line errors that name the option and the value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "funnel/date.hpp"
+#include "funnel/error.hpp"
+#include "funnel/money.hpp"
+#include "funnel/text.hpp"
+
+namespace funnel::cli {
+
+// Runs `parse(value)`; an error it throws is reworded to name the option and the value:
+// "invalid --close 'tomorow': expected YYYY-MM-DD, ...".
+template <typename Parse>
+auto parse_option(std::string_view option, const std::string& value, Parse&& parse)
+    -> decltype(parse(value)) {
+    try {
+        return parse(value);
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::invalid)
+            throw Error(e.kind(),
+                        fmt::format("invalid {} {}: {}", option, in_quotes(value), e.what()));
+        throw Error(e.kind(), fmt::format("{} {}: {}", option, in_quotes(value), e.what()));
+    }
+}
+
+Date parse_date_option(std::string_view option, const std::string& value, Date today);
+std::int64_t parse_amount_option(std::string_view option, const std::string& value,
+                                 const Currency& currency);
+Currency parse_currency_option(std::string_view option, const std::string& value);
+int parse_probability_option(std::string_view option, const std::string& value);
+std::int64_t parse_count_option(std::string_view option, const std::string& value);
+// A record id: a positive whole number.
+std::int64_t parse_id(std::string_view what, const std::string& value);
+
+// Text a user typed for a field: valid UTF-8, no control characters (newlines and tabs only
+// where `multiline`), at most `max_length` bytes. Names must not be blank; they are trimmed.
+enum class TextKind { name, line, multiline };
+std::string text_option(std::string_view option, const std::string& value, TextKind kind);
+
+}  // namespace funnel::cli

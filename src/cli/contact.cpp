@@ -1,0 +1,227 @@
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "funnel/error.hpp"
+#include "funnel/views.hpp"
+#include "parties.hpp"
+
+namespace funnel::cli {
+
+namespace {
+
+using OptText = std::optional<std::string>;
+
+struct ContactFields {
+    OptText org, email, phone, title, notes;
+};
+
+void add_contact_options(CLI::App* command, ContactFields& fields) {
+    command->add_option("--org", fields.org, "Organization id or name (created if missing)");
+    command->add_option("--email", fields.email, "Email address");
+    command->add_option("--phone", fields.phone, "Phone number");
+    command->add_option("--title", fields.title, "Job title");
+    command->add_option("--notes", fields.notes, "Free text");
+}
+
+void check_contact_fields(const ContactFields& fields) {
+    if (fields.email && !fields.email->empty())
+        parse_option("--email", *fields.email, [](const std::string& text) {
+            validate_email(text);
+            return 0;
+        });
+    if (fields.phone) text_option("--phone", *fields.phone, TextKind::line);
+    if (fields.title) text_option("--title", *fields.title, TextKind::line);
+    if (fields.notes) text_option("--notes", *fields.notes, TextKind::multiline);
+}
+
+// Sets the given fields; an empty --org clears the organization.
+void apply_contact_fields(const ContactFields& fields, Contact& contact, Store& store,
+                          const Session& session) {
+    if (fields.org) {
+        if (fields.org->empty()) {
+            contact.org_id.reset();
+            contact.org.clear();
+        } else {
+            const auto org = organization_or_create(store, session, "--org", *fields.org);
+            contact.org_id = org.id;
+            contact.org = org.name;
+        }
+    }
+    if (fields.email) contact.email = text_option("--email", *fields.email, TextKind::line);
+    if (fields.phone) contact.phone = text_option("--phone", *fields.phone, TextKind::line);
+    if (fields.title) contact.title = text_option("--title", *fields.title, TextKind::line);
+    if (fields.notes) contact.notes = text_option("--notes", *fields.notes, TextKind::multiline);
+}
+
+void report(const Session& session, const Contact& contact, const std::string& line) {
+    if (session.quiet())
+        session.out() << contact.id << '\n';
+    else if (session.machine_format())
+        session.print(contact_record(contact));
+    else
+        session.out() << line << '\n';
+}
+
+std::string describe(const Contact& contact) {
+    return contact.org.empty() ? contact.name : fmt::format("{} ({})", contact.name, contact.org);
+}
+
+struct AddOptions {
+    std::string name;
+    ContactFields fields;
+};
+
+void run_add(const AddOptions& options, Session& session) {
+    const std::string name = text_option("NAME", options.name, TextKind::name);
+    check_contact_fields(options.fields);
+    const Contact contact = session.write([&](Store& store) {
+        Contact contact;
+        contact.name = name;
+        apply_contact_fields(options.fields, contact, store, session);
+        contact.created_at = contact.updated_at = session.now();
+        contact.id = store.insert_contact(contact);
+        return contact;
+    });
+    report(session, contact, fmt::format("Created contact {}: {}", contact.id, describe(contact)));
+}
+
+struct ListOptions {
+    OptText org;
+};
+
+void run_list(const ListOptions& options, Session& session) {
+    Store store = session.read_store();
+    std::optional<std::int64_t> org_id;
+    if (options.org) org_id = store.organization(*options.org).id;
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(contact_columns());
+    std::int64_t count = 0;
+    store.for_each_contact(org_id, [&](const Contact& contact) {
+        ++count;
+        if (session.quiet())
+            session.out() << contact.id << '\n';
+        else
+            renderer->row(contact_row(contact));
+    });
+    if (session.quiet()) return;
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no contacts");
+        return;
+    }
+    renderer->end();
+}
+
+struct ShowOptions {
+    std::string contact;
+};
+
+void run_show(const ShowOptions& options, Session& session) {
+    Store store = session.read_store();
+    const Contact contact = store.contact(options.contact);
+    Record record = contact_record(contact);
+    OppQuery query;
+    query.filter.states = StateFilter::all;
+    query.filter.contact_id = contact.id;
+    Table deals{opportunity_columns(), {}};
+    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+        deals.rows.push_back(opportunity_row(deal, session.today()));
+    });
+    record.sections.push_back({"opportunities", "Opportunities", std::move(deals)});
+    session.print(record);
+}
+
+struct EditOptions {
+    std::string contact;
+    OptText name;
+    ContactFields fields;
+};
+
+void run_edit(const EditOptions& options, Session& session) {
+    const OptText name =
+        options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
+    check_contact_fields(options.fields);
+    const Contact contact = session.write([&](Store& store) {
+        Contact contact = store.contact(options.contact);
+        if (name) contact.name = *name;
+        apply_contact_fields(options.fields, contact, store, session);
+        contact.updated_at = session.now();
+        store.update_contact(contact);
+        return contact;
+    });
+    report(session, contact, fmt::format("Updated contact {}: {}", contact.id, describe(contact)));
+}
+
+struct DeleteOptions {
+    std::string contact;
+    bool yes = false;
+};
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const Contact contact = session.read_store().contact(options.contact);
+    if (!options.yes) {
+        if (!session.stdin_is_terminal())
+            throw invalid_input(
+                fmt::format("not deleting contact {} without --yes", in_quotes(contact.name)));
+        if (!session.confirm(fmt::format("Delete contact {} '{}'?", contact.id, contact.name)))
+            throw runtime_failure(fmt::format("contact {} not deleted", in_quotes(contact.name)));
+    }
+    session.write([&](Store& store) {
+        const Contact current = store.contact(std::to_string(contact.id));
+        if (const auto deals = store.count_deals_of_contact(current.id))
+            throw conflict(fmt::format("contact {} is used by {} opportunit{}; change them first",
+                                       in_quotes(current.name), deals, deals == 1 ? "y" : "ies"));
+        store.delete_contact(current.id);
+        return current.id;
+    });
+    if (session.quiet())
+        session.out() << contact.id << '\n';
+    else
+        session.out() << fmt::format("Deleted contact {}: {}\n", contact.id, contact.name);
+}
+
+}  // namespace
+
+void setup_contact(CLI::App& app, Action& action) {
+    auto* group = app.add_subcommand("contact", "Contacts: the people deals are with");
+    group->require_subcommand(1);
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = group->add_subcommand("add", "Add a contact");
+        command->add_option("NAME", options->name, "Full name")->required();
+        add_contact_options(command, options->fields);
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = group->add_subcommand("list", "List contacts");
+        command->add_option("--org", options->org, "Contacts of this organization");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto* command = group->add_subcommand("show", "Show a contact with their deals");
+        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
+        on_run(command, action, options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command = group->add_subcommand("edit", "Change a contact");
+        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
+        command->add_option("--name", options->name, "New name");
+        add_contact_options(command, options->fields);
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command = group->add_subcommand("delete", "Delete a contact no deal uses");
+        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+}
+
+}  // namespace funnel::cli

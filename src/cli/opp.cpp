@@ -1,0 +1,525 @@
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "funnel/error.hpp"
+#include "funnel/views.hpp"
+#include "parties.hpp"
+
+namespace funnel::cli {
+
+namespace {
+
+using OptText = std::optional<std::string>;
+
+// The fields that add and edit share.
+struct DealFields {
+    OptText amount, currency, close, stage, probability, org, contact, type, next_step, description,
+        owner, source;
+};
+
+void add_deal_options(CLI::App* command, DealFields& fields, bool close_required) {
+    auto* close = command->add_option(
+        "--close", fields.close, "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)");
+    if (close_required) close->required();
+    command->add_option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k");
+    command->add_option("--currency", fields.currency,
+                        "ISO 4217 currency (default: the data file's)");
+    command->add_option("--stage", fields.stage, "Stage name or unique prefix");
+    command->add_option("--probability", fields.probability,
+                        "Chance of winning, 0-100 (default: the stage's)");
+    command->add_option("--org", fields.org, "Organization id or name (created if missing)");
+    command->add_option("--contact", fields.contact, "Contact id or name (created if missing)");
+    command->add_option("--type", fields.type, "new or existing business");
+    command->add_option("--next-step", fields.next_step, "The action that moves the deal on");
+    command->add_option("--description", fields.description, "Free text");
+    command->add_option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)");
+    command->add_option("--source", fields.source, "Where the lead came from");
+}
+
+std::string default_owner() {
+    for (const char* name : {"FUNNEL_USER", "USER"})
+        if (const char* value = std::getenv(name); value && *value) return value;
+    return {};
+}
+
+std::optional<int> probability_of(const DealFields& fields) {
+    if (!fields.probability) return std::nullopt;
+    return parse_probability_option("--probability", *fields.probability);
+}
+
+const Stage& stage_named(const std::vector<Stage>& stages, std::string_view option,
+                         const std::string& value) {
+    return parse_option(option, value, [&](const std::string& text) -> const Stage& {
+        return resolve_stage(stages, text);
+    });
+}
+
+// Checks every value that needs no data file, so that bad input fails before anything opens.
+void check_fields(const DealFields& fields, Date today) {
+    if (fields.close) parse_date_option("--close", *fields.close, today);
+    if (fields.currency) parse_currency_option("--currency", *fields.currency);
+    probability_of(fields);
+    if (fields.type) parse_option("--type", *fields.type, parse_deal_type);
+    if (fields.next_step) text_option("--next-step", *fields.next_step, TextKind::line);
+    if (fields.description) text_option("--description", *fields.description, TextKind::multiline);
+    if (fields.owner) text_option("--owner", *fields.owner, TextKind::line);
+    if (fields.source) text_option("--source", *fields.source, TextKind::line);
+}
+
+// Sets the plain text fields that are given.
+void apply_text_fields(const DealFields& fields, Opportunity& deal) {
+    if (fields.next_step)
+        deal.next_step = text_option("--next-step", *fields.next_step, TextKind::line);
+    if (fields.description)
+        deal.description = text_option("--description", *fields.description, TextKind::multiline);
+    if (fields.owner) deal.owner = text_option("--owner", *fields.owner, TextKind::line);
+    if (fields.source) deal.source = text_option("--source", *fields.source, TextKind::line);
+    if (fields.type) deal.type = parse_option("--type", *fields.type, parse_deal_type);
+}
+
+std::string summary(const Opportunity& deal) {
+    return fmt::format("{} ({} {}%, {}, closes {})", deal.name, deal.stage, deal.probability,
+                       format_money(deal.amount), format_date(deal.close_date));
+}
+
+// Prints the deal a command changed: its id with -q, its record in machine formats, else a line.
+void report_change(const Session& session, const Opportunity& deal, const std::string& line) {
+    if (session.quiet())
+        session.out() << deal.id << '\n';
+    else if (session.machine_format())
+        session.print(opportunity_record(deal, session.today()));
+    else
+        session.out() << line << '\n';
+}
+
+// ---- opp add
+
+struct AddOptions {
+    std::string name;
+    DealFields fields;
+};
+
+void run_add(const AddOptions& options, Session& session) {
+    const auto& f = options.fields;
+    const std::string name = text_option("NAME", options.name, TextKind::name);
+    check_fields(f, session.today());
+    if (!f.org && !f.contact)
+        throw invalid_input("an opportunity needs --org or --contact (or both)");
+    const Opportunity deal = session.write([&](Store& store) {
+        Opportunity deal;
+        deal.name = name;
+        const Currency currency = f.currency ? parse_currency_option("--currency", *f.currency)
+                                             : store.default_currency();
+        deal.amount = {f.amount ? parse_amount_option("--amount", *f.amount, currency) : 0,
+                       currency};
+        deal.close_date = parse_date_option("--close", *f.close, session.today());
+        const auto stages = store.stages();
+        const Stage* stage = nullptr;
+        if (f.stage) {
+            stage = &stage_named(stages, "--stage", *f.stage);
+        } else {
+            for (const auto& candidate : stages)
+                if (candidate.is_open() && !stage) stage = &candidate;
+        }
+        if (!stage) throw invalid_input("there is no open stage: give --stage");
+        if (f.org) {
+            const auto org = organization_or_create(store, session, "--org", *f.org);
+            deal.org_id = org.id;
+            deal.org = org.name;
+        }
+        if (f.contact) {
+            const auto contact =
+                contact_or_create(store, session, "--contact", *f.contact, deal.org_id);
+            deal.contact_id = contact.id;
+            deal.contact = contact.name;
+        }
+        deal.type = deal.org_id && store.organization_has_won_deal(*deal.org_id)
+                        ? DealType::existing_business
+                        : DealType::new_business;
+        deal.owner = default_owner();
+        apply_text_fields(f, deal);
+        deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
+        enter_first_stage(deal, *stage, probability_of(f), session.today());
+        deal.id = store.insert_opportunity(deal);
+        return store.opportunity(deal.id);
+    });
+    report_change(session, deal, fmt::format("Created opportunity {}: {}", deal.id, summary(deal)));
+}
+
+// ---- opp list
+
+struct ListOptions {
+    std::vector<std::string> stages;
+    bool open = false, won = false, lost = false, closed = false, all = false, overdue = false;
+    OptText org, contact, owner, type, closing_from, closing_to, search, limit;
+    std::string sort = "close";
+    bool descending = false;
+};
+
+OppQuery list_query(const ListOptions& options, Store& store, Date today) {
+    OppQuery query;
+    OppFilter& filter = query.filter;
+    const int states = options.open + options.won + options.lost + options.closed + options.all;
+    if (states > 1)
+        throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
+    // Naming stages shows deals in them, whatever their state.
+    filter.states = options.won      ? StateFilter::won
+                    : options.lost   ? StateFilter::lost
+                    : options.closed ? StateFilter::closed
+                    : options.all || (!options.open && !options.stages.empty()) ? StateFilter::all
+                                                                                : StateFilter::open;
+    const auto stages = store.stages();
+    for (const auto& name : options.stages)
+        filter.stage_ids.push_back(stage_named(stages, "--stage", name).id);
+    if (options.org) filter.org_id = store.organization(*options.org).id;
+    if (options.contact) filter.contact_id = store.contact(*options.contact).id;
+    if (options.owner) filter.owner = *options.owner;
+    if (options.type) filter.type = parse_option("--type", *options.type, parse_deal_type);
+    if (options.closing_from)
+        filter.closing_from = parse_date_option("--closing-from", *options.closing_from, today);
+    if (options.closing_to)
+        filter.closing_to = parse_date_option("--closing-to", *options.closing_to, today);
+    if (options.overdue) filter.overdue_on = today;
+    if (options.search) filter.search = *options.search;
+    query.sort = parse_option("--sort", options.sort, parse_opp_sort);
+    query.descending = options.descending;
+    if (options.limit) query.limit = parse_count_option("--limit", *options.limit);
+    return query;
+}
+
+void run_list(const ListOptions& options, Session& session) {
+    Store store = session.read_store();
+    const OppQuery query = list_query(options, store, session.today());
+    std::int64_t count = 0;
+    if (session.quiet()) {
+        store.for_each_opportunity(
+            query, [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
+        return;
+    }
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(opportunity_columns());
+    // Per currency: amount and Σ amount × probability of the deals shown.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
+    std::map<std::string, int> digits;
+    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+        renderer->row(opportunity_row(deal, session.today()));
+        ++count;
+        auto& [amount, product] = sums[std::string(deal.amount.currency.code())];
+        amount += deal.amount.minor;
+        product += deal.amount.minor * deal.probability;
+        digits[std::string(deal.amount.currency.code())] = deal.amount.currency.digits();
+    });
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no opportunities match");
+        return;
+    }
+    renderer->end();
+    if (session.format() != Format::table) return;
+    std::vector<std::string> parts;
+    for (const auto& [code, sum] : sums)
+        parts.push_back(fmt::format("{} {} pipeline, {} weighted", code,
+                                    format_units(sum.first, digits[code], Grouping::thousands),
+                                    format_units(weighted_from_product_sum(sum.second),
+                                                 digits[code], Grouping::thousands)));
+    session.out() << fmt::format("\n{} opportunit{}: {}\n", count, count == 1 ? "y" : "ies",
+                                 join(parts, "; "));
+}
+
+// ---- opp show
+
+struct ShowOptions {
+    std::string id;
+};
+
+void run_show(const ShowOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store store = session.read_store();
+    session.print(opportunity_record(store.opportunity(id), session.today()));
+}
+
+// ---- opp edit
+
+struct EditOptions {
+    std::string id;
+    OptText name, note;
+    DealFields fields;
+};
+
+std::string display_value(const Opportunity& deal, const std::string& field,
+                          const std::optional<std::string>& stored) {
+    if (field == "org") return deal.org.empty() ? "-" : deal.org;
+    if (field == "contact") return deal.contact.empty() ? "-" : deal.contact;
+    if (field == "stage") return deal.stage;
+    if (field == "amount") return format_money(deal.amount);
+    if (field == "probability") return fmt::format("{}%", deal.probability);
+    return stored ? *stored : "-";
+}
+
+std::string describe_changes(const Opportunity& before, const Opportunity& after) {
+    std::vector<std::string> parts;
+    for (const auto& change : changes_between(before, after)) {
+        if (change.field == "description") {
+            parts.push_back("description changed");
+            continue;
+        }
+        parts.push_back(fmt::format("{} {} -> {}", change.field,
+                                    display_value(before, change.field, change.old_value),
+                                    display_value(after, change.field, change.new_value)));
+    }
+    return join(parts, "; ");
+}
+
+void run_edit(const EditOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    const auto& f = options.fields;
+    check_fields(f, session.today());
+    const std::string note =
+        options.note ? text_option("--note", *options.note, TextKind::line) : "";
+    const auto [before, after] = session.write([&](Store& store) {
+        const Opportunity before = store.opportunity(id);
+        Opportunity deal = before;
+        if (options.name) deal.name = text_option("--name", *options.name, TextKind::name);
+        if (f.currency) {
+            const Currency currency = parse_currency_option("--currency", *f.currency);
+            if (!f.amount) {
+                // The same amount in the new currency, when its decimals allow.
+                const auto text =
+                    format_units(deal.amount.minor, deal.amount.currency.digits(), Grouping::none);
+                deal.amount.minor =
+                    parse_option("--currency", *f.currency, [&](const std::string&) {
+                        try {
+                            return parse_amount(text, currency.digits());
+                        } catch (const Error&) {
+                            throw invalid_input(fmt::format(
+                                "the amount {} does not fit its decimals; give --amount too",
+                                text));
+                        }
+                    });
+            }
+            deal.amount.currency = currency;
+        }
+        if (f.amount)
+            deal.amount.minor = parse_amount_option("--amount", *f.amount, deal.amount.currency);
+        if (f.close) deal.close_date = parse_date_option("--close", *f.close, session.today());
+        if (f.org) {
+            if (f.org->empty()) {
+                deal.org_id.reset();
+                deal.org.clear();
+            } else {
+                const auto org = organization_or_create(store, session, "--org", *f.org);
+                deal.org_id = org.id;
+                deal.org = org.name;
+            }
+        }
+        if (f.contact) {
+            if (f.contact->empty()) {
+                deal.contact_id.reset();
+                deal.contact.clear();
+            } else {
+                const auto contact =
+                    contact_or_create(store, session, "--contact", *f.contact, deal.org_id);
+                deal.contact_id = contact.id;
+                deal.contact = contact.name;
+            }
+        }
+        if (!deal.org_id && !deal.contact_id)
+            throw invalid_input("an opportunity needs an organization or a contact (or both)");
+        apply_text_fields(f, deal);
+        const auto stages = store.stages();
+        const Stage* stage = f.stage ? &stage_named(stages, "--stage", *f.stage) : nullptr;
+        if (stage && stage->id != deal.stage_id) {
+            move_to_stage(deal, *stage, probability_of(f), session.today(), std::nullopt);
+        } else if (f.probability) {
+            const int probability = *probability_of(f);
+            if (!deal.is_open() && probability != deal.probability)
+                throw invalid_input(fmt::format(
+                    "invalid --probability {}: opportunity {} is {} in {}, so its probability "
+                    "is {}",
+                    probability, deal.id, to_string(deal.state), deal.stage, deal.probability));
+            deal.probability = probability;
+        }
+        store.update_opportunity(before, deal, session.now(), note);
+        return std::pair{before, store.opportunity(id)};
+    });
+    const std::string changes = describe_changes(before, after);
+    report_change(session, after,
+                  changes.empty() ? fmt::format("Opportunity {}: nothing changed", id)
+                                  : fmt::format("Updated opportunity {}: {}", id, changes));
+}
+
+// ---- opp stage
+
+struct StageOptions {
+    std::string id, stage;
+    OptText probability, note, reason, on;
+};
+
+void run_stage(const StageOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    const auto probability =
+        options.probability
+            ? std::optional<int>(parse_probability_option("--probability", *options.probability))
+            : std::nullopt;
+    const std::string note =
+        options.note ? text_option("--note", *options.note, TextKind::line) : "";
+    const auto reason =
+        options.reason ? std::optional(text_option("--reason", *options.reason, TextKind::line))
+                       : std::nullopt;
+    const Date on =
+        options.on ? parse_date_option("--on", *options.on, session.today()) : session.today();
+    // A change dated with --on is recorded on that day, so history reports see when it happened.
+    const Timestamp when = options.on ? timestamp_at_start_of(on) : session.now();
+    const auto [before, after] = session.write([&](Store& store) {
+        const Opportunity before = store.opportunity(id);
+        const auto stages = store.stages();
+        const Stage& stage = stage_named(stages, "stage", options.stage);
+        Opportunity deal = before;
+        move_to_stage(deal, stage, probability, on, reason);
+        store.update_opportunity(before, deal, when, note);
+        return std::pair{before, store.opportunity(id)};
+    });
+    std::string line;
+    if (before.stage_id == after.stage_id && before.probability == after.probability &&
+        before.closed_at == after.closed_at)
+        line = fmt::format("Opportunity {} is already in {} ({}%)", id, after.stage,
+                           after.probability);
+    else if (after.closed_at && after.state != StageState::open)
+        line = fmt::format("Opportunity {}: {} -> {} on {}", id, before.stage, after.stage,
+                           format_date(*after.closed_at));
+    else
+        line = fmt::format("Opportunity {}: {} -> {}, probability {}% -> {}%", id, before.stage,
+                           after.stage, before.probability, after.probability);
+    report_change(session, after, line);
+}
+
+// ---- opp delete
+
+struct DeleteOptions {
+    std::string id;
+    bool yes = false;
+};
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    const Opportunity deal = session.read_store().opportunity(id);
+    if (!options.yes) {
+        if (!session.stdin_is_terminal())
+            throw invalid_input(fmt::format("not deleting opportunity {} without --yes", id));
+        if (!session.confirm(
+                fmt::format("Delete opportunity {} '{}' and its history?", id, deal.name)))
+            throw runtime_failure(fmt::format("opportunity {} not deleted", id));
+    }
+    session.write([&](Store& store) {
+        store.opportunity(id);  // it may have gone meanwhile
+        store.delete_opportunity(id);
+        return id;
+    });
+    if (session.quiet())
+        session.out() << id << '\n';
+    else
+        session.out() << fmt::format("Deleted opportunity {}: {}\n", id, deal.name);
+}
+
+// ---- opp history
+
+struct HistoryOptions {
+    std::string id;
+};
+
+void run_history(const HistoryOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store store = session.read_store();
+    store.opportunity(id);
+    Table table{history_columns(), {}};
+    for (const auto& entry : store.history(id))
+        table.rows.push_back(history_row(entry));
+    session.print(table);
+}
+
+}  // namespace
+
+void setup_opp(CLI::App& app, Action& action) {
+    auto* opp = app.add_subcommand("opp", "Opportunities (deals): add, list, change, close");
+    opp->require_subcommand(1);
+
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = opp->add_subcommand("add", "Add an opportunity");
+        command->add_option("NAME", options->name, "What the deal is")->required();
+        add_deal_options(command, options->fields, true);
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = opp->add_subcommand("list", "List opportunities (open ones by default)");
+        command->add_option("--stage", options->stages, "Only these stages (repeatable)");
+        command->add_flag("--open", options->open, "Open deals (the default)");
+        command->add_flag("--won", options->won, "Won deals");
+        command->add_flag("--lost", options->lost, "Lost deals");
+        command->add_flag("--closed", options->closed, "Won and lost deals");
+        command->add_flag("--all", options->all, "Every deal");
+        command->add_option("--org", options->org, "Deals with this organization");
+        command->add_option("--contact", options->contact, "Deals with this contact");
+        command->add_option("--owner", options->owner, "Deals of this owner");
+        command->add_option("--type", options->type, "new or existing business");
+        command->add_option("--closing-from", options->closing_from, "Close date on or after");
+        command->add_option("--closing-to", options->closing_to, "Close date on or before");
+        command->add_flag("--overdue", options->overdue, "Open deals whose close date has passed");
+        command->add_option("--search", options->search,
+                            "Text in name, description, next step, org or contact");
+        command->add_option("--sort", options->sort,
+                            "close, amount, weighted, probability, stage, name, id or updated");
+        command->add_flag("--desc", options->descending, "Sort in descending order");
+        command->add_option("--limit", options->limit, "Show at most N deals");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto* command = opp->add_subcommand("show", "Show one opportunity");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        on_run(command, action, options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command = opp->add_subcommand("edit", "Change fields of an opportunity");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_option("--name", options->name, "New name");
+        add_deal_options(command, options->fields, false);
+        command->add_option("--note", options->note, "Why, recorded in the history");
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<StageOptions>();
+        auto* command = opp->add_subcommand("stage", "Move an opportunity to a stage");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_option("STAGE", options->stage, "Stage name or unique prefix")->required();
+        command->add_option("--probability", options->probability,
+                            "Probability instead of the stage's default");
+        command->add_option("--note", options->note, "Why, recorded in the history");
+        command->add_option("--reason", options->reason, "Why the deal was lost (lost stages)");
+        command->add_option("--on", options->on, "When it happened (default: today)");
+        on_run(command, action, options, run_stage);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command = opp->add_subcommand("delete", "Delete an opportunity and its history");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+    {
+        auto options = std::make_shared<HistoryOptions>();
+        auto* command =
+            opp->add_subcommand("history", "Every recorded change of an opportunity, oldest first");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        on_run(command, action, options, run_history);
+    }
+}
+
+}  // namespace funnel::cli

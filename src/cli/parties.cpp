@@ -1,0 +1,48 @@
+#include "parties.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "funnel/error.hpp"
+
+namespace funnel::cli {
+
+namespace {
+bool all_digits(std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+}  // namespace
+
+Organization organization_or_create(Store& store, const Session& session, const std::string& option,
+                                    const std::string& id_or_name) {
+    const std::string name = text_option(option, id_or_name, TextKind::name);
+    if (auto org = store.find_organization(name)) return *org;
+    if (all_digits(name)) throw not_found(fmt::format("no organization with id {}", name));
+    Organization org;
+    org.name = name;
+    org.created_at = org.updated_at = session.now();
+    org.id = store.insert_organization(org);
+    session.note(fmt::format("created organization {} (id {})", in_quotes(org.name), org.id));
+    return org;
+}
+
+Contact contact_or_create(Store& store, const Session& session, const std::string& option,
+                          const std::string& id_or_name, std::optional<std::int64_t> org_id) {
+    const std::string name = text_option(option, id_or_name, TextKind::name);
+    auto found = store.find_contacts(name);
+    if (found.size() == 1) return found.front();
+    if (found.size() > 1) return store.contact(name);  // throws: ambiguous
+    if (all_digits(name)) throw not_found(fmt::format("no contact with id {}", name));
+    Contact contact;
+    contact.name = name;
+    contact.org_id = org_id;
+    contact.created_at = contact.updated_at = session.now();
+    contact.id = store.insert_contact(contact);
+    session.note(fmt::format("created contact {} (id {})", in_quotes(contact.name), contact.id));
+    return contact;
+}
+
+}  // namespace funnel::cli

@@ -1,0 +1,133 @@
+#include "session.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "funnel/error.hpp"
+#include "funnel/paths.hpp"
+#include "funnel/text.hpp"
+
+namespace funnel::cli {
+
+namespace {
+
+const char* env(const char* name) {
+    return std::getenv(name);
+}
+
+bool env_set(const char* name) {
+    const char* value = env(name);
+    return value && *value;
+}
+
+bool use_color(const std::string& when) {
+    const std::string word = ascii_lower(when);
+    if (word == "always") return true;
+    if (word == "never") return false;
+    if (word != "auto")
+        throw invalid_input(
+            fmt::format("invalid --color {}: expected auto, always or never", in_quotes(when)));
+    const char* term = env("TERM");
+    return ::isatty(STDOUT_FILENO) && !env_set("NO_COLOR") &&
+           !(term && std::string_view(term) == "dumb");
+}
+
+// The first of LC_ALL, LC_CTYPE and LANG that is set decides the character set.
+bool utf8_locale() {
+    for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+        if (!env_set(name)) continue;
+        const std::string value = ascii_lower(env(name));
+        return value.find("utf-8") != std::string::npos || value.find("utf8") != std::string::npos;
+    }
+    return false;
+}
+
+}  // namespace
+
+Session::Session(const GlobalOptions& options) {
+    data_file_ = data_file_path(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
+    today_ = system_today();
+    if (!options.today.empty()) {
+        today_ = parse_date_option("--today", options.today, today_);
+        today_pinned_ = true;
+    } else if (env_set("FUNNEL_TODAY")) {
+        today_ = parse_date_option("FUNNEL_TODAY", env("FUNNEL_TODAY"), today_);
+        today_pinned_ = true;
+    }
+    if (!options.format.empty()) format_ = parse_option("--format", options.format, parse_format);
+    if (options.json) {
+        if (!options.format.empty() && format_ != Format::json)
+            throw invalid_input(fmt::format("--json contradicts --format {}", options.format));
+        format_ = Format::json;
+    }
+    quiet_ = options.quiet;
+    render_options_.color = use_color(options.color);
+    render_options_.unicode = utf8_locale();
+}
+
+Store Session::read_store() const {
+    return Store::open(data_file_, Store::Access::read);
+}
+Store Session::write_store() const {
+    return Store::open(data_file_, Store::Access::write);
+}
+
+Timestamp Session::now() const {
+    return today_pinned_ ? timestamp_at_start_of(today_) : system_now();
+}
+
+std::ostream& Session::out() const {
+    return std::cout;
+}
+
+bool Session::data_file_exists() const {
+    std::error_code ignored;
+    return std::filesystem::exists(data_file_, ignored);
+}
+
+void Session::note(const std::string& message) const {
+    if (buffering_notes_)
+        notes_.push_back(message);
+    else if (!quiet_)
+        std::cerr << "funnel: " << message << '\n';
+}
+
+void Session::buffer_notes() const {
+    buffering_notes_ = true;
+    notes_.clear();
+}
+
+void Session::flush_notes() const {
+    buffering_notes_ = false;
+    for (const auto& message : notes_)
+        note(message);
+    notes_.clear();
+}
+
+bool Session::stdin_is_terminal() const {
+    return ::isatty(STDIN_FILENO);
+}
+
+bool Session::confirm(const std::string& question) const {
+    if (!stdin_is_terminal()) return false;
+    std::cerr << question << " [y/N] " << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    const std::string word = ascii_lower(trim(answer));
+    return word == "y" || word == "yes";
+}
+
+void Session::print(const Table& table) const {
+    render_table(format_, out(), render_options_, table);
+}
+
+void Session::print(const Record& record) const {
+    render_record(format_, out(), render_options_, record);
+}
+
+}  // namespace funnel::cli

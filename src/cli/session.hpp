@@ -1,0 +1,91 @@
+// What every command is given: where the data file is, what day it is, and how to print.
+// One place decides terminal, colour, format and quiet mode.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "funnel/date.hpp"
+#include "funnel/render.hpp"
+#include "funnel/store.hpp"
+#include "funnel/table.hpp"
+
+namespace funnel::cli {
+
+// The options accepted before or after any subcommand.
+struct GlobalOptions {
+    std::string db;
+    std::string format;
+    bool json = false;
+    std::string color = "auto";
+    std::string today;
+    bool quiet = false;
+};
+
+class Session {
+  public:
+    // Resolves the options against the environment; throws Error(invalid) for a bad value.
+    explicit Session(const GlobalOptions& options);
+
+    const std::filesystem::path& data_file() const { return data_file_; }
+    Store read_store() const;
+
+    // Runs `change` in one BEGIN IMMEDIATE transaction and commits it. When the data file does
+    // not exist yet, `change` first runs against an empty scratch file in memory, so that a
+    // command that fails does not even create the data file. Notes made during `change` are
+    // printed only once it has committed.
+    template <typename Change>
+    auto write(Change&& change) const {
+        if (!data_file_exists()) {
+            Store scratch = read_store();
+            Store::Transaction transaction(scratch);
+            buffer_notes();
+            change(scratch);
+        }
+        buffer_notes();
+        Store store = write_store();
+        Store::Transaction transaction(store);
+        auto result = change(store);
+        transaction.commit();
+        flush_notes();
+        return result;
+    }
+
+    Date today() const { return today_; }
+    // When a change happens: now, or the start of the pinned day when today is pinned.
+    Timestamp now() const;
+
+    Format format() const { return format_; }
+    bool machine_format() const { return is_machine_format(format_); }
+    bool quiet() const { return quiet_; }
+    const RenderOptions& render_options() const { return render_options_; }
+
+    std::ostream& out() const;
+    // A remark for people on stderr ("created organization ..."); silent with -q.
+    void note(const std::string& message) const;
+    // Asks a yes/no question on the terminal; false when stdin is not a terminal.
+    bool confirm(const std::string& question) const;
+    bool stdin_is_terminal() const;
+
+    void print(const Table& table) const;
+    void print(const Record& record) const;
+
+  private:
+    Store write_store() const;
+    bool data_file_exists() const;
+    void buffer_notes() const;
+    void flush_notes() const;
+
+    std::filesystem::path data_file_;
+    mutable bool buffering_notes_ = false;
+    mutable std::vector<std::string> notes_;
+    Date today_;
+    bool today_pinned_ = false;
+    Format format_ = Format::table;
+    bool quiet_ = false;
+    RenderOptions render_options_;
+};
+
+}  // namespace funnel::cli

@@ -1,0 +1,255 @@
+#include "funnel/store.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "funnel/error.hpp"
+#include "schema.hpp"
+#include "store_impl.hpp"
+
+namespace funnel {
+
+namespace {
+
+// Writers wait this long for one another before giving up with "busy".
+constexpr int busy_timeout_ms = 10'000;
+
+std::string display(const std::filesystem::path& path) {
+    return path.string();
+}
+
+// Creates the missing folders of a path, each readable by its owner only.
+void create_parent_folders(const std::filesystem::path& file) {
+    const auto parent = file.parent_path();
+    if (parent.empty()) return;
+    std::error_code ignored;
+    if (std::filesystem::is_directory(parent, ignored)) return;
+    std::vector<std::filesystem::path> missing;
+    for (auto folder = parent; !folder.empty() && !std::filesystem::exists(folder, ignored);
+         folder = folder.parent_path()) {
+        missing.push_back(folder);
+        if (folder == folder.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+            throw runtime_failure(
+                fmt::format("cannot create folder {}: {}", display(*it), std::strerror(errno)));
+    }
+    if (!std::filesystem::is_directory(parent, ignored))
+        throw runtime_failure(fmt::format("cannot create data file {}: {} is not a folder",
+                                          display(file), display(parent)));
+}
+
+// Creates an empty data file readable by its owner only; SQLite would use the umask.
+void create_private_file(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+        return;
+    }
+    if (errno != EEXIST)
+        throw runtime_failure(
+            fmt::format("cannot create data file {}: {}", display(file), std::strerror(errno)));
+}
+
+// The schema version of a file, after checking that it is a funnel data file.
+int checked_version(SQLite::Database& db, const std::filesystem::path& path) {
+    int version = 0;
+    try {
+        version = schema::version_of(db);
+        if (version == 0) {
+            const auto objects = db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt64();
+            if (objects > 0)
+                throw runtime_failure(fmt::format(
+                    "{} is not a funnel data file (it is another SQLite database)", display(path)));
+            return 0;
+        }
+        const int id = db.execAndGet("PRAGMA application_id").getInt();
+        if (id != schema::application_id)
+            throw runtime_failure(fmt::format(
+                "{} is not a funnel data file (it is another SQLite database)", display(path)));
+    } catch (const SQLite::Exception& e) {
+        throw runtime_failure(
+            fmt::format("{} is not a funnel data file ({})", display(path), e.getErrorStr()));
+    }
+    if (version > schema::latest_version())
+        throw conflict(fmt::format(
+            "{} was written by a newer funnel (schema version {}; this funnel knows up to {}); "
+            "upgrade funnel to use it",
+            display(path), version, schema::latest_version()));
+    return version;
+}
+
+SQLite::Database open_database(const std::filesystem::path& path, int flags) {
+    try {
+        return SQLite::Database(path, flags, busy_timeout_ms);
+    } catch (const SQLite::Exception& e) {
+        throw runtime_failure(
+            fmt::format("cannot open data file {}: {}", display(path), e.getErrorStr()));
+    }
+}
+
+void copy_database(SQLite::Database& from, SQLite::Database& to) {
+    sqlite3_backup* backup = sqlite3_backup_init(to.getHandle(), "main", from.getHandle(), "main");
+    if (!backup) throw runtime_failure(to.getErrorMsg());
+    sqlite3_backup_step(backup, -1);
+    if (sqlite3_backup_finish(backup) != SQLITE_OK) throw runtime_failure(to.getErrorMsg());
+}
+
+Store::Impl* open_for_writing(const std::filesystem::path& path, int target) {
+    create_parent_folders(path);
+    create_private_file(path);
+    auto db = open_database(path, SQLite::OPEN_READWRITE);
+    const int version = checked_version(db, path);
+    try {
+        if (db.execAndGet("PRAGMA journal_mode").getString() != "wal")
+            db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA foreign_keys = ON");
+        if (version < target) schema::migrate(db, target);
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_BUSY)
+            throw conflict(
+                fmt::format("data file {} is busy: another process kept it locked", display(path)));
+        throw runtime_failure(
+            fmt::format("cannot write data file {}: {}", display(path), e.getErrorStr()));
+    }
+    auto* impl = new Store::Impl(path, true, std::move(db));
+    impl->version = schema::version_of(impl->db);
+    return impl;
+}
+
+Store::Impl* open_for_reading(const std::filesystem::path& path) {
+    std::error_code ignored;
+    if (std::filesystem::exists(path, ignored)) {
+        auto db = open_database(path, SQLite::OPEN_READONLY);
+        const int version = checked_version(db, path);
+        if (version == schema::latest_version()) {
+            auto* impl = new Store::Impl(path, true, std::move(db));
+            impl->version = version;
+            return impl;
+        }
+        if (version > 0) {
+            // An older file is upgraded in a private copy: reading never writes.
+            SQLite::Database copy(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            copy_database(db, copy);
+            schema::migrate(copy, schema::latest_version());
+            auto* impl = new Store::Impl(path, true, std::move(copy));
+            impl->version = schema::latest_version();
+            return impl;
+        }
+    }
+    // No data yet: an empty file in memory answers every read with nothing.
+    SQLite::Database empty(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    schema::migrate(empty, schema::latest_version());
+    auto* impl = new Store::Impl(path, false, std::move(empty));
+    impl->version = schema::latest_version();
+    return impl;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Store Store::open(const std::filesystem::path& path, Access access) {
+    if (access == Access::write)
+        return Store(std::unique_ptr<Impl>(open_for_writing(path, schema::latest_version())));
+    return Store(std::unique_ptr<Impl>(open_for_reading(path)));
+}
+
+Store Store::open_at_version(const std::filesystem::path& path, int version) {
+    return Store(std::unique_ptr<Impl>(open_for_writing(path, version)));
+}
+
+const std::filesystem::path& Store::path() const {
+    return impl_->path;
+}
+bool Store::on_disk() const {
+    return impl_->on_disk;
+}
+int Store::schema_version() const {
+    return impl_->version;
+}
+int Store::latest_schema_version() {
+    return schema::latest_version();
+}
+
+Store::Transaction::Transaction(Store& store) : store_(store) {
+    try {
+        store_.impl_->db.exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_BUSY)
+            throw conflict(fmt::format(
+                "data file {} is busy: another process has been writing for over {} s; try again",
+                display(store_.path()), busy_timeout_ms / 1000));
+        throw runtime_failure(
+            fmt::format("cannot write data file {}: {}", display(store_.path()), e.getErrorStr()));
+    }
+}
+
+Store::Transaction::~Transaction() {
+    if (open_) store_.impl_->db.tryExec("ROLLBACK");
+}
+
+void Store::Transaction::commit() {
+    store_.impl_->db.exec("COMMIT");
+    open_ = false;
+}
+
+Currency Store::default_currency() {
+    SQLite::Statement query(impl_->db, "SELECT value FROM meta WHERE key = 'default_currency'");
+    if (query.executeStep())
+        if (auto currency = Currency::find(query.getColumn(0).getString())) return *currency;
+    return *Currency::find("EUR");
+}
+
+void Store::set_default_currency(const Currency& currency) {
+    SQLite::Statement update(impl_->db,
+                             "INSERT INTO meta (key, value) VALUES ('default_currency', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    update.bind(1, std::string(currency.code()));
+    update.exec();
+}
+
+DataCounts Store::counts() {
+    SQLite::Statement query(impl_->db, R"sql(
+SELECT (SELECT count(*) FROM opportunity),
+       (SELECT count(*) FROM opportunity WHERE state = 'open'),
+       (SELECT count(*) FROM opportunity WHERE state = 'won'),
+       (SELECT count(*) FROM opportunity WHERE state = 'lost'),
+       (SELECT count(*) FROM organization),
+       (SELECT count(*) FROM contact),
+       (SELECT count(*) FROM stage),
+       (SELECT count(*) FROM opportunity_history))sql");
+    query.executeStep();
+    return {query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
+            query.getColumn(2).getInt64(), query.getColumn(3).getInt64(),
+            query.getColumn(4).getInt64(), query.getColumn(5).getInt64(),
+            query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
+}
+
+namespace sql {
+
+Date date(const SQLite::Column& column) {
+    const std::string text = column.getString();
+    if (auto value = parse_iso_date(text)) return *value;
+    throw runtime_failure(fmt::format("damaged date {} in the data file", text));
+}
+
+std::optional<Date> optional_date(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return date(column);
+}
+
+}  // namespace sql
+
+}  // namespace funnel

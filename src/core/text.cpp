@@ -1,0 +1,152 @@
+#include "funnel/text.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+namespace funnel {
+
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return out;
+}
+
+std::string ascii_upper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && ascii_lower(a) == ascii_lower(b);
+}
+
+bool istarts_with(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+namespace {
+
+// Decodes one code point at `pos`; nothing for an invalid sequence (then `length` is 1).
+std::optional<char32_t> decode(std::string_view s, std::size_t pos, std::size_t& length) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    const unsigned char lead = byte(pos);
+    length = 1;
+    if (lead < 0x80) return lead;
+    std::size_t extra = 0;
+    char32_t cp = 0;
+    char32_t minimum = 0;
+    if ((lead & 0xE0) == 0xC0) {
+        extra = 1, cp = lead & 0x1F, minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        extra = 2, cp = lead & 0x0F, minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        extra = 3, cp = lead & 0x07, minimum = 0x10000;
+    } else {
+        return std::nullopt;
+    }
+    if (pos + extra >= s.size()) return std::nullopt;
+    for (std::size_t i = 1; i <= extra; ++i) {
+        const unsigned char next = byte(pos + i);
+        if ((next & 0xC0) != 0x80) return std::nullopt;
+        cp = (cp << 6) | (next & 0x3F);
+    }
+    if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    length = extra + 1;
+    return cp;
+}
+
+int code_point_width(char32_t cp) {
+    if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF) return 0;
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+        (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+        (cp >= 0xFE20 && cp <= 0xFE2F))
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view utf8) {
+    std::size_t width = 0;
+    for (std::size_t pos = 0; pos < utf8.size();) {
+        std::size_t length = 1;
+        auto cp = decode(utf8, pos, length);
+        width += cp ? code_point_width(*cp) : 1;
+        pos += length;
+    }
+    return width;
+}
+
+std::string truncate_to_width(std::string_view utf8, std::size_t width) {
+    if (display_width(utf8) <= width) return std::string(utf8);
+    if (width == 0) return {};
+    std::string out;
+    std::size_t used = 0;
+    for (std::size_t pos = 0; pos < utf8.size();) {
+        std::size_t length = 1;
+        auto cp = decode(utf8, pos, length);
+        const std::size_t w = cp ? code_point_width(*cp) : 1;
+        if (used + w > width - 1) break;
+        out.append(utf8.substr(pos, length));
+        used += w;
+        pos += length;
+    }
+    return out + "\u2026";
+}
+
+std::string valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::size_t length = 1;
+        if (decode(text, pos, length))
+            out.append(text.substr(pos, length));
+        else
+            out += "\uFFFD";
+        pos += length;
+    }
+    return out;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::size_t length = 1;
+        if (!decode(text, pos, length)) return false;
+        pos += length;
+    }
+    return true;
+}
+
+std::string in_quotes(std::string_view value) {
+    return "'" + std::string(value) + "'";
+}
+
+}  // namespace funnel
