@@ -1,0 +1,315 @@
+#include "funnel/store.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "funnel/error.hpp"
+#include "schema.hpp"
+
+using namespace funnel;
+using namespace std::chrono;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh folder per test, removed afterwards.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "funnel-test-XXXXXX").string();
+        path = ::mkdtemp(pattern.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+std::string bytes_of(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+const Date today = year{2026} / November / 16;
+
+Opportunity sample_deal(Store& store, const std::string& name, std::int64_t amount_minor,
+                        const std::string& stage_name = "prospecting") {
+    Organization org;
+    org.name = name + " Inc";
+    org.created_at = org.updated_at = "2026-11-16T09:00:00";
+    Opportunity deal;
+    deal.name = name;
+    deal.org_id = store.insert_organization(org);
+    deal.amount = {amount_minor, Currency::parse("EUR")};
+    deal.close_date = year{2026} / December / 31;
+    deal.created_at = deal.updated_at = deal.stage_changed_at = "2026-11-16T09:00:00";
+    const auto stages = store.stages();
+    enter_first_stage(deal, resolve_stage(stages, stage_name), std::nullopt, today);
+    deal.id = store.insert_opportunity(deal);
+    return store.opportunity(deal.id);
+}
+
+}  // namespace
+
+TEST_CASE("a new data file is private, in WAL mode and seeded") {
+    TempDir dir;
+    const fs::path file = dir.path / "nested" / "deeper" / "funnel.db";
+    {
+        Store store = Store::open(file, Store::Access::write);
+        CHECK(store.on_disk());
+        CHECK(store.schema_version() == Store::latest_schema_version());
+        CHECK(store.stages().size() == 6);
+        CHECK(store.default_currency().code() == "EUR");
+    }
+    struct stat info {};
+    REQUIRE(::stat(file.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    REQUIRE(::stat(file.parent_path().c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700);
+    SQLite::Database db(file.string());
+    CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(db.execAndGet("PRAGMA application_id").getInt() == schema::application_id);
+}
+
+TEST_CASE("reading a missing file shows nothing and creates nothing") {
+    TempDir dir;
+    const fs::path file = dir.path / "missing" / "funnel.db";
+    Store store = Store::open(file, Store::Access::read);
+    CHECK_FALSE(store.on_disk());
+    CHECK(store.counts().opportunities == 0);
+    CHECK(store.stages().size() == 6);
+    CHECK_FALSE(fs::exists(file));
+    CHECK_FALSE(fs::exists(file.parent_path()));
+}
+
+TEST_CASE("reading never changes the file") {
+    TempDir dir;
+    const fs::path file = dir.path / "funnel.db";
+    {
+        Store store = Store::open(file, Store::Access::write);
+        Store::Transaction transaction(store);
+        sample_deal(store, "ACME", 100);
+        transaction.commit();
+    }
+    const std::string before = bytes_of(file);
+    {
+        Store store = Store::open(file, Store::Access::read);
+        CHECK(store.counts().opportunities == 1);
+        CHECK_THROWS(store.set_default_currency(Currency::parse("USD")));
+    }
+    CHECK(bytes_of(file) == before);
+}
+
+TEST_CASE("every older schema version upgrades and keeps its data") {
+    for (int version = 0; version < Store::latest_schema_version(); ++version) {
+        CAPTURE(version);
+        TempDir dir;
+        const fs::path file = dir.path / "old.db";
+        Store::open_at_version(file, version);
+        const std::string before = bytes_of(file);
+        {
+            // Reading upgrades a private copy only.
+            Store reader = Store::open(file, Store::Access::read);
+            CHECK(reader.schema_version() == Store::latest_schema_version());
+            CHECK(reader.stages().size() == 6);
+        }
+        CHECK(bytes_of(file) == before);
+        Store store = Store::open(file, Store::Access::write);
+        CHECK(store.schema_version() == Store::latest_schema_version());
+        CHECK(store.stages().size() == 6);
+    }
+}
+
+TEST_CASE("an upgraded file keeps the deals written before") {
+    TempDir dir;
+    const fs::path file = dir.path / "old.db";
+    const int previous = std::max(1, Store::latest_schema_version() - 1);
+    {
+        Store store = Store::open_at_version(file, previous);
+        CHECK(store.schema_version() == previous);
+        Store::Transaction transaction(store);
+        sample_deal(store, "Kept", 4200);
+        transaction.commit();
+    }
+    Store store = Store::open(file, Store::Access::write);
+    CHECK(store.schema_version() == Store::latest_schema_version());
+    CHECK(store.opportunity(1).name == "Kept");
+    CHECK(store.opportunity(1).amount.minor == 4200);
+}
+
+TEST_CASE("a file from a newer funnel is refused and left untouched") {
+    TempDir dir;
+    const fs::path file = dir.path / "newer.db";
+    { Store::open(file, Store::Access::write); }
+    {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA user_version = 99");
+    }
+    const std::string before = bytes_of(file);
+    for (auto access : {Store::Access::read, Store::Access::write}) {
+        try {
+            Store::open(file, access);
+            FAIL("opened");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::conflict);
+            CHECK(std::string(e.what()).find("newer funnel (schema version 99") !=
+                  std::string::npos);
+        }
+        CHECK(bytes_of(file) == before);
+    }
+}
+
+TEST_CASE("files that are not funnel data files are refused") {
+    TempDir dir;
+    const fs::path text = dir.path / "notes.txt";
+    std::ofstream(text) << "this is not a database, just some words to fill a page of text\n";
+    const fs::path other = dir.path / "other.db";
+    {
+        SQLite::Database db(other.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec("CREATE TABLE t (x)");
+    }
+    for (const auto& file : {text, other}) {
+        const std::string before = bytes_of(file);
+        for (auto access : {Store::Access::read, Store::Access::write}) {
+            CAPTURE(file);
+            try {
+                Store::open(file, access);
+                FAIL("opened");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::runtime);
+                CHECK(std::string(e.what()).find("is not a funnel data file") != std::string::npos);
+            }
+        }
+        CHECK(bytes_of(file) == before);
+    }
+}
+
+TEST_CASE("a transaction that is not committed leaves nothing") {
+    TempDir dir;
+    const fs::path file = dir.path / "funnel.db";
+    Store store = Store::open(file, Store::Access::write);
+    {
+        Store::Transaction transaction(store);
+        sample_deal(store, "Gone", 1);
+    }
+    CHECK(store.counts().opportunities == 0);
+    CHECK(store.counts().organizations == 0);
+}
+
+TEST_CASE("updates record each changed field with the note on the stage change") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    Store::Transaction transaction(store);
+    const Opportunity before = sample_deal(store, "ACME", 1'200'000);
+    Opportunity after = before;
+    const auto stages = store.stages();
+    move_to_stage(after, resolve_stage(stages, "quote"), std::nullopt, today, std::nullopt);
+    after.amount.minor = 1'500'000;
+    CHECK(store.update_opportunity(before, after, "2026-11-17T10:00:00", "sent v2"));
+    CHECK_FALSE(store.update_opportunity(after, after, "2026-11-18T10:00:00", ""));
+    const auto history = store.history(before.id);
+    REQUIRE(history.size() == 4);
+    CHECK(history[0].field == "created");
+    CHECK(history[0].changed_at == "2026-11-16T09:00:00");
+    CHECK(history[1].field == "amount");
+    CHECK(history[1].old_value == "12000.00");
+    CHECK(history[1].new_value == "15000.00");
+    CHECK(history[2].field == "stage");
+    CHECK(history[2].old_value == "prospecting");
+    CHECK(history[2].new_value == "quote-sent");
+    CHECK(history[2].note == "sent v2");
+    CHECK(history[3].field == "probability");
+    const Opportunity stored = store.opportunity(before.id);
+    CHECK(stored.updated_at == "2026-11-17T10:00:00");
+    CHECK(stored.stage_changed_at == "2026-11-17T10:00:00");
+    CHECK(stored.probability == 50);
+    transaction.commit();
+}
+
+TEST_CASE("deleting a deal deletes its history") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    const Opportunity deal = sample_deal(store, "ACME", 1);
+    store.delete_opportunity(deal.id);
+    CHECK_FALSE(store.find_opportunity(deal.id));
+    CHECK(store.counts().history == 0);
+    CHECK_THROWS_AS(store.opportunity(deal.id), Error);
+}
+
+TEST_CASE("lists filter sort and limit in the database") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    sample_deal(store, "Small", 100);
+    sample_deal(store, "Big 100%", 10'000, "renegotiation");
+    sample_deal(store, "Won", 5'000, "closed-won");
+    const auto names = [&](const OppQuery& query) {
+        std::vector<std::string> found;
+        store.for_each_opportunity(query,
+                                   [&](const Opportunity& deal) { found.push_back(deal.name); });
+        return found;
+    };
+    OppQuery query;
+    query.sort = OppSort::amount;
+    CHECK(names(query) == std::vector<std::string>{"Small", "Big 100%"});
+    query.descending = true;
+    CHECK(names(query) == std::vector<std::string>{"Big 100%", "Small"});
+    query.filter.states = StateFilter::all;
+    query.limit = 2;
+    CHECK(names(query) == std::vector<std::string>{"Big 100%", "Won"});
+    query.limit.reset();
+    query.filter.states = StateFilter::won;
+    CHECK(names(query) == std::vector<std::string>{"Won"});
+    query.filter.states = StateFilter::all;
+    query.filter.search = "100%";  // LIKE wildcards in the search are literal
+    CHECK(names(query) == std::vector<std::string>{"Big 100%"});
+    query.filter.search = "inc";  // matches the organization's name
+    CHECK(names(query).size() == 3);
+    OppFilter open;
+    const auto totals = store.totals(open);
+    REQUIRE(totals.size() == 1);
+    CHECK(totals[0].open == 2);
+    CHECK(totals[0].pipeline_minor == 10'100);
+    CHECK(totals[0].weighted_minor == 7'010);  // 100 × 10% + 10,000 × 70%
+}
+
+TEST_CASE("a stage that held a deal counts as used forever") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    const auto stages = store.stages();
+    const Opportunity before = sample_deal(store, "ACME", 1);
+    CHECK(store.stage_ever_used(stages[0].id));
+    CHECK_FALSE(store.stage_ever_used(stages[1].id));
+    Opportunity after = before;
+    move_to_stage(after, stages[2], std::nullopt, today, std::nullopt);
+    store.update_opportunity(before, after, "2026-11-17T00:00:00", "");
+    CHECK(store.stage_ever_used(stages[0].id));  // through the history
+    CHECK(store.stage_ever_used(stages[2].id));
+}
+
+TEST_CASE("contacts may share a name and then need an id") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    Contact ann;
+    ann.name = "Ann Lee";
+    ann.created_at = ann.updated_at = "2026-11-16T00:00:00";
+    const auto first = store.insert_contact(ann);
+    CHECK(store.contact("ann lee").id == first);
+    CHECK(store.contact(std::to_string(first)).name == "Ann Lee");
+    store.insert_contact(ann);
+    try {
+        store.contact("Ann Lee");
+        FAIL("resolved");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::conflict);
+    }
+    try {
+        store.contact("Nobody");
+        FAIL("resolved");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::not_found);
+    }
+}

@@ -1,0 +1,50 @@
+#include "funnel/text.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace funnel;
+
+TEST_CASE("case and trimming helpers") {
+    CHECK(ascii_lower("AbC-É") == "abc-É");
+    CHECK(ascii_upper("eur") == "EUR");
+    CHECK(trim("  a b \t\n") == "a b");
+    CHECK(trim("   ").empty());
+    CHECK(iequals("Quote", "quOTE"));
+    CHECK_FALSE(iequals("Quote", "Quotes"));
+    CHECK(istarts_with("closed-won", "CLOSED"));
+    CHECK_FALSE(istarts_with("won", "wonder"));
+    CHECK(join({"a", "b", "c"}, ", ") == "a, b, c");
+    CHECK(join({}, ", ").empty());
+}
+
+TEST_CASE("display width counts columns not bytes") {
+    CHECK(display_width("abc") == 3);
+    CHECK(display_width("ACME — 50") == 9);
+    CHECK(display_width("Café") == 4);
+    CHECK(display_width("Cafe\u0301") == 4);  // combining accent takes no column
+    CHECK(display_width("日本") == 4);
+    CHECK(display_width("") == 0);
+}
+
+TEST_CASE("truncation keeps whole characters") {
+    CHECK(truncate_to_width("abcdef", 10) == "abcdef");
+    CHECK(truncate_to_width("abcdef", 4) == "abc…");
+    CHECK(truncate_to_width("日本語テキスト", 5) == "日本…");
+    CHECK(display_width(truncate_to_width("Ünïcödé names", 6)) <= 6);
+}
+
+TEST_CASE("invalid UTF-8 is replaced not passed on") {
+    CHECK(is_valid_utf8("plain"));
+    CHECK(is_valid_utf8("Zoë 日本"));
+    CHECK_FALSE(is_valid_utf8("\xff"));
+    CHECK_FALSE(is_valid_utf8("\xc3"));          // cut short
+    CHECK_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong
+    CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));  // surrogate
+    CHECK(valid_utf8("a\xffz") == "a\uFFFDz");
+    CHECK(valid_utf8("\xe6\x97") == "\uFFFD\uFFFD");
+    CHECK(is_valid_utf8(valid_utf8("\xf0\x28\x8c\x28")));
+}
+
+TEST_CASE("values in messages are quoted") {
+    CHECK(in_quotes("x y") == "'x y'");
+}
