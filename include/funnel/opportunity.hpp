@@ -49,9 +49,8 @@ struct Opportunity {
 };
 
 // Puts a new deal in its first stage: the stage default probability unless one is given;
-// a deal created won or lost gets 100 or 0 and closes on `today`.
-void enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability,
-                       Date today);
+// a deal recorded as already won or lost gets 100 or 0 and closed on its close date.
+void enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability);
 
 // The probability rule of a stage change: the new stage's default probability unless one is
 // given; won and lost force 100 and 0 and record the close date `on`; reopening clears it.

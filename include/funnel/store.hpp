@@ -160,8 +160,9 @@ class Store {
     std::optional<Opportunity> find_opportunity(std::int64_t id);
     // Like find_opportunity, but throws Error(not_found).
     Opportunity opportunity(std::int64_t id);
-    // Writes `after` and records each changed field, dated `when`; the note goes with the
-    // stage change, else with the first change. Returns false when nothing changed.
+    // Writes `after` and records each changed field, dated `when` (which may be in the past);
+    // the note goes with the stage change, else with the first change. Returns false when
+    // nothing changed.
     bool update_opportunity(const Opportunity& before, const Opportunity& after,
                             const Timestamp& when, const std::string& note);
     void delete_opportunity(std::int64_t id);

@@ -145,7 +145,7 @@ void run_add(const AddOptions& options, Session& session) {
         deal.owner = default_owner();
         apply_text_fields(f, deal);
         deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
-        enter_first_stage(deal, *stage, probability_of(f), session.today());
+        enter_first_stage(deal, *stage, probability_of(f));
         deal.id = store.insert_opportunity(deal);
         return store.opportunity(deal.id);
     });
@@ -223,7 +223,7 @@ void run_list(const ListOptions& options, Session& session) {
     if (session.format() != Format::table) return;
     std::vector<std::string> parts;
     for (const auto& [code, sum] : sums)
-        parts.push_back(fmt::format("{} {} pipeline, {} weighted", code,
+        parts.push_back(fmt::format("{} {} total, {} weighted", code,
                                     format_units(sum.first, digits[code], Grouping::thousands),
                                     format_units(weighted_from_product_sum(sum.second),
                                                  digits[code], Grouping::thousands)));

@@ -45,11 +45,10 @@ void take_stage(Opportunity& deal, const Stage& stage) {
 
 }  // namespace
 
-void enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability,
-                       Date today) {
+void enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability) {
     deal.probability = forced_probability(stage, probability);
     take_stage(deal, stage);
-    if (stage.is_closed()) deal.closed_at = today;
+    if (stage.is_closed()) deal.closed_at = deal.close_date;
 }
 
 void move_to_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability, Date on,

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
@@ -255,7 +257,8 @@ bool Store::update_opportunity(const Opportunity& before, const Opportunity& aft
     const auto changes = changes_between(before, after);
     if (changes.empty()) return false;
     Opportunity written = after;
-    written.updated_at = when;
+    // A change dated in the past does not make the record look older than it was.
+    written.updated_at = std::max(before.updated_at, when);
     if (before.stage_id != after.stage_id) written.stage_changed_at = when;
     SQLite::Statement update(
         impl_->db,

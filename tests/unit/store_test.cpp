@@ -48,7 +48,7 @@ Opportunity sample_deal(Store& store, const std::string& name, std::int64_t amou
     deal.close_date = year{2026} / December / 31;
     deal.created_at = deal.updated_at = deal.stage_changed_at = "2026-11-16T09:00:00";
     const auto stages = store.stages();
-    enter_first_stage(deal, resolve_stage(stages, stage_name), std::nullopt, today);
+    enter_first_stage(deal, resolve_stage(stages, stage_name), std::nullopt);
     deal.id = store.insert_opportunity(deal);
     return store.opportunity(deal.id);
 }
