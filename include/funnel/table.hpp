@@ -22,7 +22,7 @@ struct Bar {
     std::int64_t scale = 0;
 };
 
-using Value = std::variant<std::monostate, std::string, std::int64_t, Decimal, Bar>;
+using Value = std::variant<std::monostate, std::string, std::int64_t, Decimal, Bar, bool>;
 
 enum class Style { plain, good, bad, warn, dim, strong };
 
@@ -80,6 +80,9 @@ inline Cell integer_cell(std::int64_t value, Style style = Style::plain) {
 }
 inline Cell decimal_cell(std::int64_t units, int digits, Style style = Style::plain) {
     return {Value{Decimal{units, digits}}, style};
+}
+inline Cell bool_cell(bool value) {
+    return {Value{value}};
 }
 inline Cell bar_cell(std::int64_t value, std::int64_t scale) {
     return {Value{Bar{value, scale}}};

@@ -24,7 +24,7 @@ std::string truncate_to_width(std::string_view utf8, std::size_t width);
 std::string valid_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
-// A value shown to the user in a message, quoted: 'value'.
+// A value shown to the user in a message, quoted and on one line: 'value'.
 std::string in_quotes(std::string_view value);
 
 }  // namespace funnel

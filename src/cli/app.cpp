@@ -3,11 +3,13 @@
 #include <sqlite3.h>
 
 #include <iostream>
+#include <optional>
 
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
+#include "funnel/text.hpp"
 #include "funnel/version.hpp"
 
 namespace funnel::cli {
@@ -19,7 +21,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action) {
     // Global options are accepted after a subcommand too.
     app->fallthrough();
     app->require_subcommand(1);
-    app->set_version_flag("--version", std::string(version));
+    app->set_version_flag("--version", "funnel " + std::string(version));
     app->add_option("--db", globals.db,
                     "Data file (default: $FUNNEL_DB, else $XDG_DATA_HOME/funnel/funnel.db)");
     app->add_option("--format", globals.format, "table, json, jsonl, csv, tsv, markdown or html");
@@ -61,6 +63,37 @@ int fail_database(const SQLite::Exception& e) {
     return fail(ErrorKind::runtime, fmt::format("database error: {}", e.what()));
 }
 
+// The deepest subcommand the command line chose.
+const CLI::App* chosen(const CLI::App& app) {
+    for (const auto* sub : app.get_subcommands())
+        return chosen(*sub);
+    return &app;
+}
+
+// "funnel opp needs a command" reads better than CLI11's "A subcommand is required".
+std::optional<std::string> missing_command(const CLI::App& app, int argc, const char* const* argv) {
+    const CLI::App* command = chosen(app);
+    const auto subcommands = command->get_subcommands({});
+    if (subcommands.empty()) return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto* sub : subcommands)
+        names.push_back(sub->get_name());
+    std::string path = "funnel";
+    for (const CLI::App* at = command; at->get_parent(); at = at->get_parent())
+        path.insert(6, " " + at->get_name());
+    // The word after the chosen command, if any, is what was not understood.
+    bool after = command == &app;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (after && !word.starts_with("-"))
+            return fmt::format("unknown command {} for {}; expected one of {}", in_quotes(word),
+                               path, join(names, ", "));
+        if (word == command->get_name()) after = true;
+        if (word == "--db" || word == "--format" || word == "--color" || word == "--today") ++i;
+    }
+    return fmt::format("{} needs a command: {}", path, join(names, ", "));
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv) {
@@ -75,6 +108,10 @@ int run(int argc, const char* const* argv) {
         return app->exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app->exit(e);
+    } catch (const CLI::RequiredError& e) {
+        if (auto message = missing_command(*app, argc, argv))
+            return fail(ErrorKind::invalid, *message);
+        return fail(ErrorKind::invalid, fmt::format("{} (see --help)", e.what()));
     } catch (const CLI::ParseError& e) {
         return fail(ErrorKind::invalid, fmt::format("{} (see --help)", e.what()));
     }

@@ -70,7 +70,7 @@ std::string text_option(std::string_view option, const std::string& value, TextK
             kind == TextKind::multiline && (c == '\n' || c == '\t' || c == '\r');
         if ((c < 0x20 || c == 0x7f) && !allowed_space)
             throw invalid_input(fmt::format("invalid {} {}: control characters are not allowed{}",
-                                            option, in_quotes(valid_utf8(value)),
+                                            option, in_quotes(value),
                                             kind == TextKind::multiline ? "" : " (one line only)"));
     }
     if (value.size() > max_length)

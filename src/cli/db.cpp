@@ -38,7 +38,7 @@ Record info_record(Store& store) {
             },
             {
                 text_cell(store.path().string()),
-                text_cell(store.on_disk() ? "yes" : "no (created by the first change)"),
+                bool_cell(store.on_disk()),
                 integer_cell(static_cast<std::int64_t>(ignored ? 0 : size)),
                 integer_cell(store.schema_version()),
                 text_cell(std::string(store.default_currency().code())),

@@ -135,6 +135,7 @@ std::string plain_text(const Value& value) {
             return format_plain_number(decimal.units, decimal.digits);
         }
         std::string operator()(const Bar&) const { return {}; }
+        std::string operator()(bool value) const { return value ? "true" : "false"; }
     };
     return std::visit(Visitor{}, value);
 }
@@ -183,6 +184,7 @@ std::string human_text(const Value& value, const Column& column, bool unicode,
     if (const auto* number = std::get_if<std::int64_t>(&value))
         return std::to_string(*number) + (column.unit == Unit::percent ? "%" : "");
     if (const auto* bar = std::get_if<Bar>(&value)) return bar_text(*bar, unicode);
+    if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "yes" : "no";
     std::string text = plain_text(value);
     if (column.unit == Unit::timestamp && text.size() >= 16 && text[10] == 'T') {
         text = text.substr(0, 16);

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 
+#include <fmt/format.h>
+
 namespace funnel {
 
 std::string ascii_lower(std::string_view text) {
@@ -146,7 +148,19 @@ bool is_valid_utf8(std::string_view text) {
 }
 
 std::string in_quotes(std::string_view value) {
-    return "'" + std::string(value) + "'";
+    // Messages are one line: control characters are shown escaped.
+    std::string out = "'";
+    for (unsigned char c : valid_utf8(value)) {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c < 0x20 || c == 0x7f)
+            out += fmt::format("\\x{:02x}", c);
+        else
+            out += char(c);
+    }
+    return out + "'";
 }
 
 }  // namespace funnel

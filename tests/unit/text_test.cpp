@@ -45,6 +45,8 @@ TEST_CASE("invalid UTF-8 is replaced not passed on") {
     CHECK(is_valid_utf8(valid_utf8("\xf0\x28\x8c\x28")));
 }
 
-TEST_CASE("values in messages are quoted") {
+TEST_CASE("values in messages are quoted on one line") {
     CHECK(in_quotes("x y") == "'x y'");
+    CHECK(in_quotes("a\nb\tc\x01") == "'a\\nb\\tc\\x01'");
+    CHECK(in_quotes("\xff") == "'\uFFFD'");
 }
