@@ -23,12 +23,15 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action) {
     app->require_subcommand(1);
     app->set_version_flag("--version", "funnel " + std::string(version));
     app->add_option("--db", globals.db,
-                    "Data file (default: $FUNNEL_DB, else $XDG_DATA_HOME/funnel/funnel.db)");
-    app->add_option("--format", globals.format, "table, json, jsonl, csv, tsv, markdown or html");
+                    "Data file (default: $FUNNEL_DB, else $XDG_DATA_HOME/funnel/funnel.db)")
+        ->type_name("PATH");
+    app->add_option("--format", globals.format, "table, json, jsonl, csv, tsv, markdown or html")
+        ->type_name("FORMAT");
     app->add_flag("--json", globals.json, "Short for --format json");
-    app->add_option("--color", globals.color, "auto, always or never");
+    app->add_option("--color", globals.color, "auto, always or never")->type_name("WHEN");
     app->add_option("--today", globals.today,
-                    "The date taken as today (default: $FUNNEL_TODAY, else the system date)");
+                    "The date taken as today (default: $FUNNEL_TODAY, else the system date)")
+        ->type_name("DATE");
     app->add_flag("-q,--quiet", globals.quiet, "Print only ids; nothing else on success");
     setup_opp(*app, action);
     setup_org(*app, action);

@@ -20,11 +20,12 @@ struct ContactFields {
 };
 
 void add_contact_options(CLI::App* command, ContactFields& fields) {
-    command->add_option("--org", fields.org, "Organization id or name (created if missing)");
-    command->add_option("--email", fields.email, "Email address");
-    command->add_option("--phone", fields.phone, "Phone number");
-    command->add_option("--title", fields.title, "Job title");
-    command->add_option("--notes", fields.notes, "Free text");
+    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
+        ->type_name("ORG");
+    command->add_option("--email", fields.email, "Email address")->type_name("ADDRESS");
+    command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
+    command->add_option("--title", fields.title, "Job title")->type_name("TEXT");
+    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
 }
 
 void check_contact_fields(const ContactFields& fields) {
@@ -198,7 +199,8 @@ void setup_contact(CLI::App& app, Action& action) {
     {
         auto options = std::make_shared<ListOptions>();
         auto* command = group->add_subcommand("list", "List contacts");
-        command->add_option("--org", options->org, "Contacts of this organization");
+        command->add_option("--org", options->org, "Contacts of this organization")
+            ->type_name("ORG");
         on_run(command, action, options, run_list);
     }
     {
@@ -211,7 +213,7 @@ void setup_contact(CLI::App& app, Action& action) {
         auto options = std::make_shared<EditOptions>();
         auto* command = group->add_subcommand("edit", "Change a contact");
         command->add_option("CONTACT", options->contact, "Contact id or name")->required();
-        command->add_option("--name", options->name, "New name");
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
         add_contact_options(command, options->fields);
         on_run(command, action, options, run_edit);
     }

@@ -76,7 +76,8 @@ void setup_db(CLI::App& app, Action& action) {
     auto* info =
         group->add_subcommand("info", "Where the data file is, its schema version and counts");
     info->add_option("--set-currency", options->set_currency,
-                     "Change the default currency (ISO 4217)");
+                     "Change the default currency (ISO 4217)")
+        ->type_name("CUR");
     on_run(info, action, options, run_info);
 }
 

@@ -24,22 +24,33 @@ struct DealFields {
 };
 
 void add_deal_options(CLI::App* command, DealFields& fields, bool close_required) {
-    auto* close = command->add_option(
-        "--close", fields.close, "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)");
+    auto* close = command
+                      ->add_option("--close", fields.close,
+                                   "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)")
+                      ->type_name("DATE");
     if (close_required) close->required();
-    command->add_option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k");
-    command->add_option("--currency", fields.currency,
-                        "ISO 4217 currency (default: the data file's)");
-    command->add_option("--stage", fields.stage, "Stage name or unique prefix");
-    command->add_option("--probability", fields.probability,
-                        "Chance of winning, 0-100 (default: the stage's)");
-    command->add_option("--org", fields.org, "Organization id or name (created if missing)");
-    command->add_option("--contact", fields.contact, "Contact id or name (created if missing)");
-    command->add_option("--type", fields.type, "new or existing business");
-    command->add_option("--next-step", fields.next_step, "The action that moves the deal on");
-    command->add_option("--description", fields.description, "Free text");
-    command->add_option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)");
-    command->add_option("--source", fields.source, "Where the lead came from");
+    command->add_option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k")
+        ->type_name("AMOUNT");
+    command
+        ->add_option("--currency", fields.currency, "ISO 4217 currency (default: the data file's)")
+        ->type_name("CUR");
+    command->add_option("--stage", fields.stage, "Stage name or unique prefix")->type_name("STAGE");
+    command
+        ->add_option("--probability", fields.probability,
+                     "Chance of winning, 0-100 (default: the stage's)")
+        ->type_name("0-100");
+    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
+        ->type_name("ORG");
+    command->add_option("--contact", fields.contact, "Contact id or name (created if missing)")
+        ->type_name("CONTACT");
+    command->add_option("--type", fields.type, "new or existing business")
+        ->type_name("new|existing");
+    command->add_option("--next-step", fields.next_step, "The action that moves the deal on")
+        ->type_name("TEXT");
+    command->add_option("--description", fields.description, "Free text")->type_name("TEXT");
+    command->add_option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)")
+        ->type_name("NAME");
+    command->add_option("--source", fields.source, "Where the lead came from")->type_name("TEXT");
 }
 
 std::string default_owner() {
@@ -458,25 +469,35 @@ void setup_opp(CLI::App& app, Action& action) {
     {
         auto options = std::make_shared<ListOptions>();
         auto* command = opp->add_subcommand("list", "List opportunities (open ones by default)");
-        command->add_option("--stage", options->stages, "Only these stages (repeatable)");
+        command->add_option("--stage", options->stages, "Only these stages (repeatable)")
+            ->type_name("STAGE");
         command->add_flag("--open", options->open, "Open deals (the default)");
         command->add_flag("--won", options->won, "Won deals");
         command->add_flag("--lost", options->lost, "Lost deals");
         command->add_flag("--closed", options->closed, "Won and lost deals");
         command->add_flag("--all", options->all, "Every deal");
-        command->add_option("--org", options->org, "Deals with this organization");
-        command->add_option("--contact", options->contact, "Deals with this contact");
-        command->add_option("--owner", options->owner, "Deals of this owner");
-        command->add_option("--type", options->type, "new or existing business");
-        command->add_option("--closing-from", options->closing_from, "Close date on or after");
-        command->add_option("--closing-to", options->closing_to, "Close date on or before");
+        command->add_option("--org", options->org, "Deals with this organization")
+            ->type_name("ORG");
+        command->add_option("--contact", options->contact, "Deals with this contact")
+            ->type_name("CONTACT");
+        command->add_option("--owner", options->owner, "Deals of this owner")->type_name("NAME");
+        command->add_option("--type", options->type, "new or existing business")
+            ->type_name("new|existing");
+        command->add_option("--closing-from", options->closing_from, "Close date on or after")
+            ->type_name("DATE");
+        command->add_option("--closing-to", options->closing_to, "Close date on or before")
+            ->type_name("DATE");
         command->add_flag("--overdue", options->overdue, "Open deals whose close date has passed");
-        command->add_option("--search", options->search,
-                            "Text in name, description, next step, org or contact");
-        command->add_option("--sort", options->sort,
-                            "close, amount, weighted, probability, stage, name, id or updated");
+        command
+            ->add_option("--search", options->search,
+                         "Text in name, description, next step, org or contact")
+            ->type_name("TEXT");
+        command
+            ->add_option("--sort", options->sort,
+                         "close, amount, weighted, probability, stage, name, id or updated")
+            ->type_name("KEY");
         command->add_flag("--desc", options->descending, "Sort in descending order");
-        command->add_option("--limit", options->limit, "Show at most N deals");
+        command->add_option("--limit", options->limit, "Show at most N deals")->type_name("N");
         on_run(command, action, options, run_list);
     }
     {
@@ -489,9 +510,10 @@ void setup_opp(CLI::App& app, Action& action) {
         auto options = std::make_shared<EditOptions>();
         auto* command = opp->add_subcommand("edit", "Change fields of an opportunity");
         command->add_option("ID", options->id, "Opportunity id")->required();
-        command->add_option("--name", options->name, "New name");
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
         add_deal_options(command, options->fields, false);
-        command->add_option("--note", options->note, "Why, recorded in the history");
+        command->add_option("--note", options->note, "Why, recorded in the history")
+            ->type_name("TEXT");
         on_run(command, action, options, run_edit);
     }
     {
@@ -499,11 +521,16 @@ void setup_opp(CLI::App& app, Action& action) {
         auto* command = opp->add_subcommand("stage", "Move an opportunity to a stage");
         command->add_option("ID", options->id, "Opportunity id")->required();
         command->add_option("STAGE", options->stage, "Stage name or unique prefix")->required();
-        command->add_option("--probability", options->probability,
-                            "Probability instead of the stage's default");
-        command->add_option("--note", options->note, "Why, recorded in the history");
-        command->add_option("--reason", options->reason, "Why the deal was lost (lost stages)");
-        command->add_option("--on", options->on, "When it happened (default: today)");
+        command
+            ->add_option("--probability", options->probability,
+                         "Probability instead of the stage's default")
+            ->type_name("0-100");
+        command->add_option("--note", options->note, "Why, recorded in the history")
+            ->type_name("TEXT");
+        command->add_option("--reason", options->reason, "Why the deal was lost (lost stages)")
+            ->type_name("TEXT");
+        command->add_option("--on", options->on, "When it happened (default: today)")
+            ->type_name("DATE");
         on_run(command, action, options, run_stage);
     }
     {

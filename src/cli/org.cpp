@@ -19,10 +19,10 @@ struct OrgFields {
 };
 
 void add_org_options(CLI::App* command, OrgFields& fields) {
-    command->add_option("--industry", fields.industry, "Industry");
-    command->add_option("--website", fields.website, "Website");
-    command->add_option("--phone", fields.phone, "Phone number");
-    command->add_option("--notes", fields.notes, "Free text");
+    command->add_option("--industry", fields.industry, "Industry")->type_name("TEXT");
+    command->add_option("--website", fields.website, "Website")->type_name("URL");
+    command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
+    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
 }
 
 void apply_org_fields(const OrgFields& fields, Organization& org) {
@@ -200,7 +200,7 @@ void setup_org(CLI::App& app, Action& action) {
         auto options = std::make_shared<EditOptions>();
         auto* command = group->add_subcommand("edit", "Change an organization");
         command->add_option("ORG", options->org, "Organization id or name")->required();
-        command->add_option("--name", options->name, "New name");
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
         add_org_options(command, options->fields);
         on_run(command, action, options, run_edit);
     }

@@ -27,9 +27,10 @@ struct Placement {
 };
 
 void add_placement_options(CLI::App* command, Placement& placement) {
-    auto* after =
-        command->add_option("--after", placement.after, "Place it right after this stage");
+    auto* after = command->add_option("--after", placement.after, "Place it right after this stage")
+                      ->type_name("STAGE");
     command->add_option("--before", placement.before, "Place it right before this stage")
+        ->type_name("STAGE")
         ->excludes(after);
 }
 
@@ -254,27 +255,38 @@ void setup_stage(CLI::App& app, Action& action) {
         command->add_option("NAME", options->name, "Its name: letters, digits, '-' and '_'")
             ->required();
         add_placement_options(command, options->placement);
-        command->add_option("--probability", options->probability, "Default probability, 0-100");
-        command->add_option("--category", options->category,
-                            "pipeline, best-case, commit, closed or omitted");
-        command->add_option("--state", options->state, "open (default), won or lost");
-        command->add_option("--label", options->label, "What people read");
-        command->add_option("--stale-days", options->stale_days,
-                            "Days without change before a deal is stale (30)");
+        command->add_option("--probability", options->probability, "Default probability, 0-100")
+            ->type_name("0-100");
+        command
+            ->add_option("--category", options->category,
+                         "pipeline, best-case, commit, closed or omitted")
+            ->type_name("CATEGORY");
+        command->add_option("--state", options->state, "open (default), won or lost")
+            ->type_name("open|won|lost");
+        command->add_option("--label", options->label, "What people read")->type_name("TEXT");
+        command
+            ->add_option("--stale-days", options->stale_days,
+                         "Days without change before a deal is stale (30)")
+            ->type_name("N");
         on_run(command, action, options, run_add);
     }
     {
         auto options = std::make_shared<SetOptions>();
         auto* command = group->add_subcommand("set", "Change a stage");
         command->add_option("NAME", options->name, "Stage name or unique prefix")->required();
-        command->add_option("--label", options->label, "What people read");
-        command->add_option("--probability", options->probability, "Default probability, 0-100");
-        command->add_option("--category", options->category,
-                            "pipeline, best-case, commit, closed or omitted");
-        command->add_option("--rename", options->rename, "New name");
+        command->add_option("--label", options->label, "What people read")->type_name("TEXT");
+        command->add_option("--probability", options->probability, "Default probability, 0-100")
+            ->type_name("0-100");
+        command
+            ->add_option("--category", options->category,
+                         "pipeline, best-case, commit, closed or omitted")
+            ->type_name("CATEGORY");
+        command->add_option("--rename", options->rename, "New name")->type_name("NAME");
         add_placement_options(command, options->placement);
-        command->add_option("--stale-days", options->stale_days,
-                            "Days without change before a deal is stale");
+        command
+            ->add_option("--stale-days", options->stale_days,
+                         "Days without change before a deal is stale")
+            ->type_name("N");
         on_run(command, action, options, run_set);
     }
     {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages funnel needs to build, test and run its demo.
+# Runs apt-get only when something is missing; needs root then.
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++            # the toolchain
+    libcli11-dev                     # command-line parsing
+    libsqlitecpp-dev libsqlite3-dev  # the data file
+    libfmt-dev                       # formatting
+    doctest-dev                      # unit tests
+    sqlite3                          # tests and benchmarks compare with the sqlite3 shell
+    python3                          # the golden test runner
+    groff-base                       # the man page lint test
+    hyperfine                        # benchmarks
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
