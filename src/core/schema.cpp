@@ -31,7 +31,7 @@ CREATE TABLE stage (
 );
 
 CREATE TABLE organization (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
     industry   TEXT,
     website    TEXT,
@@ -42,7 +42,7 @@ CREATE TABLE organization (
 );
 
 CREATE TABLE contact (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     name       TEXT NOT NULL COLLATE NOCASE,
     org_id     INTEGER REFERENCES organization (id),
     email      TEXT,
@@ -56,7 +56,7 @@ CREATE INDEX contact_by_name ON contact (name);
 CREATE INDEX contact_by_org ON contact (org_id);
 
 CREATE TABLE opportunity (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     name             TEXT NOT NULL,
     org_id           INTEGER REFERENCES organization (id),
     contact_id       INTEGER REFERENCES contact (id),

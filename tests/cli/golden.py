@@ -14,7 +14,8 @@ Two kinds of input files:
 
 Each file gets a fresh temporary folder, with FUNNEL_DB pointing into it, FUNNEL_TODAY set to
 2026-11-16 and a fixed locale. `export NAME=VALUE` commands change the environment of the
-commands after them. The path of the temporary folder is shown as $TMP in outputs.
+commands after them, except FUNNEL_DB: each file keeps its own data file. The path of the
+temporary folder is shown as $TMP in outputs.
 
 Usage: golden.py --funnel PATH [--update] FILE...
 """
@@ -76,11 +77,15 @@ def parse_markdown(text):
     in_console = False
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip().startswith("```"):
+            if in_console and steps and not hasattr(steps[-1], "block_end"):
+                steps[-1].block_end = number
             in_console = line.strip() == "```console"
             continue
         if not in_console:
             continue
         if line.startswith("$ "):
+            if steps and not hasattr(steps[-1], "block_end"):
+                steps[-1].block_end = number
             steps.append(Step(number, line[2:]))
             steps[-1].merged = True
         elif steps:
@@ -134,6 +139,8 @@ def run_file(path, funnel, update):
         }
         for step in steps:
             export = re.fullmatch(r"export (\w+)=(.*)", step.command)
+            if export and export.group(1) == "FUNNEL_DB":
+                continue  # each test keeps its own data file
             if export:
                 value = shlex.split(export.group(2))[0] if export.group(2) else ""
                 env[export.group(1)] = os.path.expandvars(value.replace("$TMP", tmp))
@@ -171,8 +178,8 @@ def run_file(path, funnel, update):
             if problems:
                 failures.append((step, problems))
             step.actual = (actual_out, actual_err, result.returncode)
-    if update and not markdown:
-        write_updated(path, text, steps)
+    if update:
+        (write_updated_markdown if markdown else write_updated)(path, text, steps)
     for step, problems in failures:
         print(f"{path}:{step.line_no}: $ {step.command}")
         for problem in problems:
@@ -208,6 +215,19 @@ def write_updated(path, text, steps):
             lines.append(line)
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def write_updated_markdown(path, text, steps):
+    """Rewrites the outputs in the console blocks of a page with the actual ones."""
+    lines = text.split("\n")
+    for step in reversed(steps):
+        if not hasattr(step, "actual"):
+            continue
+        out, _, code = step.actual
+        replacement = list(out) + ([f"[exit {code}]"] if code else [])
+        lines[step.line_no:step.block_end - 1] = replacement
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
 
 
 def main():
