@@ -1,20 +1,370 @@
 #include "app.hpp"
 
+#include "commands.hpp"
+
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
+#include "contact.hpp"
+#include "db.hpp"
 #include "funnel/error.hpp"
 #include "funnel/text.hpp"
 #include "funnel/version.hpp"
+#include "opp.hpp"
+#include "org.hpp"
+#include "stage.hpp"
+
+namespace funnel::cli::opp {
+
+namespace {
+
+void add_deal_options(CLI::App* command, DealFields& fields, bool close_required) {
+    auto* close = command
+                      ->add_option("--close", fields.close,
+                                   "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)")
+                      ->type_name("DATE");
+    if (close_required) close->required();
+    command->add_option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k")
+        ->type_name("AMOUNT");
+    command
+        ->add_option("--currency", fields.currency, "ISO 4217 currency (default: the data file's)")
+        ->type_name("CUR");
+    command->add_option("--stage", fields.stage, "Stage name or unique prefix")->type_name("STAGE");
+    command
+        ->add_option("--probability", fields.probability,
+                     "Chance of winning, 0-100 (default: the stage's)")
+        ->type_name("0-100");
+    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
+        ->type_name("ORG");
+    command->add_option("--contact", fields.contact, "Contact id or name (created if missing)")
+        ->type_name("CONTACT");
+    command->add_option("--type", fields.type, "new or existing business")
+        ->type_name("new|existing");
+    command->add_option("--next-step", fields.next_step, "The action that moves the deal on")
+        ->type_name("TEXT");
+    command->add_option("--description", fields.description, "Free text")->type_name("TEXT");
+    command->add_option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)")
+        ->type_name("NAME");
+    command->add_option("--source", fields.source, "Where the lead came from")->type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(CLI::App& group, Action& action) {
+    auto* opp = &group;
+
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = opp->add_subcommand("add", "Add an opportunity");
+        command->add_option("NAME", options->name, "What the deal is")->required();
+        add_deal_options(command, options->fields, true);
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = opp->add_subcommand("list", "List opportunities (open ones by default)");
+        command->add_option("--stage", options->stages, "Only these stages (repeatable)")
+            ->type_name("STAGE");
+        command->add_flag("--open", options->open, "Open deals (the default)");
+        command->add_flag("--won", options->won, "Won deals");
+        command->add_flag("--lost", options->lost, "Lost deals");
+        command->add_flag("--closed", options->closed, "Won and lost deals");
+        command->add_flag("--all", options->all, "Every deal");
+        command->add_option("--org", options->org, "Deals with this organization")
+            ->type_name("ORG");
+        command->add_option("--contact", options->contact, "Deals with this contact")
+            ->type_name("CONTACT");
+        command->add_option("--owner", options->owner, "Deals of this owner")->type_name("NAME");
+        command->add_option("--type", options->type, "new or existing business")
+            ->type_name("new|existing");
+        command->add_option("--closing-from", options->closing_from, "Close date on or after")
+            ->type_name("DATE");
+        command->add_option("--closing-to", options->closing_to, "Close date on or before")
+            ->type_name("DATE");
+        command->add_flag("--overdue", options->overdue, "Open deals whose close date has passed");
+        command
+            ->add_option("--search", options->search,
+                         "Text in name, description, next step, org or contact")
+            ->type_name("TEXT");
+        command
+            ->add_option("--sort", options->sort,
+                         "close, amount, weighted, probability, stage, name, id or updated")
+            ->type_name("KEY");
+        command->add_flag("--desc", options->descending, "Sort in descending order");
+        command->add_option("--limit", options->limit, "Show at most N deals")->type_name("N");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto* command = opp->add_subcommand("show", "Show one opportunity");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        on_run(command, action, options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command = opp->add_subcommand("edit", "Change fields of an opportunity");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
+        add_deal_options(command, options->fields, false);
+        command->add_option("--note", options->note, "Why, recorded in the history")
+            ->type_name("TEXT");
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<StageOptions>();
+        auto* command = opp->add_subcommand("stage", "Move an opportunity to a stage");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_option("STAGE", options->stage, "Stage name or unique prefix")->required();
+        command
+            ->add_option("--probability", options->probability,
+                         "Probability instead of the stage's default")
+            ->type_name("0-100");
+        command->add_option("--note", options->note, "Why, recorded in the history")
+            ->type_name("TEXT");
+        command->add_option("--reason", options->reason, "Why the deal was lost (lost stages)")
+            ->type_name("TEXT");
+        command->add_option("--on", options->on, "When it happened (default: today)")
+            ->type_name("DATE");
+        on_run(command, action, options, run_stage);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command = opp->add_subcommand("delete", "Delete an opportunity and its history");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+    {
+        auto options = std::make_shared<HistoryOptions>();
+        auto* command =
+            opp->add_subcommand("history", "Every recorded change of an opportunity, oldest first");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        on_run(command, action, options, run_history);
+    }
+}
+
+}  // namespace funnel::cli::opp
+
+namespace funnel::cli::org {
+
+namespace {
+
+void add_org_options(CLI::App* command, OrgFields& fields) {
+    command->add_option("--industry", fields.industry, "Industry")->type_name("TEXT");
+    command->add_option("--website", fields.website, "Website")->type_name("URL");
+    command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
+    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = group.add_subcommand("add", "Add an organization");
+        command->add_option("NAME", options->name, "Its name (unique, any case)")->required();
+        add_org_options(command, options->fields);
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = group.add_subcommand("list", "List organizations");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto* command = group.add_subcommand(
+            "show", "Show an organization with its deals, contacts and totals");
+        command->add_option("ORG", options->org, "Organization id or name")->required();
+        on_run(command, action, options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command = group.add_subcommand("edit", "Change an organization");
+        command->add_option("ORG", options->org, "Organization id or name")->required();
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
+        add_org_options(command, options->fields);
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command =
+            group.add_subcommand("delete", "Delete an organization no deal or contact uses");
+        command->add_option("ORG", options->org, "Organization id or name")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+}
+
+}  // namespace funnel::cli::org
+
+namespace funnel::cli::contact {
+
+namespace {
+
+void add_contact_options(CLI::App* command, ContactFields& fields) {
+    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
+        ->type_name("ORG");
+    command->add_option("--email", fields.email, "Email address")->type_name("ADDRESS");
+    command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
+    command->add_option("--title", fields.title, "Job title")->type_name("TEXT");
+    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = group.add_subcommand("add", "Add a contact");
+        command->add_option("NAME", options->name, "Full name")->required();
+        add_contact_options(command, options->fields);
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = group.add_subcommand("list", "List contacts");
+        command->add_option("--org", options->org, "Contacts of this organization")
+            ->type_name("ORG");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto* command = group.add_subcommand("show", "Show a contact with their deals");
+        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
+        on_run(command, action, options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command = group.add_subcommand("edit", "Change a contact");
+        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
+        add_contact_options(command, options->fields);
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command = group.add_subcommand("delete", "Delete a contact no deal uses");
+        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+}
+
+}  // namespace funnel::cli::contact
+
+namespace funnel::cli::stage {
+
+namespace {
+
+void add_placement_options(CLI::App* command, Placement& placement) {
+    auto* after = command->add_option("--after", placement.after, "Place it right after this stage")
+                      ->type_name("STAGE");
+    command->add_option("--before", placement.before, "Place it right before this stage")
+        ->type_name("STAGE")
+        ->excludes(after);
+}
+
+}  // namespace
+
+void setup(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = group.add_subcommand("list", "List the stages in order");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = group.add_subcommand("add", "Add a stage");
+        command->add_option("NAME", options->name, "Its name: letters, digits, '-' and '_'")
+            ->required();
+        add_placement_options(command, options->placement);
+        command->add_option("--probability", options->probability, "Default probability, 0-100")
+            ->type_name("0-100");
+        command
+            ->add_option("--category", options->category,
+                         "pipeline, best-case, commit, closed or omitted")
+            ->type_name("CATEGORY");
+        command->add_option("--state", options->state, "open (default), won or lost")
+            ->type_name("open|won|lost");
+        command->add_option("--label", options->label, "What people read")->type_name("TEXT");
+        command
+            ->add_option("--stale-days", options->stale_days,
+                         "Days without change before a deal is stale (30)")
+            ->type_name("N");
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<SetOptions>();
+        auto* command = group.add_subcommand("set", "Change a stage");
+        command->add_option("NAME", options->name, "Stage name or unique prefix")->required();
+        command->add_option("--label", options->label, "What people read")->type_name("TEXT");
+        command->add_option("--probability", options->probability, "Default probability, 0-100")
+            ->type_name("0-100");
+        command
+            ->add_option("--category", options->category,
+                         "pipeline, best-case, commit, closed or omitted")
+            ->type_name("CATEGORY");
+        command->add_option("--rename", options->rename, "New name")->type_name("NAME");
+        add_placement_options(command, options->placement);
+        command
+            ->add_option("--stale-days", options->stale_days,
+                         "Days without change before a deal is stale")
+            ->type_name("N");
+        on_run(command, action, options, run_set);
+    }
+    {
+        auto options = std::make_shared<RemoveOptions>();
+        auto* command = group.add_subcommand("remove", "Remove a stage no deal is or was in");
+        command->add_option("NAME", options->name, "Stage name or unique prefix")->required();
+        on_run(command, action, options, run_remove);
+    }
+}
+
+}  // namespace funnel::cli::stage
+
+namespace funnel::cli::db {
+
+void setup(CLI::App& group, Action& action) {
+    auto options = std::make_shared<InfoOptions>();
+    auto* info =
+        group.add_subcommand("info", "Where the data file is, its schema version and counts");
+    info->add_option("--set-currency", options->set_currency,
+                     "Change the default currency (ISO 4217)")
+        ->type_name("CUR");
+    on_run(info, action, options, run_info);
+}
+
+}  // namespace funnel::cli::db
 
 namespace funnel::cli {
 
-std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action) {
+namespace {
+
+struct Group {
+    const char* name;
+    const char* description;
+    void (*setup)(CLI::App&, Action&);
+};
+
+constexpr Group groups[] = {
+    {"opp", "Opportunities (deals): add, list, change, close", opp::setup},
+    {"org", "Organizations: the companies deals are with", org::setup},
+    {"contact", "Contacts: the people deals are with", contact::setup},
+    {"stage", "Sales stages: their order, probabilities and categories", stage::setup},
+    {"db", "The data file", db::setup},
+};
+
+}  // namespace
+
+std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
+                                    std::span<const char* const> words) {
     auto app = std::make_unique<CLI::App>(
         "funnel: sales opportunities in a local file, and honest probability-weighted forecasts",
         "funnel");
@@ -33,11 +383,14 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action) {
                     "The date taken as today (default: $FUNNEL_TODAY, else the system date)")
         ->type_name("DATE");
     app->add_flag("-q,--quiet", globals.quiet, "Print only ids; nothing else on success");
-    setup_opp(*app, action);
-    setup_org(*app, action);
-    setup_contact(*app, action);
-    setup_stage(*app, action);
-    setup_db(*app, action);
+    for (const auto& group : groups) {
+        auto* command = app->add_subcommand(group.name, group.description);
+        command->require_subcommand(1);
+        const bool named = std::find_if(words.begin(), words.end(), [&](const char* word) {
+                               return std::string_view(word) == group.name;
+                           }) != words.end();
+        if (words.empty() || named) group.setup(*command, action);
+    }
     return app;
 }
 
@@ -102,7 +455,8 @@ std::optional<std::string> missing_command(const CLI::App& app, int argc, const 
 int run(int argc, const char* const* argv) {
     GlobalOptions globals;
     Action action;
-    auto app = build_app(globals, action);
+    auto app =
+        build_app(globals, action, std::span(argv + 1, std::size_t(argc > 0 ? argc - 1 : 0)));
     try {
         app->parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -4,29 +4,12 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "commands.hpp"
+#include "contact.hpp"
 #include "funnel/error.hpp"
 #include "funnel/views.hpp"
 #include "parties.hpp"
 
-namespace funnel::cli {
-
-namespace {
-
-using OptText = std::optional<std::string>;
-
-struct ContactFields {
-    OptText org, email, phone, title, notes;
-};
-
-void add_contact_options(CLI::App* command, ContactFields& fields) {
-    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
-        ->type_name("ORG");
-    command->add_option("--email", fields.email, "Email address")->type_name("ADDRESS");
-    command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
-    command->add_option("--title", fields.title, "Job title")->type_name("TEXT");
-    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
-}
+namespace funnel::cli::contact {
 
 void check_contact_fields(const ContactFields& fields) {
     if (fields.email && !fields.email->empty())
@@ -71,11 +54,6 @@ std::string describe(const Contact& contact) {
     return contact.org.empty() ? contact.name : fmt::format("{} ({})", contact.name, contact.org);
 }
 
-struct AddOptions {
-    std::string name;
-    ContactFields fields;
-};
-
 void run_add(const AddOptions& options, Session& session) {
     const std::string name = text_option("NAME", options.name, TextKind::name);
     check_contact_fields(options.fields);
@@ -89,10 +67,6 @@ void run_add(const AddOptions& options, Session& session) {
     });
     report(session, contact, fmt::format("Created contact {}: {}", contact.id, describe(contact)));
 }
-
-struct ListOptions {
-    OptText org;
-};
 
 void run_list(const ListOptions& options, Session& session) {
     Store store = session.read_store();
@@ -116,10 +90,6 @@ void run_list(const ListOptions& options, Session& session) {
     renderer->end();
 }
 
-struct ShowOptions {
-    std::string contact;
-};
-
 void run_show(const ShowOptions& options, Session& session) {
     Store store = session.read_store();
     const Contact contact = store.contact(options.contact);
@@ -135,12 +105,6 @@ void run_show(const ShowOptions& options, Session& session) {
     session.print(record);
 }
 
-struct EditOptions {
-    std::string contact;
-    OptText name;
-    ContactFields fields;
-};
-
 void run_edit(const EditOptions& options, Session& session) {
     const OptText name =
         options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
@@ -155,11 +119,6 @@ void run_edit(const EditOptions& options, Session& session) {
     });
     report(session, contact, fmt::format("Updated contact {}: {}", contact.id, describe(contact)));
 }
-
-struct DeleteOptions {
-    std::string contact;
-    bool yes = false;
-};
 
 void run_delete(const DeleteOptions& options, Session& session) {
     const Contact contact = session.read_store().contact(options.contact);
@@ -184,46 +143,4 @@ void run_delete(const DeleteOptions& options, Session& session) {
         session.out() << fmt::format("Deleted contact {}: {}\n", contact.id, contact.name);
 }
 
-}  // namespace
-
-void setup_contact(CLI::App& app, Action& action) {
-    auto* group = app.add_subcommand("contact", "Contacts: the people deals are with");
-    group->require_subcommand(1);
-    {
-        auto options = std::make_shared<AddOptions>();
-        auto* command = group->add_subcommand("add", "Add a contact");
-        command->add_option("NAME", options->name, "Full name")->required();
-        add_contact_options(command, options->fields);
-        on_run(command, action, options, run_add);
-    }
-    {
-        auto options = std::make_shared<ListOptions>();
-        auto* command = group->add_subcommand("list", "List contacts");
-        command->add_option("--org", options->org, "Contacts of this organization")
-            ->type_name("ORG");
-        on_run(command, action, options, run_list);
-    }
-    {
-        auto options = std::make_shared<ShowOptions>();
-        auto* command = group->add_subcommand("show", "Show a contact with their deals");
-        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
-        on_run(command, action, options, run_show);
-    }
-    {
-        auto options = std::make_shared<EditOptions>();
-        auto* command = group->add_subcommand("edit", "Change a contact");
-        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
-        command->add_option("--name", options->name, "New name")->type_name("NAME");
-        add_contact_options(command, options->fields);
-        on_run(command, action, options, run_edit);
-    }
-    {
-        auto options = std::make_shared<DeleteOptions>();
-        auto* command = group->add_subcommand("delete", "Delete a contact no deal uses");
-        command->add_option("CONTACT", options->contact, "Contact id or name")->required();
-        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
-        on_run(command, action, options, run_delete);
-    }
-}
-
-}  // namespace funnel::cli
+}  // namespace funnel::cli::contact

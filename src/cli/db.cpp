@@ -5,17 +5,11 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "commands.hpp"
+#include "db.hpp"
 #include "funnel/error.hpp"
 #include "funnel/views.hpp"
 
-namespace funnel::cli {
-
-namespace {
-
-struct InfoOptions {
-    std::optional<std::string> set_currency;
-};
+namespace funnel::cli::db {
 
 Record info_record(Store& store) {
     const DataCounts counts = store.counts();
@@ -67,18 +61,4 @@ void run_info(const InfoOptions& options, Session& session) {
     session.print(info_record(store));
 }
 
-}  // namespace
-
-void setup_db(CLI::App& app, Action& action) {
-    auto* group = app.add_subcommand("db", "The data file");
-    group->require_subcommand(1);
-    auto options = std::make_shared<InfoOptions>();
-    auto* info =
-        group->add_subcommand("info", "Where the data file is, its schema version and counts");
-    info->add_option("--set-currency", options->set_currency,
-                     "Change the default currency (ISO 4217)")
-        ->type_name("CUR");
-    on_run(info, action, options, run_info);
-}
-
-}  // namespace funnel::cli
+}  // namespace funnel::cli::db

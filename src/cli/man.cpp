@@ -4,7 +4,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "app.hpp"
+#include "commands.hpp"
 #include "funnel/version.hpp"
 
 namespace {

@@ -6,52 +6,14 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "commands.hpp"
 #include "funnel/error.hpp"
 #include "funnel/views.hpp"
+#include "opp.hpp"
 #include "parties.hpp"
 
-namespace funnel::cli {
-
-namespace {
-
-using OptText = std::optional<std::string>;
+namespace funnel::cli::opp {
 
 // The fields that add and edit share.
-struct DealFields {
-    OptText amount, currency, close, stage, probability, org, contact, type, next_step, description,
-        owner, source;
-};
-
-void add_deal_options(CLI::App* command, DealFields& fields, bool close_required) {
-    auto* close = command
-                      ->add_option("--close", fields.close,
-                                   "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)")
-                      ->type_name("DATE");
-    if (close_required) close->required();
-    command->add_option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k")
-        ->type_name("AMOUNT");
-    command
-        ->add_option("--currency", fields.currency, "ISO 4217 currency (default: the data file's)")
-        ->type_name("CUR");
-    command->add_option("--stage", fields.stage, "Stage name or unique prefix")->type_name("STAGE");
-    command
-        ->add_option("--probability", fields.probability,
-                     "Chance of winning, 0-100 (default: the stage's)")
-        ->type_name("0-100");
-    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
-        ->type_name("ORG");
-    command->add_option("--contact", fields.contact, "Contact id or name (created if missing)")
-        ->type_name("CONTACT");
-    command->add_option("--type", fields.type, "new or existing business")
-        ->type_name("new|existing");
-    command->add_option("--next-step", fields.next_step, "The action that moves the deal on")
-        ->type_name("TEXT");
-    command->add_option("--description", fields.description, "Free text")->type_name("TEXT");
-    command->add_option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)")
-        ->type_name("NAME");
-    command->add_option("--source", fields.source, "Where the lead came from")->type_name("TEXT");
-}
 
 std::string default_owner() {
     for (const char* name : {"FUNNEL_USER", "USER"})
@@ -111,11 +73,6 @@ void report_change(const Session& session, const Opportunity& deal, const std::s
 
 // ---- opp add
 
-struct AddOptions {
-    std::string name;
-    DealFields fields;
-};
-
 void run_add(const AddOptions& options, Session& session) {
     const auto& f = options.fields;
     const std::string name = text_option("NAME", options.name, TextKind::name);
@@ -164,14 +121,6 @@ void run_add(const AddOptions& options, Session& session) {
 }
 
 // ---- opp list
-
-struct ListOptions {
-    std::vector<std::string> stages;
-    bool open = false, won = false, lost = false, closed = false, all = false, overdue = false;
-    OptText org, contact, owner, type, closing_from, closing_to, search, limit;
-    std::string sort = "close";
-    bool descending = false;
-};
 
 OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     OppQuery query;
@@ -244,10 +193,6 @@ void run_list(const ListOptions& options, Session& session) {
 
 // ---- opp show
 
-struct ShowOptions {
-    std::string id;
-};
-
 void run_show(const ShowOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
@@ -255,12 +200,6 @@ void run_show(const ShowOptions& options, Session& session) {
 }
 
 // ---- opp edit
-
-struct EditOptions {
-    std::string id;
-    OptText name, note;
-    DealFields fields;
-};
 
 std::string display_value(const Opportunity& deal, const std::string& field,
                           const std::optional<std::string>& stored) {
@@ -366,11 +305,6 @@ void run_edit(const EditOptions& options, Session& session) {
 
 // ---- opp stage
 
-struct StageOptions {
-    std::string id, stage;
-    OptText probability, note, reason, on;
-};
-
 void run_stage(const StageOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     const auto probability =
@@ -411,11 +345,6 @@ void run_stage(const StageOptions& options, Session& session) {
 
 // ---- opp delete
 
-struct DeleteOptions {
-    std::string id;
-    bool yes = false;
-};
-
 void run_delete(const DeleteOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     const Opportunity deal = session.read_store().opportunity(id);
@@ -439,10 +368,6 @@ void run_delete(const DeleteOptions& options, Session& session) {
 
 // ---- opp history
 
-struct HistoryOptions {
-    std::string id;
-};
-
 void run_history(const HistoryOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
@@ -453,100 +378,4 @@ void run_history(const HistoryOptions& options, Session& session) {
     session.print(table);
 }
 
-}  // namespace
-
-void setup_opp(CLI::App& app, Action& action) {
-    auto* opp = app.add_subcommand("opp", "Opportunities (deals): add, list, change, close");
-    opp->require_subcommand(1);
-
-    {
-        auto options = std::make_shared<AddOptions>();
-        auto* command = opp->add_subcommand("add", "Add an opportunity");
-        command->add_option("NAME", options->name, "What the deal is")->required();
-        add_deal_options(command, options->fields, true);
-        on_run(command, action, options, run_add);
-    }
-    {
-        auto options = std::make_shared<ListOptions>();
-        auto* command = opp->add_subcommand("list", "List opportunities (open ones by default)");
-        command->add_option("--stage", options->stages, "Only these stages (repeatable)")
-            ->type_name("STAGE");
-        command->add_flag("--open", options->open, "Open deals (the default)");
-        command->add_flag("--won", options->won, "Won deals");
-        command->add_flag("--lost", options->lost, "Lost deals");
-        command->add_flag("--closed", options->closed, "Won and lost deals");
-        command->add_flag("--all", options->all, "Every deal");
-        command->add_option("--org", options->org, "Deals with this organization")
-            ->type_name("ORG");
-        command->add_option("--contact", options->contact, "Deals with this contact")
-            ->type_name("CONTACT");
-        command->add_option("--owner", options->owner, "Deals of this owner")->type_name("NAME");
-        command->add_option("--type", options->type, "new or existing business")
-            ->type_name("new|existing");
-        command->add_option("--closing-from", options->closing_from, "Close date on or after")
-            ->type_name("DATE");
-        command->add_option("--closing-to", options->closing_to, "Close date on or before")
-            ->type_name("DATE");
-        command->add_flag("--overdue", options->overdue, "Open deals whose close date has passed");
-        command
-            ->add_option("--search", options->search,
-                         "Text in name, description, next step, org or contact")
-            ->type_name("TEXT");
-        command
-            ->add_option("--sort", options->sort,
-                         "close, amount, weighted, probability, stage, name, id or updated")
-            ->type_name("KEY");
-        command->add_flag("--desc", options->descending, "Sort in descending order");
-        command->add_option("--limit", options->limit, "Show at most N deals")->type_name("N");
-        on_run(command, action, options, run_list);
-    }
-    {
-        auto options = std::make_shared<ShowOptions>();
-        auto* command = opp->add_subcommand("show", "Show one opportunity");
-        command->add_option("ID", options->id, "Opportunity id")->required();
-        on_run(command, action, options, run_show);
-    }
-    {
-        auto options = std::make_shared<EditOptions>();
-        auto* command = opp->add_subcommand("edit", "Change fields of an opportunity");
-        command->add_option("ID", options->id, "Opportunity id")->required();
-        command->add_option("--name", options->name, "New name")->type_name("NAME");
-        add_deal_options(command, options->fields, false);
-        command->add_option("--note", options->note, "Why, recorded in the history")
-            ->type_name("TEXT");
-        on_run(command, action, options, run_edit);
-    }
-    {
-        auto options = std::make_shared<StageOptions>();
-        auto* command = opp->add_subcommand("stage", "Move an opportunity to a stage");
-        command->add_option("ID", options->id, "Opportunity id")->required();
-        command->add_option("STAGE", options->stage, "Stage name or unique prefix")->required();
-        command
-            ->add_option("--probability", options->probability,
-                         "Probability instead of the stage's default")
-            ->type_name("0-100");
-        command->add_option("--note", options->note, "Why, recorded in the history")
-            ->type_name("TEXT");
-        command->add_option("--reason", options->reason, "Why the deal was lost (lost stages)")
-            ->type_name("TEXT");
-        command->add_option("--on", options->on, "When it happened (default: today)")
-            ->type_name("DATE");
-        on_run(command, action, options, run_stage);
-    }
-    {
-        auto options = std::make_shared<DeleteOptions>();
-        auto* command = opp->add_subcommand("delete", "Delete an opportunity and its history");
-        command->add_option("ID", options->id, "Opportunity id")->required();
-        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
-        on_run(command, action, options, run_delete);
-    }
-    {
-        auto options = std::make_shared<HistoryOptions>();
-        auto* command =
-            opp->add_subcommand("history", "Every recorded change of an opportunity, oldest first");
-        command->add_option("ID", options->id, "Opportunity id")->required();
-        on_run(command, action, options, run_history);
-    }
-}
-
-}  // namespace funnel::cli
+}  // namespace funnel::cli::opp

@@ -4,26 +4,11 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "commands.hpp"
 #include "funnel/error.hpp"
 #include "funnel/views.hpp"
+#include "org.hpp"
 
-namespace funnel::cli {
-
-namespace {
-
-using OptText = std::optional<std::string>;
-
-struct OrgFields {
-    OptText industry, website, phone, notes;
-};
-
-void add_org_options(CLI::App* command, OrgFields& fields) {
-    command->add_option("--industry", fields.industry, "Industry")->type_name("TEXT");
-    command->add_option("--website", fields.website, "Website")->type_name("URL");
-    command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
-    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
-}
+namespace funnel::cli::org {
 
 void apply_org_fields(const OrgFields& fields, Organization& org) {
     if (fields.industry) org.industry = text_option("--industry", *fields.industry, TextKind::line);
@@ -48,11 +33,6 @@ void report(const Session& session, const Organization& org, const std::string& 
         session.out() << line << '\n';
 }
 
-struct AddOptions {
-    std::string name;
-    OrgFields fields;
-};
-
 void run_add(const AddOptions& options, Session& session) {
     Organization org;
     org.name = text_option("NAME", options.name, TextKind::name);
@@ -66,8 +46,6 @@ void run_add(const AddOptions& options, Session& session) {
     });
     report(session, org, fmt::format("Created organization {}: {}", org.id, org.name));
 }
-
-struct ListOptions {};
 
 void run_list(const ListOptions&, Session& session) {
     Store store = session.read_store();
@@ -89,10 +67,6 @@ void run_list(const ListOptions&, Session& session) {
     renderer->end();
 }
 
-struct ShowOptions {
-    std::string org;
-};
-
 void run_show(const ShowOptions& options, Session& session) {
     Store store = session.read_store();
     const Organization org = store.organization(options.org);
@@ -113,12 +87,6 @@ void run_show(const ShowOptions& options, Session& session) {
     session.print(record);
 }
 
-struct EditOptions {
-    std::string org;
-    OptText name;
-    OrgFields fields;
-};
-
 void run_edit(const EditOptions& options, Session& session) {
     const OptText name =
         options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
@@ -135,11 +103,6 @@ void run_edit(const EditOptions& options, Session& session) {
     });
     report(session, org, fmt::format("Updated organization {}: {}", org.id, org.name));
 }
-
-struct DeleteOptions {
-    std::string org;
-    bool yes = false;
-};
 
 void run_delete(const DeleteOptions& options, Session& session) {
     const Organization org = session.read_store().organization(options.org);
@@ -172,46 +135,4 @@ void run_delete(const DeleteOptions& options, Session& session) {
         session.out() << fmt::format("Deleted organization {}: {}\n", org.id, org.name);
 }
 
-}  // namespace
-
-void setup_org(CLI::App& app, Action& action) {
-    auto* group = app.add_subcommand("org", "Organizations: the companies deals are with");
-    group->require_subcommand(1);
-    {
-        auto options = std::make_shared<AddOptions>();
-        auto* command = group->add_subcommand("add", "Add an organization");
-        command->add_option("NAME", options->name, "Its name (unique, any case)")->required();
-        add_org_options(command, options->fields);
-        on_run(command, action, options, run_add);
-    }
-    {
-        auto options = std::make_shared<ListOptions>();
-        auto* command = group->add_subcommand("list", "List organizations");
-        on_run(command, action, options, run_list);
-    }
-    {
-        auto options = std::make_shared<ShowOptions>();
-        auto* command = group->add_subcommand(
-            "show", "Show an organization with its deals, contacts and totals");
-        command->add_option("ORG", options->org, "Organization id or name")->required();
-        on_run(command, action, options, run_show);
-    }
-    {
-        auto options = std::make_shared<EditOptions>();
-        auto* command = group->add_subcommand("edit", "Change an organization");
-        command->add_option("ORG", options->org, "Organization id or name")->required();
-        command->add_option("--name", options->name, "New name")->type_name("NAME");
-        add_org_options(command, options->fields);
-        on_run(command, action, options, run_edit);
-    }
-    {
-        auto options = std::make_shared<DeleteOptions>();
-        auto* command =
-            group->add_subcommand("delete", "Delete an organization no deal or contact uses");
-        command->add_option("ORG", options->org, "Organization id or name")->required();
-        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
-        on_run(command, action, options, run_delete);
-    }
-}
-
-}  // namespace funnel::cli
+}  // namespace funnel::cli::org

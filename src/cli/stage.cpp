@@ -5,33 +5,17 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "commands.hpp"
 #include "funnel/error.hpp"
 #include "funnel/views.hpp"
+#include "stage.hpp"
 
-namespace funnel::cli {
-
-namespace {
-
-using OptText = std::optional<std::string>;
+namespace funnel::cli::stage {
 
 const Stage& named(const std::vector<Stage>& stages, std::string_view option,
                    const std::string& value) {
     return parse_option(option, value, [&](const std::string& text) -> const Stage& {
         return resolve_stage(stages, text);
     });
-}
-
-struct Placement {
-    OptText after, before;
-};
-
-void add_placement_options(CLI::App* command, Placement& placement) {
-    auto* after = command->add_option("--after", placement.after, "Place it right after this stage")
-                      ->type_name("STAGE");
-    command->add_option("--before", placement.before, "Place it right before this stage")
-        ->type_name("STAGE")
-        ->excludes(after);
 }
 
 // The stage ids in their new order, with `moved` placed as asked (or where `fallback` puts it).
@@ -97,8 +81,6 @@ void report(const Session& session, const std::string& line) {
     }
 }
 
-struct ListOptions {};
-
 void run_list(const ListOptions&, Session& session) {
     Store store = session.read_store();
     if (session.quiet()) {
@@ -108,12 +90,6 @@ void run_list(const ListOptions&, Session& session) {
     }
     print_stages(store, session);
 }
-
-struct AddOptions {
-    std::string name;
-    OptText label, probability, category, state, stale_days;
-    Placement placement;
-};
 
 void run_add(const AddOptions& options, Session& session) {
     Stage stage;
@@ -161,12 +137,6 @@ void run_add(const AddOptions& options, Session& session) {
                                 to_string(stage.category)));
 }
 
-struct SetOptions {
-    std::string name;
-    OptText label, probability, category, rename, stale_days;
-    Placement placement;
-};
-
 void run_set(const SetOptions& options, Session& session) {
     const OptText rename =
         options.rename ? OptText(parse_option("--rename", *options.rename, normalize_stage_name))
@@ -210,10 +180,6 @@ void run_set(const SetOptions& options, Session& session) {
                                 to_string(changed.category)));
 }
 
-struct RemoveOptions {
-    std::string name;
-};
-
 void run_remove(const RemoveOptions& options, Session& session) {
     const std::string removed = session.write([&](Store& store) {
         const auto stages = store.stages();
@@ -238,63 +204,4 @@ void run_remove(const RemoveOptions& options, Session& session) {
     if (!session.quiet()) session.out() << fmt::format("Removed stage {}\n", removed);
 }
 
-}  // namespace
-
-void setup_stage(CLI::App& app, Action& action) {
-    auto* group =
-        app.add_subcommand("stage", "Sales stages: their order, probabilities and categories");
-    group->require_subcommand(1);
-    {
-        auto options = std::make_shared<ListOptions>();
-        auto* command = group->add_subcommand("list", "List the stages in order");
-        on_run(command, action, options, run_list);
-    }
-    {
-        auto options = std::make_shared<AddOptions>();
-        auto* command = group->add_subcommand("add", "Add a stage");
-        command->add_option("NAME", options->name, "Its name: letters, digits, '-' and '_'")
-            ->required();
-        add_placement_options(command, options->placement);
-        command->add_option("--probability", options->probability, "Default probability, 0-100")
-            ->type_name("0-100");
-        command
-            ->add_option("--category", options->category,
-                         "pipeline, best-case, commit, closed or omitted")
-            ->type_name("CATEGORY");
-        command->add_option("--state", options->state, "open (default), won or lost")
-            ->type_name("open|won|lost");
-        command->add_option("--label", options->label, "What people read")->type_name("TEXT");
-        command
-            ->add_option("--stale-days", options->stale_days,
-                         "Days without change before a deal is stale (30)")
-            ->type_name("N");
-        on_run(command, action, options, run_add);
-    }
-    {
-        auto options = std::make_shared<SetOptions>();
-        auto* command = group->add_subcommand("set", "Change a stage");
-        command->add_option("NAME", options->name, "Stage name or unique prefix")->required();
-        command->add_option("--label", options->label, "What people read")->type_name("TEXT");
-        command->add_option("--probability", options->probability, "Default probability, 0-100")
-            ->type_name("0-100");
-        command
-            ->add_option("--category", options->category,
-                         "pipeline, best-case, commit, closed or omitted")
-            ->type_name("CATEGORY");
-        command->add_option("--rename", options->rename, "New name")->type_name("NAME");
-        add_placement_options(command, options->placement);
-        command
-            ->add_option("--stale-days", options->stale_days,
-                         "Days without change before a deal is stale")
-            ->type_name("N");
-        on_run(command, action, options, run_set);
-    }
-    {
-        auto options = std::make_shared<RemoveOptions>();
-        auto* command = group->add_subcommand("remove", "Remove a stage no deal is or was in");
-        command->add_option("NAME", options->name, "Stage name or unique prefix")->required();
-        on_run(command, action, options, run_remove);
-    }
-}
-
-}  // namespace funnel::cli
+}  // namespace funnel::cli::stage

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Generates a funnel data file of N opportunities for benchmarks:
+#   bench/generate.sh N FILE
+# funnel creates the file and its schema; the rows are then inserted in bulk by the sqlite3
+# shell. Values are spread deterministically (a multiplicative hash of the row number): 80 % of
+# deals open, close dates over 24 months around 2026-11-16, amounts from 1,000 to 200,000 in
+# EUR (and 10 % in USD), 5 owners, one organization per 20 deals, a 'created' history row each.
+set -euo pipefail
+count=${1:?usage: generate.sh N FILE}
+file=${2:?usage: generate.sh N FILE}
+funnel=${FUNNEL:-funnel}
+rm -f "$file" "$file-wal" "$file-shm"
+"$funnel" --db "$file" db info --set-currency EUR > /dev/null 2>&1
+sqlite3 "$file" > /dev/null <<SQL
+PRAGMA synchronous = OFF;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < max(1, $count / 20))
+INSERT INTO organization (id, name, created_at, updated_at)
+SELECT i, 'Organization ' || i, '2025-01-01T09:00:00', '2025-01-01T09:00:00' FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
+h(i, x) AS (SELECT i, (i * 2654435761) % 4294967296 FROM n),
+d(i, x, stage_id) AS (
+    SELECT i, x, CASE
+        WHEN x % 100 < 30 THEN 1 WHEN x % 100 < 50 THEN 2 WHEN x % 100 < 65 THEN 3
+        WHEN x % 100 < 80 THEN 4 WHEN x % 100 < 90 THEN 5 ELSE 6 END
+    FROM h)
+INSERT INTO opportunity (id, name, org_id, amount, currency, close_date, stage_id, state,
+    probability, type, owner, source, created_at, updated_at, stage_changed_at, closed_at)
+SELECT d.i, 'Deal ' || d.i, 1 + (d.i - 1) % max(1, $count / 20),
+    100000 + (d.x / 7) % 19900001,
+    CASE WHEN (d.x / 11) % 10 = 0 THEN 'USD' ELSE 'EUR' END,
+    date('2025-11-16', '+' || ((d.x / 13) % 730) || ' days'),
+    d.stage_id, s.state, s.probability,
+    CASE WHEN (d.x / 17) % 3 = 0 THEN 'existing' ELSE 'new' END,
+    'owner' || ((d.x / 19) % 5), CASE (d.x / 23) % 4 WHEN 0 THEN 'web' WHEN 1 THEN 'referral' ELSE NULL END,
+    '2025-06-01T09:00:00', '2025-06-01T09:00:00', '2025-06-01T09:00:00',
+    CASE WHEN s.state <> 'open' THEN date('2025-11-16', '+' || ((d.x / 13) % 730) || ' days') END
+FROM d JOIN stage s ON s.id = d.stage_id;
+INSERT INTO opportunity_history (opp_id, changed_at, field, new_value)
+SELECT id, created_at, 'created', name FROM opportunity;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+echo "generated $file: $(sqlite3 "$file" 'SELECT count(*) FROM opportunity') opportunities"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks, each side by side with the reference it is judged against:
+#   bench/run.sh            every benchmark
+#   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
+# Needs a Release build in build/ (bash scripts/build.sh), hyperfine and sqlite3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+funnel="$PWD/build/funnel"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+what=${1:-all}
+
+# Runs hyperfine on the commands and prints mean, standard deviation and the ratio to the
+# first (the reference).
+compare() {
+    local title=$1
+    shift
+    hyperfine --style none --warmup 5 --runs "${RUNS:-60}" -N --export-json "$work/result.json" "$@" > /dev/null
+    python3 - "$title" "$work/result.json" <<'PY'
+import json, sys
+title, path = sys.argv[1], sys.argv[2]
+results = json.load(open(path))["results"]
+base = results[0]["mean"]
+print(f"\n{title}")
+for r in results:
+    print(f"  {r['mean'] * 1000:8.2f} ms ± {r['stddev'] * 1000:5.2f}  ({r['mean'] / base:4.2f}x)  {r['command'][:90]}")
+PY
+}
+
+if [[ $what == all || $what == foundation ]]; then
+    FUNNEL="$funnel" bash bench/generate.sh 100000 "$work/100k.db"
+    db="$work/100k.db"
+    compare "One insert by a fresh process, into a data file of 100,000 deals (reference: the sqlite3 shell)" \
+        "sqlite3 $db \"INSERT INTO opportunity (name, org_id, amount, currency, close_date, stage_id, state, probability, type, created_at, updated_at, stage_changed_at) VALUES ('Bench deal', 1, 100000, 'EUR', '2026-12-31', 1, 'open', 10, 'new', '2026-11-16T00:00:00', '2026-11-16T00:00:00', '2026-11-16T00:00:00')\"" \
+        "$funnel --db $db -q opp add 'Bench deal' --org 'Organization 1' --close 2026-12-31 --amount 1000"
+    compare "The first 50 open deals by close date, of 100,000 (target: under 50 ms; reference: the sqlite3 shell)" \
+        "sqlite3 $db \"SELECT o.id, o.name, g.name, o.amount, o.currency, o.close_date, s.name, o.probability FROM opportunity o JOIN stage s ON s.id = o.stage_id LEFT JOIN organization g ON g.id = o.org_id WHERE o.state = 'open' ORDER BY o.close_date, o.id LIMIT 50\"" \
+        "$funnel --db $db opp list --limit 50"
+fi

@@ -1,0 +1,48 @@
+// The "contact" commands: what each takes, and the function that runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+
+namespace funnel::cli::contact {
+
+using OptText = std::optional<std::string>;
+
+struct ContactFields {
+    OptText org, email, phone, title, notes;
+};
+
+struct AddOptions {
+    std::string name;
+    ContactFields fields;
+};
+
+struct ListOptions {
+    OptText org;
+};
+
+struct ShowOptions {
+    std::string contact;
+};
+
+struct EditOptions {
+    std::string contact;
+    OptText name;
+    ContactFields fields;
+};
+
+struct DeleteOptions {
+    std::string contact;
+    bool yes = false;
+};
+
+void run_add(const AddOptions& options, Session& session);
+void run_list(const ListOptions& options, Session& session);
+void run_show(const ShowOptions& options, Session& session);
+void run_edit(const EditOptions& options, Session& session);
+void run_delete(const DeleteOptions& options, Session& session);
+
+}  // namespace funnel::cli::contact

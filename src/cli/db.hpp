@@ -1,0 +1,20 @@
+// The "db" commands: what each takes, and the function that runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+
+namespace funnel::cli::db {
+
+using OptText = std::optional<std::string>;
+
+struct InfoOptions {
+    std::optional<std::string> set_currency;
+};
+
+void run_info(const InfoOptions& options, Session& session);
+
+}  // namespace funnel::cli::db

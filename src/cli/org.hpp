@@ -1,0 +1,46 @@
+// The "org" commands: what each takes, and the function that runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+
+namespace funnel::cli::org {
+
+using OptText = std::optional<std::string>;
+
+struct OrgFields {
+    OptText industry, website, phone, notes;
+};
+
+struct AddOptions {
+    std::string name;
+    OrgFields fields;
+};
+
+struct ListOptions {};
+
+struct ShowOptions {
+    std::string org;
+};
+
+struct EditOptions {
+    std::string org;
+    OptText name;
+    OrgFields fields;
+};
+
+struct DeleteOptions {
+    std::string org;
+    bool yes = false;
+};
+
+void run_add(const AddOptions& options, Session& session);
+void run_list(const ListOptions& options, Session& session);
+void run_show(const ShowOptions& options, Session& session);
+void run_edit(const EditOptions& options, Session& session);
+void run_delete(const DeleteOptions& options, Session& session);
+
+}  // namespace funnel::cli::org

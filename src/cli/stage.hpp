@@ -1,0 +1,41 @@
+// The "stage" commands: what each takes, and the function that runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+
+namespace funnel::cli::stage {
+
+using OptText = std::optional<std::string>;
+
+struct Placement {
+    OptText after, before;
+};
+
+struct ListOptions {};
+
+struct AddOptions {
+    std::string name;
+    OptText label, probability, category, state, stale_days;
+    Placement placement;
+};
+
+struct SetOptions {
+    std::string name;
+    OptText label, probability, category, rename, stale_days;
+    Placement placement;
+};
+
+struct RemoveOptions {
+    std::string name;
+};
+
+void run_list(const ListOptions& options, Session& session);
+void run_add(const AddOptions& options, Session& session);
+void run_set(const SetOptions& options, Session& session);
+void run_remove(const RemoveOptions& options, Session& session);
+
+}  // namespace funnel::cli::stage
