@@ -41,6 +41,34 @@ void render_table(Format format, std::ostream& out, const RenderOptions& options
 void render_record(Format format, std::ostream& out, const RenderOptions& options,
                    const Record& record);
 
+// A bar chart for the html page of a report: one group of bars per label, one bar per series.
+struct ChartSeries {
+    std::string name;
+    std::string color;                 // a CSS colour, e.g. #0969da
+    std::vector<std::int64_t> values;  // one per label, in units of 10^-digits
+};
+
+struct Chart {
+    std::string title;
+    std::vector<std::string> labels;
+    std::vector<ChartSeries> series;
+    int digits = 2;
+};
+
+// A report: its table, and for the html page a title, charts and notes.
+struct Report {
+    std::string title;
+    Table table;
+    std::vector<Chart> charts;
+    std::vector<std::string> notes;  // below the table: how figures were computed
+};
+
+void render_report(Format format, std::ostream& out, const RenderOptions& options,
+                   const Report& report);
+
+// An inline SVG bar chart, every text escaped.
+std::string svg_chart(const Chart& chart);
+
 // Escaping for each format, shared with the reports that write their own pages.
 std::string json_string(std::string_view text);  // with the quotes
 std::string csv_field(std::string_view text, char delimiter);

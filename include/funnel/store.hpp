@@ -83,6 +83,67 @@ struct CurrencyTotals {
     std::int64_t lost = 0;
 };
 
+// The field report rows are grouped by.
+enum class DealField { none, stage, owner, type, org, source };
+
+// The deals a report covers.
+struct ReportScope {
+    std::optional<std::string> owner;
+    std::optional<DealType> type;
+    std::optional<std::string> currency;
+};
+
+// Consecutive runs of days that reports count deals in: bucket i runs from starts[i] to the day
+// before starts[i + 1], the last one to `last_day`. An open deal whose close date is before
+// `today` is overdue: it counts in `overdue_bucket` when there is one, else nowhere.
+struct Buckets {
+    std::vector<Date> starts;
+    Date last_day;
+    Date today;
+    std::optional<int> overdue_bucket;
+};
+
+// Open deals by currency, bucket (of their close date), group and stage.
+struct OpenAggregate {
+    std::string currency;
+    int bucket = 0;
+    std::optional<std::string> group;
+    std::int64_t stage_id = 0;
+    std::int64_t count = 0;
+    std::int64_t amount = 0;   // minor units
+    std::int64_t product = 0;  // sum of amount x probability
+    std::int64_t overdue = 0;
+};
+
+// Won and lost deals by currency, bucket (of the day they closed), group and state.
+struct ClosedAggregate {
+    std::string currency;
+    int bucket = 0;
+    std::optional<std::string> group;
+    StageState state = StageState::won;
+    std::int64_t count = 0;
+    std::int64_t amount = 0;
+};
+
+struct OpenDeal {
+    std::string currency;
+    int bucket = 0;
+    std::optional<std::string> group;
+    std::int64_t stage_id = 0;
+    std::int64_t amount = 0;
+    int probability = 0;
+};
+
+// Open deals by currency and stage, with the days since each entered its stage.
+struct StageAggregate {
+    std::string currency;
+    std::int64_t stage_id = 0;
+    std::int64_t count = 0;
+    std::int64_t amount = 0;
+    std::int64_t product = 0;
+    std::int64_t age_days = 0;  // sum of days in stage
+};
+
 class Store {
   public:
     enum class Access { read, write };
@@ -170,6 +231,16 @@ class Store {
                               const std::function<void(const Opportunity&)>& visit);
     std::vector<CurrencyTotals> totals(const OppFilter& filter);
     std::vector<HistoryEntry> history(std::int64_t opp_id);
+
+    // Reports: the database aggregates; nothing is loaded deal by deal except for simulation.
+    std::vector<OpenAggregate> aggregate_open_deals(const Buckets& buckets, DealField group,
+                                                    const ReportScope& scope);
+    std::vector<ClosedAggregate> aggregate_closed_deals(const Buckets& buckets, DealField group,
+                                                        const ReportScope& scope);
+    // The open deals aggregate_open_deals counts, one by one, in id order.
+    void for_each_open_deal(const Buckets& buckets, DealField group, const ReportScope& scope,
+                            const std::function<void(const OpenDeal&)>& visit);
+    std::vector<StageAggregate> aggregate_open_by_stage(Date today, const ReportScope& scope);
 
     struct Impl;  // the connection, opaque outside the store's own files
 

@@ -18,6 +18,7 @@
 #include "funnel/version.hpp"
 #include "opp.hpp"
 #include "org.hpp"
+#include "report.hpp"
 #include "stage.hpp"
 
 namespace funnel::cli::opp {
@@ -343,6 +344,76 @@ void setup(CLI::App& group, Action& action) {
 
 }  // namespace funnel::cli::db
 
+namespace funnel::cli::report {
+
+namespace {
+
+void add_scope_options(CLI::App* command, ScopeOptions& scope) {
+    command->add_option("--owner", scope.owner, "Only this owner's deals")->type_name("NAME");
+    command->add_option("--type", scope.type, "Only new or existing business")
+        ->type_name("new|existing");
+    command->add_option("--currency", scope.currency, "Only this currency")->type_name("CUR");
+}
+
+// --from and --to may be given twice: a period and, with --mime, an address.
+CLI::Option* add_repeatable(CLI::App* command, const char* name, std::vector<std::string>& values,
+                            const char* description, const char* type) {
+    return command->add_option(name, values, description)
+        ->type_name(type)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+void add_mail_options(CLI::App* command, MailOptions& mail) {
+    command->add_flag("--mime", mail.mime,
+                      "Print a complete mail (text and html) for sendmail -t; needs --to ADDRESS");
+    command->add_option("--subject", mail.subject, "The subject of the mail")->type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<ForecastOptions>();
+        auto* command =
+            group.add_subcommand("forecast", "What will close, and when: by period, per currency");
+        command->add_option("--by", options->by, "month (default), quarter or year")
+            ->type_name("PERIOD");
+        add_repeatable(command, "--from", options->from,
+                       "First period (2026-11, 2026Q4, 2026 or a date; default: this one); with "
+                       "--mime, the sender too",
+                       "PERIOD|ADDRESS");
+        add_repeatable(command, "--to", options->to,
+                       "Last period (default: six periods in all); with --mime, the recipient too",
+                       "PERIOD|ADDRESS");
+        command
+            ->add_option("--group", options->group,
+                         "Rows per stage, owner, type, org, category or source")
+            ->type_name("FIELD");
+        add_scope_options(command, options->scope);
+        command->add_flag("--simulate", options->simulate,
+                          "Add the P10, P50 and P90 of the open deals' revenue, by simulation");
+        command->add_option("--trials", options->trials, "Simulated trials (default 10,000)")
+            ->type_name("N");
+        command->add_option("--seed", options->seed, "Seed of the simulation (default 1)")
+            ->type_name("N");
+        add_mail_options(command, options->mail);
+        on_run(command, action, options, run_forecast);
+    }
+    {
+        auto options = std::make_shared<PipelineOptions>();
+        auto* command =
+            group.add_subcommand("pipeline", "Open deals by stage: count, amount, weighted, age");
+        add_scope_options(command, options->scope);
+        add_repeatable(command, "--to", options->to, "With --mime: the recipient", "ADDRESS");
+        add_repeatable(command, "--from", options->from, "With --mime: the sender", "ADDRESS");
+        add_mail_options(command, options->mail);
+        on_run(command, action, options, run_pipeline);
+    }
+}
+
+}  // namespace funnel::cli::report
+
 namespace funnel::cli {
 
 namespace {
@@ -358,6 +429,7 @@ constexpr Group groups[] = {
     {"org", "Organizations: the companies deals are with", org::setup},
     {"contact", "Contacts: the people deals are with", contact::setup},
     {"stage", "Sales stages: their order, probabilities and categories", stage::setup},
+    {"report", "Reports: the forecast and the pipeline", report::setup},
     {"db", "The data file", db::setup},
 };
 

@@ -319,6 +319,9 @@ void run_stage(const StageOptions& options, Session& session) {
     const Date on =
         options.on ? parse_date_option("--on", *options.on, session.today()) : session.today();
     // A change dated with --on is recorded on that day, so history reports see when it happened.
+    if (on > session.today())
+        throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
+                                        in_quotes(*options.on), format_date(session.today())));
     const Timestamp when = options.on ? timestamp_at_start_of(on) : session.now();
     const auto [before, after] = session.write([&](Store& store) {
         const Opportunity before = store.opportunity(id);

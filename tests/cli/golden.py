@@ -13,7 +13,7 @@ Two kinds of input files:
   line `[exit N]` the expected exit code.
 
 Each file gets a fresh temporary folder, with FUNNEL_DB pointing into it, FUNNEL_TODAY set to
-2026-11-16 and a fixed locale. `export NAME=VALUE` commands change the environment of the
+2026-11-16 and a fixed locale; FIXTURES names tests/cli/fixtures and SOURCE the source tree. `export NAME=VALUE` commands change the environment of the
 commands after them, except FUNNEL_DB: each file keeps its own data file. The path of the
 temporary folder is shown as $TMP in outputs.
 
@@ -136,6 +136,7 @@ def run_file(path, funnel, update):
             "TZ": "UTC",
             "TMP": tmp,
             "FIXTURES": os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"),
+            "SOURCE": os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")),
         }
         for step in steps:
             export = re.fullmatch(r"export (\w+)=(.*)", step.command)

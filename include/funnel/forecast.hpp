@@ -1,0 +1,86 @@
+// The forecast: what will close, and when, by period, per currency.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnel/period.hpp"
+#include "funnel/simulate.hpp"
+#include "funnel/stage.hpp"
+#include "funnel/store.hpp"
+#include "funnel/table.hpp"
+
+namespace funnel {
+
+enum class ForecastGroup { none, stage, owner, type, org, category, source };
+ForecastGroup parse_forecast_group(std::string_view text);  // throws Error(invalid)
+
+struct SimulationSettings {
+    std::int64_t trials = default_trials;
+    std::uint64_t seed = 1;
+};
+
+struct ForecastQuery {
+    std::vector<Period> periods;  // consecutive, at least one
+    Date today;
+    ForecastGroup group = ForecastGroup::none;
+    ReportScope scope;
+    std::optional<SimulationSettings> simulation;
+};
+
+// Amounts in minor units of the row's currency.
+struct ForecastFigures {
+    std::int64_t open = 0;
+    std::int64_t pipeline = 0;
+    std::int64_t weighted_product = 0;  // Σ amount × probability: weighted × 100
+    std::int64_t commit = 0;
+    std::int64_t best_case = 0;
+    std::int64_t won = 0;
+    std::int64_t won_amount = 0;
+    std::int64_t lost = 0;
+    std::int64_t lost_amount = 0;
+    std::int64_t overdue = 0;
+    std::optional<Outcome> outcome;
+
+    std::int64_t weighted() const;
+};
+
+struct ForecastRow {
+    std::string currency;
+    std::string period;  // a period label, or "total"
+    // When grouped: the group's value, "(none)" for deals without one; none on the grand total.
+    std::optional<std::string> group;
+    bool total = false;
+    ForecastFigures figures;
+    int bucket = -1;  // the index of the period, or -1 on totals
+};
+
+struct Forecast {
+    bool grouped = false;
+    bool simulated = false;
+    std::vector<ForecastRow> rows;
+};
+
+// The forecast from the database's aggregates. Open deals count in the period of their close
+// date, overdue ones in the current period (when it is reported); won and lost deals in the
+// period they closed. commit = won + open in commit; best case = commit + open in best-case.
+Forecast compute_forecast(Store& store, const ForecastQuery& query);
+
+// The same from aggregates made elsewhere (a pipeline rebuilt as of a past day).
+Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& stages,
+                          const std::string& default_currency,
+                          const std::vector<OpenAggregate>& open,
+                          const std::vector<ClosedAggregate>& closed);
+
+// The buckets of a forecast's periods, with the current period taking the overdue deals.
+Buckets forecast_buckets(const ForecastQuery& query);
+
+// The rows with the keys of the contract: currency, period, group (when grouped), open,
+// pipeline, weighted, commit, best_case, won, won_amount, lost, lost_amount, overdue, and
+// p10, p50, p90 when simulated; a bar of the weighted amount for people.
+Table forecast_table(const Forecast& forecast);
+
+}  // namespace funnel

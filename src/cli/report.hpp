@@ -1,0 +1,45 @@
+// The "report" commands: what each takes, and the function that runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+
+namespace funnel::cli::report {
+
+using OptText = std::optional<std::string>;
+
+// Which deals a report covers.
+struct ScopeOptions {
+    OptText owner, type, currency;
+};
+
+// A report sent as mail: --mime with --to (and --from) addresses.
+struct MailOptions {
+    bool mime = false;
+    OptText subject;
+};
+
+struct ForecastOptions {
+    std::string by = "month";
+    // --from and --to take periods, and with --mime also addresses (anything with an '@').
+    std::vector<std::string> from, to;
+    OptText group;
+    ScopeOptions scope;
+    bool simulate = false;
+    OptText trials, seed;
+    MailOptions mail;
+};
+
+struct PipelineOptions {
+    ScopeOptions scope;
+    std::vector<std::string> from, to;  // addresses, with --mime
+    MailOptions mail;
+};
+
+void run_forecast(const ForecastOptions& options, Session& session);
+void run_pipeline(const PipelineOptions& options, Session& session);
+
+}  // namespace funnel::cli::report

@@ -1,0 +1,301 @@
+#include "funnel/forecast.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "funnel/error.hpp"
+#include "funnel/money.hpp"
+#include "funnel/text.hpp"
+
+namespace funnel {
+
+ForecastGroup parse_forecast_group(std::string_view text) {
+    static constexpr std::pair<std::string_view, ForecastGroup> names[] = {
+        {"stage", ForecastGroup::stage},       {"owner", ForecastGroup::owner},
+        {"type", ForecastGroup::type},         {"org", ForecastGroup::org},
+        {"category", ForecastGroup::category}, {"source", ForecastGroup::source},
+    };
+    const std::string word = ascii_lower(trim(text));
+    for (const auto& [name, group] : names)
+        if (name == word) return group;
+    throw invalid_input("expected stage, owner, type, org, category or source");
+}
+
+std::int64_t ForecastFigures::weighted() const {
+    return weighted_from_product_sum(weighted_product);
+}
+
+namespace {
+
+DealField field_of(ForecastGroup group) {
+    switch (group) {
+        case ForecastGroup::none:
+        case ForecastGroup::category:
+            return DealField::none;
+        case ForecastGroup::stage:
+            return DealField::stage;
+        case ForecastGroup::owner:
+            return DealField::owner;
+        case ForecastGroup::type:
+            return DealField::type;
+        case ForecastGroup::org:
+            return DealField::org;
+        case ForecastGroup::source:
+            return DealField::source;
+    }
+    return DealField::none;
+}
+
+const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id) {
+    for (const auto& stage : stages)
+        if (stage.id == id) return &stage;
+    return nullptr;
+}
+
+const char* const no_value = "(none)";
+
+// Rows are ordered by currency, period, then group: stages and categories in their own order,
+// other groups alphabetically, deals without a value last.
+struct GroupOrder {
+    ForecastGroup group;
+    const std::vector<Stage>* stages;
+
+    std::tuple<int, std::string> key(const std::optional<std::string>& value) const {
+        if (!value || *value == no_value) return {1 << 20, ""};
+        if (group == ForecastGroup::stage)
+            for (const auto& stage : *stages)
+                if (stage.name == *value) return {stage.position, ""};
+        if (group == ForecastGroup::category)
+            for (int i = 0; i < 5; ++i)
+                if (to_string(ForecastCategory(i)) == *value) return {i, ""};
+        return {0, ascii_lower(*value)};
+    }
+};
+
+using RowKey = std::tuple<std::string, int, std::optional<std::string>>;  // currency, bucket, group
+
+// The group of a row: none when not grouped; "(none)" for a deal without a value, so that
+// only the grand total has no group.
+std::optional<std::string> row_group(const ForecastQuery& query,
+                                     const std::optional<std::string>& value) {
+    if (query.group == ForecastGroup::none) return std::nullopt;
+    return value.value_or(no_value);
+}
+
+std::optional<std::string> open_group(const ForecastQuery& query, const std::vector<Stage>& stages,
+                                      std::int64_t stage_id,
+                                      const std::optional<std::string>& group) {
+    if (query.group != ForecastGroup::category) return row_group(query, group);
+    const Stage* stage = stage_with_id(stages, stage_id);
+    return std::string(to_string(stage ? stage->category : ForecastCategory::pipeline));
+}
+
+std::optional<std::string> closed_group(const ForecastQuery& query, StageState state,
+                                        const std::optional<std::string>& group) {
+    if (query.group != ForecastGroup::category) return row_group(query, group);
+    return std::string(
+        to_string(state == StageState::won ? ForecastCategory::closed : ForecastCategory::omitted));
+}
+
+// Whether a simulated row (by its key) counts in a forecast row.
+bool counts_in(const RowKey& key, const ForecastRow& row) {
+    if (std::get<0>(key) != row.currency) return false;
+    if (!row.total) return std::get<1>(key) == row.bucket && std::get<2>(key) == row.group;
+    return !row.group || std::get<2>(key) == row.group;
+}
+
+void add(ForecastFigures& to, const ForecastFigures& from) {
+    to.open += from.open;
+    to.pipeline += from.pipeline;
+    to.weighted_product += from.weighted_product;
+    to.commit += from.commit;
+    to.best_case += from.best_case;
+    to.won += from.won;
+    to.won_amount += from.won_amount;
+    to.lost += from.lost;
+    to.lost_amount += from.lost_amount;
+    to.overdue += from.overdue;
+}
+
+}  // namespace
+
+Buckets forecast_buckets(const ForecastQuery& query) {
+    Buckets buckets;
+    for (const auto& period : query.periods)
+        buckets.starts.push_back(period.first);
+    buckets.last_day = query.periods.back().last;
+    buckets.today = query.today;
+    for (std::size_t i = 0; i < query.periods.size(); ++i)
+        if (query.periods[i].contains(query.today)) buckets.overdue_bucket = int(i);
+    return buckets;
+}
+
+Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& stages,
+                          const std::string& default_currency,
+                          const std::vector<OpenAggregate>& open,
+                          const std::vector<ClosedAggregate>& closed) {
+    std::map<RowKey, ForecastFigures> cells;
+    std::set<std::string> currencies;
+    for (const auto& row : open) {
+        auto& figures =
+            cells[{row.currency, row.bucket, open_group(query, stages, row.stage_id, row.group)}];
+        currencies.insert(row.currency);
+        figures.open += row.count;
+        figures.pipeline += row.amount;
+        figures.weighted_product += row.product;
+        figures.overdue += row.overdue;
+        const Stage* stage = stage_with_id(stages, row.stage_id);
+        const auto category = stage ? stage->category : ForecastCategory::pipeline;
+        if (category == ForecastCategory::commit) figures.commit += row.amount;
+        if (category == ForecastCategory::commit || category == ForecastCategory::best_case)
+            figures.best_case += row.amount;
+    }
+    for (const auto& row : closed) {
+        auto& figures =
+            cells[{row.currency, row.bucket, closed_group(query, row.state, row.group)}];
+        currencies.insert(row.currency);
+        if (row.state == StageState::won) {
+            figures.won += row.count;
+            figures.won_amount += row.amount;
+            figures.commit += row.amount;
+            figures.best_case += row.amount;
+        } else {
+            figures.lost += row.count;
+            figures.lost_amount += row.amount;
+        }
+    }
+    if (currencies.empty()) currencies.insert(query.scope.currency.value_or(default_currency));
+
+    Forecast forecast;
+    forecast.grouped = query.group != ForecastGroup::none;
+    const GroupOrder order{query.group, &stages};
+    for (const auto& currency : currencies) {
+        std::map<std::optional<std::string>, ForecastFigures> group_totals;
+        ForecastFigures total;
+        for (std::size_t bucket = 0; bucket < query.periods.size(); ++bucket) {
+            std::vector<std::pair<std::optional<std::string>, ForecastFigures>> in_period;
+            for (const auto& [key, figures] : cells)
+                if (std::get<0>(key) == currency && std::get<1>(key) == int(bucket))
+                    in_period.emplace_back(std::get<2>(key), figures);
+            std::sort(in_period.begin(), in_period.end(), [&](const auto& a, const auto& b) {
+                return order.key(a.first) < order.key(b.first);
+            });
+            if (!forecast.grouped && in_period.empty())
+                in_period.emplace_back(std::nullopt, ForecastFigures{});
+            for (const auto& [group, figures] : in_period) {
+                forecast.rows.push_back(
+                    {currency, query.periods[bucket].label(), group, false, figures, int(bucket)});
+                add(group_totals[group], figures);
+                add(total, figures);
+            }
+        }
+        if (forecast.grouped) {
+            std::vector<std::pair<std::optional<std::string>, ForecastFigures>> groups(
+                group_totals.begin(), group_totals.end());
+            std::sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
+                return order.key(a.first) < order.key(b.first);
+            });
+            for (const auto& [group, figures] : groups)
+                forecast.rows.push_back({currency, "total", group, true, figures});
+        }
+        forecast.rows.push_back({currency, "total", std::nullopt, true, total});
+    }
+    return forecast;
+}
+
+Forecast compute_forecast(Store& store, const ForecastQuery& query) {
+    if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
+    const Buckets buckets = forecast_buckets(query);
+    const DealField field = field_of(query.group);
+    const auto stages = store.stages();
+    Forecast forecast =
+        combine_forecast(query, stages, std::string(store.default_currency().code()),
+                         store.aggregate_open_deals(buckets, field, query.scope),
+                         store.aggregate_closed_deals(buckets, field, query.scope));
+    if (!query.simulation) return forecast;
+
+    // One simulated outcome per row; totals add the rows' outcomes trial by trial.
+    forecast.simulated = true;
+    OutcomeSimulation simulation(query.simulation->trials, query.simulation->seed);
+    std::map<RowKey, std::size_t> keys;
+    for (const auto& row : forecast.rows)
+        if (!row.total) keys.emplace(RowKey{row.currency, row.bucket, row.group}, keys.size());
+    store.for_each_open_deal(buckets, field, query.scope, [&](const OpenDeal& deal) {
+        const RowKey key{deal.currency, deal.bucket,
+                         open_group(query, stages, deal.stage_id, deal.group)};
+        if (auto found = keys.find(key); found != keys.end())
+            simulation.add(found->second, deal.amount, deal.probability);
+    });
+    for (auto& row : forecast.rows) {
+        std::vector<std::size_t> wanted;
+        for (const auto& [key, index] : keys)
+            if (counts_in(key, row)) wanted.push_back(index);
+        row.figures.outcome = simulation.outcome(wanted);
+    }
+    return forecast;
+}
+
+Table forecast_table(const Forecast& forecast) {
+    Table table;
+    table.columns = {{"currency", "Cur"}, {"period", "Period"}};
+    if (forecast.grouped) table.columns.push_back({"group", "Group"});
+    const std::vector<Column> figures = {
+        {"open", "Open"},
+        {"pipeline", "Pipeline"},
+        {"weighted", "Weighted"},
+        {"commit", "Commit"},
+        {"best_case", "Best case"},
+        {"won", "Won"},
+        {"won_amount", "Won amount"},
+        {"lost", "Lost"},
+        {"lost_amount", "Lost amount", Audience::machines},
+        {"overdue", "Overdue"},
+    };
+    table.columns.insert(table.columns.end(), figures.begin(), figures.end());
+    if (forecast.simulated)
+        for (const char* key : {"p10", "p50", "p90"})
+            table.columns.push_back({key, ascii_upper(key)});
+    table.columns.push_back({"bar", "", Audience::people});
+
+    // Bars compare the weighted amounts of the periods of one currency.
+    std::map<std::string, std::int64_t> scale;
+    for (const auto& row : forecast.rows)
+        if (!row.total) scale[row.currency] = std::max(scale[row.currency], row.figures.weighted());
+
+    for (const auto& row : forecast.rows) {
+        const int digits =
+            Currency::find(row.currency) ? Currency::find(row.currency)->digits() : 2;
+        const auto& f = row.figures;
+        const Style style = row.total ? Style::strong : Style::plain;
+        const auto money = [&](std::int64_t minor) { return decimal_cell(minor, digits, style); };
+        Row cells = {text_cell(row.currency, style), text_cell(row.period, style)};
+        if (forecast.grouped)
+            cells.push_back(row.group ? text_cell(*row.group, style) : null_cell());
+        cells.insert(cells.end(),
+                     {
+                         integer_cell(f.open, style),
+                         money(f.pipeline),
+                         money(f.weighted()),
+                         money(f.commit),
+                         money(f.best_case),
+                         integer_cell(f.won, style),
+                         money(f.won_amount),
+                         integer_cell(f.lost, style),
+                         money(f.lost_amount),
+                         integer_cell(f.overdue, f.overdue && !row.total ? Style::bad : style),
+                     });
+        if (forecast.simulated) {
+            const Outcome outcome = f.outcome.value_or(Outcome{});
+            cells.insert(cells.end(), {money(outcome.p10), money(outcome.p50), money(outcome.p90)});
+        }
+        cells.push_back(row.total ? null_cell() : bar_cell(f.weighted(), scale[row.currency]));
+        table.rows.push_back(std::move(cells));
+    }
+    return table;
+}
+
+}  // namespace funnel

@@ -1,0 +1,135 @@
+#include "funnel/forecast.hpp"
+
+#include <doctest/doctest.h>
+
+#include "funnel/error.hpp"
+
+using namespace funnel;
+using namespace std::chrono;
+
+namespace {
+Date d(int y, unsigned m, unsigned day) { return Date{year{y}, month{m}, std::chrono::day{day}}; }
+
+std::vector<Stage> stages() {
+    auto stages = default_stages();
+    for (std::size_t i = 0; i < stages.size(); ++i) stages[i].id = std::int64_t(i) + 1;
+    return stages;
+}
+
+ForecastQuery query(ForecastGroup group = ForecastGroup::none) {
+    ForecastQuery q;
+    q.today = d(2026, 11, 16);
+    q.periods = periods_between(d(2026, 11, 1), d(2027, 1, 31), Granularity::month);
+    q.group = group;
+    return q;
+}
+}  // namespace
+
+TEST_CASE("buckets put overdue deals in the current period") {
+    auto q = query();
+    Buckets buckets = forecast_buckets(q);
+    CHECK(buckets.starts.size() == 3);
+    CHECK(buckets.last_day == d(2027, 1, 31));
+    CHECK(buckets.overdue_bucket == 0);
+    q.periods = periods_between(d(2027, 1, 1), d(2027, 3, 31), Granularity::month);
+    CHECK_FALSE(forecast_buckets(q).overdue_bucket);
+}
+
+TEST_CASE("commit and best case add won amounts and open categories") {
+    // Stage ids: 1 prospecting, 3 quote-sent (best-case), 4 renegotiation (commit).
+    const std::vector<OpenAggregate> open = {
+        {"EUR", 0, std::nullopt, 1, 1, 1'000'000, 1'000'000 * 10, 0},
+        {"EUR", 0, std::nullopt, 3, 1, 800'000, 800'000 * 50, 1},
+        {"EUR", 1, std::nullopt, 4, 1, 3'000'000, 3'000'000 * 70, 0},
+    };
+    const std::vector<ClosedAggregate> closed = {
+        {"EUR", 0, std::nullopt, StageState::won, 2, 1'900'000},
+        {"EUR", 0, std::nullopt, StageState::lost, 1, 50'000},
+    };
+    const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, closed);
+    REQUIRE(forecast.rows.size() == 4);  // three months and the total
+    const auto& nov = forecast.rows[0].figures;
+    CHECK(forecast.rows[0].period == "2026-11");
+    CHECK(nov.open == 2);
+    CHECK(nov.pipeline == 1'800'000);
+    CHECK(nov.weighted() == 500'000);
+    CHECK(nov.commit == 1'900'000);
+    CHECK(nov.best_case == 2'700'000);
+    CHECK(nov.won == 2);
+    CHECK(nov.lost_amount == 50'000);
+    CHECK(nov.overdue == 1);
+    const auto& dec = forecast.rows[1].figures;
+    CHECK(dec.commit == 3'000'000);
+    CHECK(dec.best_case == 3'000'000);
+    CHECK(forecast.rows[2].figures.open == 0);  // an empty month is still shown
+    const auto& total = forecast.rows[3];
+    CHECK(total.total);
+    CHECK(total.period == "total");
+    CHECK(total.figures.pipeline == 4'800'000);
+    CHECK(total.figures.weighted() == 2'600'000);
+}
+
+TEST_CASE("currencies are never added together") {
+    const std::vector<OpenAggregate> open = {
+        {"USD", 0, std::nullopt, 1, 1, 100, 1000, 0},
+        {"EUR", 0, std::nullopt, 1, 1, 200, 2000, 0},
+    };
+    const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, {});
+    REQUIRE(forecast.rows.size() == 8);
+    CHECK(forecast.rows[0].currency == "EUR");
+    CHECK(forecast.rows[3].figures.pipeline == 200);
+    CHECK(forecast.rows[4].currency == "USD");
+    CHECK(forecast.rows[7].figures.pipeline == 100);
+}
+
+TEST_CASE("an empty pipeline shows the default currency") {
+    const Forecast forecast = combine_forecast(query(), stages(), "GBP", {}, {});
+    REQUIRE(forecast.rows.size() == 4);
+    CHECK(forecast.rows[0].currency == "GBP");
+}
+
+TEST_CASE("groups follow stage order and deals without a value come last") {
+    const std::vector<OpenAggregate> open = {
+        {"EUR", 0, "quote-sent", 3, 1, 100, 5000, 0},
+        {"EUR", 0, "prospecting", 1, 1, 100, 1000, 0},
+    };
+    const Forecast by_stage = combine_forecast(query(ForecastGroup::stage), stages(), "EUR", open, {});
+    CHECK(by_stage.grouped);
+    CHECK(by_stage.rows[0].group == "prospecting");
+    CHECK(by_stage.rows[1].group == "quote-sent");
+    const std::vector<OpenAggregate> owners = {
+        {"EUR", 0, std::nullopt, 1, 1, 100, 1000, 0},
+        {"EUR", 0, "zoe", 1, 1, 100, 1000, 0},
+        {"EUR", 0, "Ann", 1, 1, 100, 1000, 0},
+    };
+    const Forecast by_owner = combine_forecast(query(ForecastGroup::owner), stages(), "EUR", owners, {});
+    CHECK(by_owner.rows[0].group == "Ann");
+    CHECK(by_owner.rows[1].group == "zoe");
+    CHECK(by_owner.rows[2].group == "(none)");
+    // One total per group, then the grand total without a group.
+    CHECK(by_owner.rows.back().total);
+    CHECK_FALSE(by_owner.rows.back().group);
+    CHECK(by_owner.rows.back().figures.open == 3);
+}
+
+TEST_CASE("categories come from the stages and the closed states") {
+    const std::vector<OpenAggregate> open = {{"EUR", 0, std::nullopt, 4, 1, 100, 7000, 0}};
+    const std::vector<ClosedAggregate> closed = {{"EUR", 0, std::nullopt, StageState::won, 1, 50}};
+    const Forecast forecast =
+        combine_forecast(query(ForecastGroup::category), stages(), "EUR", open, closed);
+    CHECK(forecast.rows[0].group == "commit");
+    CHECK(forecast.rows[1].group == "closed");
+}
+
+TEST_CASE("forecast table keys") {
+    const Forecast forecast = combine_forecast(query(), stages(), "EUR", {}, {});
+    const Table table = forecast_table(forecast);
+    std::vector<std::string> keys;
+    for (const auto& column : table.columns)
+        if (column.audience != Audience::people) keys.push_back(column.key);
+    CHECK(keys == std::vector<std::string>{"currency", "period", "open", "pipeline", "weighted",
+                                           "commit", "best_case", "won", "won_amount", "lost",
+                                           "lost_amount", "overdue"});
+    CHECK(parse_forecast_group("Org") == ForecastGroup::org);
+    CHECK_THROWS_AS(parse_forecast_group("region"), Error);
+}
