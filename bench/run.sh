@@ -2,13 +2,19 @@
 # Benchmarks, each side by side with the reference it is judged against:
 #   bench/run.sh            every benchmark
 #   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
-# Needs a Release build in build/ (bash scripts/build.sh), hyperfine and sqlite3.
+#   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
+# Needs a Release build in build/ (bash scripts/build.sh), hyperfine, sqlite3 and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 funnel="$PWD/build/funnel"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 what=${1:-all}
+
+# Peak memory (maximum resident set) of a command, in MiB.
+peak_memory() {
+    /usr/bin/time -f "%M" "$@" 2>&1 > /dev/null | tail -1 | awk '{ printf "%.1f MiB", $1 / 1024 }'
+}
 
 # Runs hyperfine on the commands and prints mean, standard deviation and the ratio to the
 # first (the reference).
@@ -36,4 +42,18 @@ if [[ $what == all || $what == foundation ]]; then
     compare "The first 50 open deals by close date, of 100,000 (target: under 50 ms; reference: the sqlite3 shell)" \
         "sqlite3 $db \"SELECT o.id, o.name, g.name, o.amount, o.currency, o.close_date, s.name, o.probability FROM opportunity o JOIN stage s ON s.id = o.stage_id LEFT JOIN organization g ON g.id = o.org_id WHERE o.state = 'open' ORDER BY o.close_date, o.id LIMIT 50\"" \
         "$funnel --db $db opp list --limit 50"
+fi
+
+if [[ $what == all || $what == forecast ]]; then
+    FUNNEL="$funnel" bash bench/generate.sh 1000000 "$work/1m.db"
+    db="$work/1m.db"
+    export FUNNEL_TODAY=2026-11-16
+    # Every generated close date: 25 months, 800,000 open and 200,000 closed deals.
+    reference="SELECT currency, substr(close_date, 1, 7), count(*), sum(amount), sum(amount * probability) FROM opportunity WHERE state = 'open' AND close_date <= '2027-11-30' GROUP BY 1, 2"
+    RUNS=${RUNS:-10} compare "Forecast of 1,000,000 deals by month over 25 months (target: under 1 s and within 1.5x of the sqlite3 aggregate)" \
+        "sqlite3 $db \"$reference\"" \
+        "$funnel --db $db report forecast --from 2025-11 --to 2027-11 --format csv" \
+        "$funnel --db $db report forecast --format csv"
+    echo "  peak memory: funnel $(peak_memory "$funnel" --db "$db" report forecast --from 2025-11 --to 2027-11 --format csv)," \
+        "sqlite3 $(peak_memory sqlite3 "$db" "$reference") (target: under 64 MiB)"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, fills a demo data file and shows the pipeline.
+# Installs what is needed, builds, fills a demo data file and shows its forecast and pipeline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh > /dev/null
@@ -8,8 +8,11 @@ export FUNNEL_DB="$PWD/build/demo.db"
 rm -f "$FUNNEL_DB" "$FUNNEL_DB-wal" "$FUNNEL_DB-shm"
 bash examples/demo-pipeline.sh
 echo
-echo "== Open pipeline (data file: $FUNNEL_DB)"
-funnel opp list
+echo "== Forecast (data file: $FUNNEL_DB)"
+funnel report forecast
 echo
-echo "== ACME Corporation"
-funnel org show "ACME Corporation"
+echo "== Pipeline by stage"
+funnel report pipeline
+echo
+echo "== Open deals"
+funnel opp list

@@ -12,7 +12,7 @@ packages=(
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
     python3                          # the golden test runner
     groff-base                       # the man page lint test
-    hyperfine                        # benchmarks
+    hyperfine time                   # benchmarks: timings and peak memory
 )
 
 missing=()

@@ -75,8 +75,8 @@ Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& 
                           const std::vector<OpenAggregate>& open,
                           const std::vector<ClosedAggregate>& closed);
 
-// The buckets of a forecast's periods, with the current period taking the overdue deals.
-Buckets forecast_buckets(const ForecastQuery& query);
+// The index of the period that holds today, which takes the overdue deals, when reported.
+std::optional<std::size_t> current_period(const ForecastQuery& query);
 
 // The rows with the keys of the contract: currency, period, group (when grouped), open,
 // pipeline, weighted, commit, best_case, won, won_amount, lost, lost_amount, overdue, and

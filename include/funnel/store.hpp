@@ -93,32 +93,31 @@ struct ReportScope {
     std::optional<std::string> currency;
 };
 
-// Consecutive runs of days that reports count deals in: bucket i runs from starts[i] to the day
-// before starts[i + 1], the last one to `last_day`. An open deal whose close date is before
-// `today` is overdue: it counts in `overdue_bucket` when there is one, else nowhere.
-struct Buckets {
-    std::vector<Date> starts;
-    Date last_day;
+// The open deals a forecast counts: those closing from `first` to `last` but not before `today`,
+// and with `with_overdue` also every deal whose close date is before `today`.
+struct OpenWindow {
+    Date first;
+    Date last;
     Date today;
-    std::optional<int> overdue_bucket;
+    bool with_overdue = false;
 };
 
-// Open deals by currency, bucket (of their close date), group and stage.
+// Open deals by currency, close date, group and stage. Aggregating by day lets the database
+// read its (state, close_date, currency, stage_id, ...) index in order, without sorting.
 struct OpenAggregate {
     std::string currency;
-    int bucket = 0;
+    Date close_date;
     std::optional<std::string> group;
     std::int64_t stage_id = 0;
     std::int64_t count = 0;
     std::int64_t amount = 0;   // minor units
     std::int64_t product = 0;  // sum of amount x probability
-    std::int64_t overdue = 0;
 };
 
-// Won and lost deals by currency, bucket (of the day they closed), group and state.
+// Won and lost deals by currency, the day they closed, group and state.
 struct ClosedAggregate {
     std::string currency;
-    int bucket = 0;
+    Date closed_at;
     std::optional<std::string> group;
     StageState state = StageState::won;
     std::int64_t count = 0;
@@ -127,7 +126,7 @@ struct ClosedAggregate {
 
 struct OpenDeal {
     std::string currency;
-    int bucket = 0;
+    Date close_date;
     std::optional<std::string> group;
     std::int64_t stage_id = 0;
     std::int64_t amount = 0;
@@ -233,12 +232,13 @@ class Store {
     std::vector<HistoryEntry> history(std::int64_t opp_id);
 
     // Reports: the database aggregates; nothing is loaded deal by deal except for simulation.
-    std::vector<OpenAggregate> aggregate_open_deals(const Buckets& buckets, DealField group,
-                                                    const ReportScope& scope);
-    std::vector<ClosedAggregate> aggregate_closed_deals(const Buckets& buckets, DealField group,
-                                                        const ReportScope& scope);
+    void aggregate_open_deals(const OpenWindow& window, DealField group, const ReportScope& scope,
+                              const std::function<void(const OpenAggregate&)>& visit);
+    // Deals that closed from `first` to `last`.
+    void aggregate_closed_deals(Date first, Date last, DealField group, const ReportScope& scope,
+                                const std::function<void(const ClosedAggregate&)>& visit);
     // The open deals aggregate_open_deals counts, one by one, in id order.
-    void for_each_open_deal(const Buckets& buckets, DealField group, const ReportScope& scope,
+    void for_each_open_deal(const OpenWindow& window, DealField group, const ReportScope& scope,
                             const std::function<void(const OpenDeal&)>& visit);
     std::vector<StageAggregate> aggregate_open_by_stage(Date today, const ReportScope& scope);
 

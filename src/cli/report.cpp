@@ -191,10 +191,10 @@ void run_forecast(const ForecastOptions& options, Session& session) {
                                query.periods.back().label());
     report.table = forecast_table(forecast);
     report.charts = forecast_charts(forecast, query.periods);
-    if (const Buckets buckets = forecast_buckets(query); buckets.overdue_bucket)
+    if (const auto current = current_period(query))
         report.notes.push_back(fmt::format(
             "Open deals whose close date has passed count in {} and in the overdue column.",
-            query.periods[std::size_t(*buckets.overdue_bucket)].label()));
+            query.periods[*current].label()));
     if (query.simulation)
         report.notes.push_back(fmt::format(
             "P10, P50 and P90: the revenue of the open deals in {} simulated trials (seed {}), "

@@ -108,7 +108,7 @@ bool counts_in(const RowKey& key, const ForecastRow& row) {
     return !row.group || std::get<2>(key) == row.group;
 }
 
-void add(ForecastFigures& to, const ForecastFigures& from) {
+void add_figures(ForecastFigures& to, const ForecastFigures& from) {
     to.open += from.open;
     to.pipeline += from.pipeline;
     to.weighted_product += from.weighted_product;
@@ -123,41 +123,64 @@ void add(ForecastFigures& to, const ForecastFigures& from) {
 
 }  // namespace
 
-Buckets forecast_buckets(const ForecastQuery& query) {
-    Buckets buckets;
-    for (const auto& period : query.periods)
-        buckets.starts.push_back(period.first);
-    buckets.last_day = query.periods.back().last;
-    buckets.today = query.today;
+std::optional<std::size_t> current_period(const ForecastQuery& query) {
     for (std::size_t i = 0; i < query.periods.size(); ++i)
-        if (query.periods[i].contains(query.today)) buckets.overdue_bucket = int(i);
-    return buckets;
+        if (query.periods[i].contains(query.today)) return i;
+    return std::nullopt;
 }
 
-Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& stages,
-                          const std::string& default_currency,
-                          const std::vector<OpenAggregate>& open,
-                          const std::vector<ClosedAggregate>& closed) {
-    std::map<RowKey, ForecastFigures> cells;
-    std::set<std::string> currencies;
-    for (const auto& row : open) {
+namespace {
+
+// Adds aggregates up, row by row, then orders and totals the rows.
+class ForecastBuilder {
+  public:
+    ForecastBuilder(const ForecastQuery& query, const std::vector<Stage>& stages)
+        : query_(query), stages_(stages), current_(current_period(query)) {}
+
+    // The period of an open deal: that of its close date, or the current one when overdue.
+    std::optional<int> open_bucket(Date close_date) const {
+        if (close_date < query_.today) {
+            if (!current_) return std::nullopt;
+            return int(*current_);
+        }
+        return bucket(close_date);
+    }
+
+    std::optional<int> bucket(Date day) const {
+        const auto& periods = query_.periods;
+        if (day < periods.front().first || day > periods.back().last) return std::nullopt;
+        const auto after =
+            std::upper_bound(periods.begin(), periods.end(), day,
+                             [](Date value, const Period& period) { return value < period.first; });
+        return int(after - periods.begin()) - 1;
+    }
+
+    std::optional<std::string> group_of(const OpenDeal& deal) const {
+        return open_group(query_, stages_, deal.stage_id, deal.group);
+    }
+
+    void add(const OpenAggregate& row) {
+        const auto index = open_bucket(row.close_date);
+        if (!index) return;
         auto& figures =
-            cells[{row.currency, row.bucket, open_group(query, stages, row.stage_id, row.group)}];
-        currencies.insert(row.currency);
+            cells_[{row.currency, *index, open_group(query_, stages_, row.stage_id, row.group)}];
+        currencies_.insert(row.currency);
         figures.open += row.count;
         figures.pipeline += row.amount;
         figures.weighted_product += row.product;
-        figures.overdue += row.overdue;
-        const Stage* stage = stage_with_id(stages, row.stage_id);
+        if (row.close_date < query_.today) figures.overdue += row.count;
+        const Stage* stage = stage_with_id(stages_, row.stage_id);
         const auto category = stage ? stage->category : ForecastCategory::pipeline;
         if (category == ForecastCategory::commit) figures.commit += row.amount;
         if (category == ForecastCategory::commit || category == ForecastCategory::best_case)
             figures.best_case += row.amount;
     }
-    for (const auto& row : closed) {
-        auto& figures =
-            cells[{row.currency, row.bucket, closed_group(query, row.state, row.group)}];
-        currencies.insert(row.currency);
+
+    void add(const ClosedAggregate& row) {
+        const auto index = bucket(row.closed_at);
+        if (!index) return;
+        auto& figures = cells_[{row.currency, *index, closed_group(query_, row.state, row.group)}];
+        currencies_.insert(row.currency);
         if (row.state == StageState::won) {
             figures.won += row.count;
             figures.won_amount += row.amount;
@@ -168,54 +191,87 @@ Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& 
             figures.lost_amount += row.amount;
         }
     }
-    if (currencies.empty()) currencies.insert(query.scope.currency.value_or(default_currency));
 
-    Forecast forecast;
-    forecast.grouped = query.group != ForecastGroup::none;
-    const GroupOrder order{query.group, &stages};
-    for (const auto& currency : currencies) {
-        std::map<std::optional<std::string>, ForecastFigures> group_totals;
-        ForecastFigures total;
-        for (std::size_t bucket = 0; bucket < query.periods.size(); ++bucket) {
-            std::vector<std::pair<std::optional<std::string>, ForecastFigures>> in_period;
-            for (const auto& [key, figures] : cells)
-                if (std::get<0>(key) == currency && std::get<1>(key) == int(bucket))
-                    in_period.emplace_back(std::get<2>(key), figures);
-            std::sort(in_period.begin(), in_period.end(), [&](const auto& a, const auto& b) {
-                return order.key(a.first) < order.key(b.first);
-            });
-            if (!forecast.grouped && in_period.empty())
-                in_period.emplace_back(std::nullopt, ForecastFigures{});
-            for (const auto& [group, figures] : in_period) {
-                forecast.rows.push_back(
-                    {currency, query.periods[bucket].label(), group, false, figures, int(bucket)});
-                add(group_totals[group], figures);
-                add(total, figures);
+    Forecast finish(const std::string& default_currency) const {
+        auto currencies = currencies_;
+        if (currencies.empty()) currencies.insert(query_.scope.currency.value_or(default_currency));
+        Forecast forecast;
+        forecast.grouped = query_.group != ForecastGroup::none;
+        const GroupOrder order{query_.group, &stages_};
+        const auto by_group = [&](const auto& a, const auto& b) {
+            return order.key(a.first) < order.key(b.first);
+        };
+        for (const auto& currency : currencies) {
+            std::map<std::optional<std::string>, ForecastFigures> group_totals;
+            ForecastFigures total;
+            for (std::size_t index = 0; index < query_.periods.size(); ++index) {
+                std::vector<std::pair<std::optional<std::string>, ForecastFigures>> in_period;
+                const auto from = cells_.lower_bound({currency, int(index), std::nullopt});
+                for (auto it = from; it != cells_.end() && std::get<0>(it->first) == currency &&
+                                     std::get<1>(it->first) == int(index);
+                     ++it)
+                    in_period.emplace_back(std::get<2>(it->first), it->second);
+                std::sort(in_period.begin(), in_period.end(), by_group);
+                if (!forecast.grouped && in_period.empty())
+                    in_period.emplace_back(std::nullopt, ForecastFigures{});
+                for (const auto& [group, figures] : in_period) {
+                    forecast.rows.push_back({currency, query_.periods[index].label(), group, false,
+                                             figures, int(index)});
+                    add_figures(group_totals[group], figures);
+                    add_figures(total, figures);
+                }
             }
+            if (forecast.grouped) {
+                std::vector<std::pair<std::optional<std::string>, ForecastFigures>> groups(
+                    group_totals.begin(), group_totals.end());
+                std::sort(groups.begin(), groups.end(), by_group);
+                for (const auto& [group, figures] : groups)
+                    forecast.rows.push_back({currency, "total", group, true, figures});
+            }
+            forecast.rows.push_back({currency, "total", std::nullopt, true, total});
         }
-        if (forecast.grouped) {
-            std::vector<std::pair<std::optional<std::string>, ForecastFigures>> groups(
-                group_totals.begin(), group_totals.end());
-            std::sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
-                return order.key(a.first) < order.key(b.first);
-            });
-            for (const auto& [group, figures] : groups)
-                forecast.rows.push_back({currency, "total", group, true, figures});
-        }
-        forecast.rows.push_back({currency, "total", std::nullopt, true, total});
+        return forecast;
     }
-    return forecast;
+
+  private:
+    const ForecastQuery& query_;
+    const std::vector<Stage>& stages_;
+    std::optional<std::size_t> current_;
+    std::map<RowKey, ForecastFigures> cells_;
+    std::set<std::string> currencies_;
+};
+
+OpenWindow open_window(const ForecastQuery& query) {
+    return {query.periods.front().first, query.periods.back().last, query.today,
+            current_period(query).has_value()};
+}
+
+}  // namespace
+
+Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& stages,
+                          const std::string& default_currency,
+                          const std::vector<OpenAggregate>& open,
+                          const std::vector<ClosedAggregate>& closed) {
+    ForecastBuilder builder(query, stages);
+    for (const auto& row : open)
+        builder.add(row);
+    for (const auto& row : closed)
+        builder.add(row);
+    return builder.finish(default_currency);
 }
 
 Forecast compute_forecast(Store& store, const ForecastQuery& query) {
     if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
-    const Buckets buckets = forecast_buckets(query);
     const DealField field = field_of(query.group);
     const auto stages = store.stages();
-    Forecast forecast =
-        combine_forecast(query, stages, std::string(store.default_currency().code()),
-                         store.aggregate_open_deals(buckets, field, query.scope),
-                         store.aggregate_closed_deals(buckets, field, query.scope));
+    ForecastBuilder builder(query, stages);
+    const OpenWindow window = open_window(query);
+    store.aggregate_open_deals(window, field, query.scope,
+                               [&](const OpenAggregate& row) { builder.add(row); });
+    store.aggregate_closed_deals(query.periods.front().first, query.periods.back().last, field,
+                                 query.scope,
+                                 [&](const ClosedAggregate& row) { builder.add(row); });
+    Forecast forecast = builder.finish(std::string(store.default_currency().code()));
     if (!query.simulation) return forecast;
 
     // One simulated outcome per row; totals add the rows' outcomes trial by trial.
@@ -224,10 +280,11 @@ Forecast compute_forecast(Store& store, const ForecastQuery& query) {
     std::map<RowKey, std::size_t> keys;
     for (const auto& row : forecast.rows)
         if (!row.total) keys.emplace(RowKey{row.currency, row.bucket, row.group}, keys.size());
-    store.for_each_open_deal(buckets, field, query.scope, [&](const OpenDeal& deal) {
-        const RowKey key{deal.currency, deal.bucket,
-                         open_group(query, stages, deal.stage_id, deal.group)};
-        if (auto found = keys.find(key); found != keys.end())
+    store.for_each_open_deal(window, field, query.scope, [&](const OpenDeal& deal) {
+        const auto index = builder.open_bucket(deal.close_date);
+        if (!index) return;
+        if (auto found = keys.find({deal.currency, *index, builder.group_of(deal)});
+            found != keys.end())
             simulation.add(found->second, deal.amount, deal.probability);
     });
     for (auto& row : forecast.rows) {

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
@@ -56,40 +58,27 @@ std::string from_clause(DealField group) {
     return from;
 }
 
-// CASE mapping a date column to its bucket number.
-void add_bucket_case(Query& query, const Buckets& buckets, const std::string& column,
-                     bool with_overdue) {
-    const bool overdue = with_overdue && buckets.overdue_bucket;
-    if (!overdue && buckets.starts.size() == 1) {
-        query.add("0");  // one bucket: SQL has no CASE without a WHEN
-        return;
-    }
-    query.add("CASE");
-    if (overdue)
-        query.bind(" WHEN " + column + " < ?", format_date(buckets.today))
-            .add(fmt::format(" THEN {}", *buckets.overdue_bucket));
-    for (std::size_t i = 1; i < buckets.starts.size(); ++i)
-        query.bind(" WHEN " + column + " < ?", format_date(buckets.starts[i]))
-            .add(fmt::format(" THEN {}", i - 1));
-    query.add(fmt::format(" ELSE {} END", buckets.starts.size() - 1));
-}
-
 void add_scope(Query& query, const ReportScope& scope) {
     if (scope.owner) query.bind(" AND o.owner = ? COLLATE NOCASE", *scope.owner);
     if (scope.type) query.bind(" AND o.type = ?", std::string(to_string(*scope.type)));
     if (scope.currency) query.bind(" AND o.currency = ?", *scope.currency);
 }
 
-// The open deals a forecast counts: closing within the buckets and not overdue, or overdue
-// when there is a bucket for them.
-void add_open_where(Query& query, const Buckets& buckets, const ReportScope& scope) {
-    const std::string today = format_date(buckets.today);
-    query.bind(" WHERE o.state = 'open' AND ((o.close_date >= ?", today)
-        .bind(" AND o.close_date >= ?", format_date(buckets.starts.front()))
-        .bind(" AND o.close_date <= ?)", format_date(buckets.last_day));
-    if (buckets.overdue_bucket) query.bind(" OR o.close_date < ?", today);
-    query.add(")");
+void add_open_where(Query& query, const OpenWindow& window, const ReportScope& scope) {
+    // With the overdue deals, every deal closing up to the last day counts (the window starts
+    // on or before today); without, those closing from the later of first day and today. One
+    // range either way, so the index is read in order.
+    query.add(" WHERE o.state = 'open'");
+    if (!window.with_overdue)
+        query.bind(" AND o.close_date >= ?", format_date(std::max(window.first, window.today)));
+    query.bind(" AND o.close_date <= ?", format_date(window.last));
     add_scope(query, scope);
+}
+
+// ", <group>" in a select list or GROUP BY, nothing when not grouped: a constant key would make
+// SQLite sort.
+std::string group_key(DealField group) {
+    return group == DealField::none ? std::string() : ", " + group_expression(group);
 }
 
 std::optional<std::string> optional_group(const SQLite::Column& column) {
@@ -99,64 +88,56 @@ std::optional<std::string> optional_group(const SQLite::Column& column) {
 
 }  // namespace
 
-std::vector<OpenAggregate> Store::aggregate_open_deals(const Buckets& buckets, DealField group,
-                                                       const ReportScope& scope) {
+void Store::aggregate_open_deals(const OpenWindow& window, DealField group,
+                                 const ReportScope& scope,
+                                 const std::function<void(const OpenAggregate&)>& visit) {
     Query query;
-    query.add("SELECT o.currency, ");
-    add_bucket_case(query, buckets, "o.close_date", true);
+    query.add(
+        "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
+        "sum(o.amount * o.probability)" +
+        group_key(group) + from_clause(group));
+    add_open_where(query, window, scope);
+    // In the order of the covering index: no sorting for an ungrouped forecast.
+    query.add(" GROUP BY o.close_date, o.currency, o.stage_id" + group_key(group));
+    auto statement = query.prepare(impl_->db);
+    const bool grouped = group != DealField::none;
+    while (statement.executeStep()) {
+        visit({statement.getColumn(1).getString(), sql::date(statement.getColumn(0)),
+               grouped ? optional_group(statement.getColumn(6)) : std::nullopt,
+               statement.getColumn(2).getInt64(), statement.getColumn(3).getInt64(),
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+    }
+}
+
+void Store::aggregate_closed_deals(Date first, Date last, DealField group, const ReportScope& scope,
+                                   const std::function<void(const ClosedAggregate&)>& visit) {
+    Query query;
     query
-        .add(", " + group_expression(group) +
-             ", o.stage_id, count(*), sum(o.amount), sum(o.amount * o.probability), ")
-        .bind("sum(o.close_date < ?)", format_date(buckets.today))
-        .add(from_clause(group));
-    add_open_where(query, buckets, scope);
-    query.add(" GROUP BY 1, 2, 3, 4");
-    auto statement = query.prepare(impl_->db);
-    std::vector<OpenAggregate> rows;
-    while (statement.executeStep()) {
-        rows.push_back({statement.getColumn(0).getString(), statement.getColumn(1).getInt(),
-                        optional_group(statement.getColumn(2)), statement.getColumn(3).getInt64(),
-                        statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64(),
-                        statement.getColumn(6).getInt64(), statement.getColumn(7).getInt64()});
-    }
-    return rows;
-}
-
-std::vector<ClosedAggregate> Store::aggregate_closed_deals(const Buckets& buckets, DealField group,
-                                                           const ReportScope& scope) {
-    Query query;
-    query.add("SELECT o.currency, ");
-    add_bucket_case(query, buckets, "o.closed_at", false);
-    query.add(", " + group_expression(group) + ", o.state, count(*), sum(o.amount)")
-        .add(from_clause(group))
-        .add(" WHERE o.state IN ('won', 'lost')")
-        .bind(" AND o.closed_at >= ?", format_date(buckets.starts.front()))
-        .bind(" AND o.closed_at <= ?", format_date(buckets.last_day));
+        .add("SELECT o.state, o.closed_at, o.currency, " + group_expression(group) +
+             ", count(*), sum(o.amount)" + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+        .bind(" AND o.closed_at >= ?", format_date(first))
+        .bind(" AND o.closed_at <= ?", format_date(last));
     add_scope(query, scope);
-    query.add(" GROUP BY 1, 2, 3, 4");
+    query.add(" GROUP BY o.state, o.closed_at, o.currency, 4");
     auto statement = query.prepare(impl_->db);
-    std::vector<ClosedAggregate> rows;
     while (statement.executeStep()) {
-        rows.push_back({statement.getColumn(0).getString(), statement.getColumn(1).getInt(),
-                        optional_group(statement.getColumn(2)),
-                        parse_stage_state(statement.getColumn(3).getString()),
-                        statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+        visit({statement.getColumn(2).getString(), sql::date(statement.getColumn(1)),
+               optional_group(statement.getColumn(3)),
+               parse_stage_state(statement.getColumn(0).getString()),
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
     }
-    return rows;
 }
 
-void Store::for_each_open_deal(const Buckets& buckets, DealField group, const ReportScope& scope,
+void Store::for_each_open_deal(const OpenWindow& window, DealField group, const ReportScope& scope,
                                const std::function<void(const OpenDeal&)>& visit) {
     Query query;
-    query.add("SELECT o.currency, ");
-    add_bucket_case(query, buckets, "o.close_date", true);
-    query.add(", " + group_expression(group) + ", o.stage_id, o.amount, o.probability")
-        .add(from_clause(group));
-    add_open_where(query, buckets, scope);
+    query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
+              ", o.stage_id, o.amount, o.probability" + from_clause(group));
+    add_open_where(query, window, scope);
     query.add(" ORDER BY o.id");
     auto statement = query.prepare(impl_->db);
     while (statement.executeStep()) {
-        visit({statement.getColumn(0).getString(), statement.getColumn(1).getInt(),
+        visit({statement.getColumn(0).getString(), sql::date(statement.getColumn(1)),
                optional_group(statement.getColumn(2)), statement.getColumn(3).getInt64(),
                statement.getColumn(4).getInt64(), statement.getColumn(5).getInt()});
     }

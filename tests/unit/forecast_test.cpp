@@ -8,11 +8,14 @@ using namespace funnel;
 using namespace std::chrono;
 
 namespace {
-Date d(int y, unsigned m, unsigned day) { return Date{year{y}, month{m}, std::chrono::day{day}}; }
+Date d(int y, unsigned m, unsigned day) {
+    return Date{year{y}, month{m}, std::chrono::day{day}};
+}
 
 std::vector<Stage> stages() {
     auto stages = default_stages();
-    for (std::size_t i = 0; i < stages.size(); ++i) stages[i].id = std::int64_t(i) + 1;
+    for (std::size_t i = 0; i < stages.size(); ++i)
+        stages[i].id = std::int64_t(i) + 1;
     return stages;
 }
 
@@ -25,26 +28,53 @@ ForecastQuery query(ForecastGroup group = ForecastGroup::none) {
 }
 }  // namespace
 
-TEST_CASE("buckets put overdue deals in the current period") {
+TEST_CASE("the current period takes the overdue deals") {
     auto q = query();
-    Buckets buckets = forecast_buckets(q);
-    CHECK(buckets.starts.size() == 3);
-    CHECK(buckets.last_day == d(2027, 1, 31));
-    CHECK(buckets.overdue_bucket == 0);
+    CHECK(current_period(q) == 0u);
+    const std::vector<OpenAggregate> overdue = {
+        {"EUR", d(2026, 10, 15), std::nullopt, 1, 1, 100, 1000},
+        {"EUR", d(2026, 11, 15), std::nullopt, 1, 1, 100, 1000},
+        {"EUR", d(2026, 11, 16), std::nullopt, 1, 1, 100, 1000},  // today: not overdue
+    };
+    const Forecast in_range = combine_forecast(q, stages(), "EUR", overdue, {});
+    CHECK(in_range.rows[0].figures.open == 3);
+    CHECK(in_range.rows[0].figures.overdue == 2);
     q.periods = periods_between(d(2027, 1, 1), d(2027, 3, 31), Granularity::month);
-    CHECK_FALSE(forecast_buckets(q).overdue_bucket);
+    CHECK_FALSE(current_period(q));
+    CHECK(combine_forecast(q, stages(), "EUR", overdue, {}).rows.back().figures.open == 0);
+}
+
+TEST_CASE("days fall in their period at month quarter and year ends") {
+    auto q = query();
+    q.periods = periods_between(d(2026, 10, 1), d(2028, 3, 31), Granularity::quarter);
+    q.today = d(2026, 10, 1);
+    const std::vector<OpenAggregate> open = {
+        {"EUR", d(2026, 12, 31), std::nullopt, 1, 1, 1, 0},
+        {"EUR", d(2027, 1, 1), std::nullopt, 1, 1, 10, 0},
+        {"EUR", d(2028, 2, 29), std::nullopt, 1, 1, 100, 0},
+        {"EUR", d(2028, 4, 1), std::nullopt, 1, 1, 1000, 0},  // after the last period
+    };
+    const Forecast forecast = combine_forecast(q, stages(), "EUR", open, {});
+    REQUIRE(forecast.rows.size() == 7);
+    CHECK(forecast.rows[0].period == "2026Q4");
+    CHECK(forecast.rows[0].figures.pipeline == 1);
+    CHECK(forecast.rows[1].figures.pipeline == 10);
+    CHECK(forecast.rows[5].period == "2028Q1");
+    CHECK(forecast.rows[5].figures.pipeline == 100);
+    CHECK(forecast.rows[6].figures.pipeline == 111);
 }
 
 TEST_CASE("commit and best case add won amounts and open categories") {
     // Stage ids: 1 prospecting, 3 quote-sent (best-case), 4 renegotiation (commit).
     const std::vector<OpenAggregate> open = {
-        {"EUR", 0, std::nullopt, 1, 1, 1'000'000, 1'000'000 * 10, 0},
-        {"EUR", 0, std::nullopt, 3, 1, 800'000, 800'000 * 50, 1},
-        {"EUR", 1, std::nullopt, 4, 1, 3'000'000, 3'000'000 * 70, 0},
+        {"EUR", d(2026, 11, 30), std::nullopt, 1, 1, 1'000'000, 1'000'000 * 10},
+        {"EUR", d(2026, 10, 15), std::nullopt, 3, 1, 800'000, 800'000 * 50},
+        {"EUR", d(2026, 12, 1), std::nullopt, 4, 1, 3'000'000, 3'000'000 * 70},
     };
     const std::vector<ClosedAggregate> closed = {
-        {"EUR", 0, std::nullopt, StageState::won, 2, 1'900'000},
-        {"EUR", 0, std::nullopt, StageState::lost, 1, 50'000},
+        {"EUR", d(2026, 11, 5), std::nullopt, StageState::won, 2, 1'900'000},
+        {"EUR", d(2026, 11, 30), std::nullopt, StageState::lost, 1, 50'000},
+        {"EUR", d(2026, 10, 31), std::nullopt, StageState::lost, 1, 99},  // before the range
     };
     const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, closed);
     REQUIRE(forecast.rows.size() == 4);  // three months and the total
@@ -71,8 +101,8 @@ TEST_CASE("commit and best case add won amounts and open categories") {
 
 TEST_CASE("currencies are never added together") {
     const std::vector<OpenAggregate> open = {
-        {"USD", 0, std::nullopt, 1, 1, 100, 1000, 0},
-        {"EUR", 0, std::nullopt, 1, 1, 200, 2000, 0},
+        {"USD", d(2026, 11, 20), std::nullopt, 1, 1, 100, 1000},
+        {"EUR", d(2026, 11, 20), std::nullopt, 1, 1, 200, 2000},
     };
     const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, {});
     REQUIRE(forecast.rows.size() == 8);
@@ -90,19 +120,21 @@ TEST_CASE("an empty pipeline shows the default currency") {
 
 TEST_CASE("groups follow stage order and deals without a value come last") {
     const std::vector<OpenAggregate> open = {
-        {"EUR", 0, "quote-sent", 3, 1, 100, 5000, 0},
-        {"EUR", 0, "prospecting", 1, 1, 100, 1000, 0},
+        {"EUR", d(2026, 11, 20), "quote-sent", 3, 1, 100, 5000},
+        {"EUR", d(2026, 11, 20), "prospecting", 1, 1, 100, 1000},
     };
-    const Forecast by_stage = combine_forecast(query(ForecastGroup::stage), stages(), "EUR", open, {});
+    const Forecast by_stage =
+        combine_forecast(query(ForecastGroup::stage), stages(), "EUR", open, {});
     CHECK(by_stage.grouped);
     CHECK(by_stage.rows[0].group == "prospecting");
     CHECK(by_stage.rows[1].group == "quote-sent");
     const std::vector<OpenAggregate> owners = {
-        {"EUR", 0, std::nullopt, 1, 1, 100, 1000, 0},
-        {"EUR", 0, "zoe", 1, 1, 100, 1000, 0},
-        {"EUR", 0, "Ann", 1, 1, 100, 1000, 0},
+        {"EUR", d(2026, 11, 20), std::nullopt, 1, 1, 100, 1000},
+        {"EUR", d(2026, 11, 20), "zoe", 1, 1, 100, 1000},
+        {"EUR", d(2026, 11, 20), "Ann", 1, 1, 100, 1000},
     };
-    const Forecast by_owner = combine_forecast(query(ForecastGroup::owner), stages(), "EUR", owners, {});
+    const Forecast by_owner =
+        combine_forecast(query(ForecastGroup::owner), stages(), "EUR", owners, {});
     CHECK(by_owner.rows[0].group == "Ann");
     CHECK(by_owner.rows[1].group == "zoe");
     CHECK(by_owner.rows[2].group == "(none)");
@@ -113,8 +145,10 @@ TEST_CASE("groups follow stage order and deals without a value come last") {
 }
 
 TEST_CASE("categories come from the stages and the closed states") {
-    const std::vector<OpenAggregate> open = {{"EUR", 0, std::nullopt, 4, 1, 100, 7000, 0}};
-    const std::vector<ClosedAggregate> closed = {{"EUR", 0, std::nullopt, StageState::won, 1, 50}};
+    const std::vector<OpenAggregate> open = {
+        {"EUR", d(2026, 11, 20), std::nullopt, 4, 1, 100, 7000}};
+    const std::vector<ClosedAggregate> closed = {
+        {"EUR", d(2026, 11, 2), std::nullopt, StageState::won, 1, 50}};
     const Forecast forecast =
         combine_forecast(query(ForecastGroup::category), stages(), "EUR", open, closed);
     CHECK(forecast.rows[0].group == "commit");

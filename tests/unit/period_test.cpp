@@ -8,7 +8,9 @@ using namespace funnel;
 using namespace std::chrono;
 
 namespace {
-Date d(int y, unsigned m, unsigned day) { return Date{year{y}, month{m}, std::chrono::day{day}}; }
+Date d(int y, unsigned m, unsigned day) {
+    return Date{year{y}, month{m}, std::chrono::day{day}};
+}
 const Date today = d(2026, 11, 16);
 }  // namespace
 
@@ -30,7 +32,8 @@ TEST_CASE("periods contain their days and have labels") {
 TEST_CASE("the next period crosses month quarter and year ends") {
     CHECK(next_period(period_containing(d(2026, 12, 5), Granularity::month)).label() == "2027-01");
     CHECK(next_period(period_containing(d(2026, 12, 5), Granularity::quarter)).label() == "2027Q1");
-    CHECK(next_period(period_containing(d(2026, 1, 31), Granularity::month)).last == d(2026, 2, 28));
+    CHECK(next_period(period_containing(d(2026, 1, 31), Granularity::month)).last ==
+          d(2026, 2, 28));
     CHECK(next_period(period_containing(d(2027, 12, 31), Granularity::year)).label() == "2028");
 }
 

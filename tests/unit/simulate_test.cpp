@@ -64,7 +64,8 @@ std::pair<double, double> cumulative_at(const std::map<std::int64_t, double>& di
 Outcome simulate(const std::vector<Deal>& deals, std::uint64_t seed,
                  std::int64_t trials = default_trials) {
     OutcomeSimulation simulation(trials, seed);
-    for (const auto& deal : deals) simulation.add(0, deal.amount, deal.probability);
+    for (const auto& deal : deals)
+        simulation.add(0, deal.amount, deal.probability);
     return simulation.outcome({0});
 }
 
@@ -125,15 +126,27 @@ TEST_CASE("certain deals are always or never won") {
 }
 
 TEST_CASE("simulated quantiles match the exact distribution of a small pipeline") {
-    CHECK(check_against_enumeration({{1'000'000, 10}, {2'500'000, 25}, {5'000'000, 50},
-                                     {7'000'000, 70}, {1'200'000, 40}, {300'000, 90}}) >= 12);
+    CHECK(check_against_enumeration({{1'000'000, 10},
+                                     {2'500'000, 25},
+                                     {5'000'000, 50},
+                                     {7'000'000, 70},
+                                     {1'200'000, 40},
+                                     {300'000, 90}}) >= 12);
 }
 
 TEST_CASE("simulated quantiles match the exact distribution of a varied pipeline") {
-    CHECK(check_against_enumeration({{12'000'00, 10}, {30'000'50, 50}, {5'000'00, 40},
-                                     {45'000'00, 25}, {8'000'00, 70}, {99'999'99, 15},
-                                     {1'500'00, 60}, {20'000'00, 35}, {3'333'33, 80},
-                                     {60'000'00, 5}, {7'500'00, 50}, {11'111'11, 45}}) >= 10);
+    CHECK(check_against_enumeration({{12'000'00, 10},
+                                     {30'000'50, 50},
+                                     {5'000'00, 40},
+                                     {45'000'00, 25},
+                                     {8'000'00, 70},
+                                     {99'999'99, 15},
+                                     {1'500'00, 60},
+                                     {20'000'00, 35},
+                                     {3'333'33, 80},
+                                     {60'000'00, 5},
+                                     {7'500'00, 50},
+                                     {11'111'11, 45}}) >= 10);
 }
 
 TEST_CASE("simulated quantiles match the exact distribution of equal deals") {
