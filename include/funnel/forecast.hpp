@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,41 @@ struct Forecast {
     std::vector<ForecastRow> rows;
 };
 
+// Where days fall among a forecast's periods.
+class PeriodIndex {
+  public:
+    PeriodIndex(const std::vector<Period>& periods, Date today);
+    // The period holding a day, if any.
+    std::optional<int> bucket(Date day) const;
+    // The period of an open deal: that of its close date, or the current one when overdue.
+    std::optional<int> open_bucket(Date close_date) const;
+    // The period that holds today, which takes the overdue deals, when reported.
+    std::optional<int> current() const { return current_; }
+
+  private:
+    const std::vector<Period>& periods_;
+    Date today_;
+    std::optional<int> current_;
+};
+
+// The open deals a forecast reads.
+OpenWindow open_window(const ForecastQuery& query);
+bool in_window(const OpenWindow& window, Date close_date);
+
+// Where a forecast's figures come from: the database, or deals rebuilt as of a past day.
+struct ForecastSource {
+    using OpenVisit = std::function<void(const OpenAggregate&)>;
+    using ClosedVisit = std::function<void(const ClosedAggregate&)>;
+    using DealVisit = std::function<void(const OpenDeal&)>;
+    // Every aggregate the forecast counts.
+    std::function<void(const OpenVisit&, const ClosedVisit&)> aggregates;
+    // Every open deal it counts, in a fixed order (for the simulation).
+    std::function<void(const DealVisit&)> open_deals;
+};
+
+Forecast forecast_from(const ForecastQuery& query, const std::vector<Stage>& stages,
+                       const std::string& default_currency, const ForecastSource& source);
+
 // The forecast from the database's aggregates. Open deals count in the period of their close
 // date, overdue ones in the current period (when it is reported); won and lost deals in the
 // period they closed. commit = won + open in commit; best case = commit + open in best-case.
@@ -77,6 +113,8 @@ Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& 
 
 // The index of the period that holds today, which takes the overdue deals, when reported.
 std::optional<std::size_t> current_period(const ForecastQuery& query);
+
+DealField field_of(ForecastGroup group);
 
 // The rows with the keys of the contract: currency, period, group (when grouped), open,
 // pipeline, weighted, commit, best_case, won, won_amount, lost, lost_amount, overdue, and

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "funnel/date.hpp"
+#include "funnel/history.hpp"
 #include "funnel/money.hpp"
 #include "funnel/opportunity.hpp"
 #include "funnel/party.hpp"
@@ -143,6 +144,23 @@ struct StageAggregate {
     std::int64_t age_days = 0;  // sum of days in stage
 };
 
+// Won and lost deals of a period by currency and group, with the days from creation to close.
+struct PerformanceAggregate {
+    std::string currency;
+    std::optional<std::string> group;
+    std::int64_t won = 0;
+    std::int64_t won_amount = 0;
+    std::int64_t lost = 0;
+    std::int64_t lost_amount = 0;
+    std::int64_t won_cycle_days = 0;  // sum over won deals of days from created to closed
+};
+
+struct OpenCount {
+    std::string currency;
+    std::optional<std::string> group;
+    std::int64_t count = 0;
+};
+
 class Store {
   public:
     enum class Access { read, write };
@@ -241,6 +259,18 @@ class Store {
     void for_each_open_deal(const OpenWindow& window, DealField group, const ReportScope& scope,
                             const std::function<void(const OpenDeal&)>& visit);
     std::vector<StageAggregate> aggregate_open_by_stage(Date today, const ReportScope& scope);
+
+    std::vector<PerformanceAggregate> aggregate_performance(Date from, Date to, DealField group);
+    std::vector<OpenCount> count_open_deals(DealField group);
+    // Open deals, the least recently changed first.
+    void for_each_open_deal_by_last_change(const std::function<void(const Opportunity&)>& visit);
+    std::vector<std::pair<std::int64_t, std::string>> organization_names();
+
+    // Every deal in the scope with its recorded changes (of `fields` only, when given), in id
+    // order: the deals and their history are read side by side, never all at once.
+    void for_each_deal_with_history(
+        const ReportScope& scope, const std::vector<std::string>& fields,
+        const std::function<void(const Opportunity&, const std::vector<DealChange>&)>& visit);
 
     struct Impl;  // the connection, opaque outside the store's own files
 

@@ -29,8 +29,6 @@ std::int64_t ForecastFigures::weighted() const {
     return weighted_from_product_sum(weighted_product);
 }
 
-namespace {
-
 DealField field_of(ForecastGroup group) {
     switch (group) {
         case ForecastGroup::none:
@@ -49,6 +47,8 @@ DealField field_of(ForecastGroup group) {
     }
     return DealField::none;
 }
+
+namespace {
 
 const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id) {
     for (const auto& stage : stages)
@@ -135,25 +135,9 @@ namespace {
 class ForecastBuilder {
   public:
     ForecastBuilder(const ForecastQuery& query, const std::vector<Stage>& stages)
-        : query_(query), stages_(stages), current_(current_period(query)) {}
+        : query_(query), stages_(stages), index_(query.periods, query.today) {}
 
-    // The period of an open deal: that of its close date, or the current one when overdue.
-    std::optional<int> open_bucket(Date close_date) const {
-        if (close_date < query_.today) {
-            if (!current_) return std::nullopt;
-            return int(*current_);
-        }
-        return bucket(close_date);
-    }
-
-    std::optional<int> bucket(Date day) const {
-        const auto& periods = query_.periods;
-        if (day < periods.front().first || day > periods.back().last) return std::nullopt;
-        const auto after =
-            std::upper_bound(periods.begin(), periods.end(), day,
-                             [](Date value, const Period& period) { return value < period.first; });
-        return int(after - periods.begin()) - 1;
-    }
+    std::optional<int> open_bucket(Date close_date) const { return index_.open_bucket(close_date); }
 
     std::optional<std::string> group_of(const OpenDeal& deal) const {
         return open_group(query_, stages_, deal.stage_id, deal.group);
@@ -177,7 +161,7 @@ class ForecastBuilder {
     }
 
     void add(const ClosedAggregate& row) {
-        const auto index = bucket(row.closed_at);
+        const auto index = index_.bucket(row.closed_at);
         if (!index) return;
         auto& figures = cells_[{row.currency, *index, closed_group(query_, row.state, row.group)}];
         currencies_.insert(row.currency);
@@ -236,17 +220,43 @@ class ForecastBuilder {
   private:
     const ForecastQuery& query_;
     const std::vector<Stage>& stages_;
-    std::optional<std::size_t> current_;
+    PeriodIndex index_;
     std::map<RowKey, ForecastFigures> cells_;
     std::set<std::string> currencies_;
 };
+
+}  // namespace
+
+PeriodIndex::PeriodIndex(const std::vector<Period>& periods, Date today)
+    : periods_(periods), today_(today) {
+    for (std::size_t i = 0; i < periods.size(); ++i)
+        if (periods[i].contains(today)) current_ = int(i);
+}
+
+std::optional<int> PeriodIndex::bucket(Date day) const {
+    if (periods_.empty() || day < periods_.front().first || day > periods_.back().last)
+        return std::nullopt;
+    const auto after =
+        std::upper_bound(periods_.begin(), periods_.end(), day,
+                         [](Date value, const Period& period) { return value < period.first; });
+    return int(after - periods_.begin()) - 1;
+}
+
+std::optional<int> PeriodIndex::open_bucket(Date close_date) const {
+    if (close_date < today_) return current_;
+    return bucket(close_date);
+}
 
 OpenWindow open_window(const ForecastQuery& query) {
     return {query.periods.front().first, query.periods.back().last, query.today,
             current_period(query).has_value()};
 }
 
-}  // namespace
+bool in_window(const OpenWindow& window, Date close_date) {
+    if (close_date > window.last) return false;
+    if (window.with_overdue) return true;
+    return close_date >= window.first && close_date >= window.today;
+}
 
 Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& stages,
                           const std::string& default_currency,
@@ -260,18 +270,13 @@ Forecast combine_forecast(const ForecastQuery& query, const std::vector<Stage>& 
     return builder.finish(default_currency);
 }
 
-Forecast compute_forecast(Store& store, const ForecastQuery& query) {
+Forecast forecast_from(const ForecastQuery& query, const std::vector<Stage>& stages,
+                       const std::string& default_currency, const ForecastSource& source) {
     if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
-    const DealField field = field_of(query.group);
-    const auto stages = store.stages();
     ForecastBuilder builder(query, stages);
-    const OpenWindow window = open_window(query);
-    store.aggregate_open_deals(window, field, query.scope,
-                               [&](const OpenAggregate& row) { builder.add(row); });
-    store.aggregate_closed_deals(query.periods.front().first, query.periods.back().last, field,
-                                 query.scope,
-                                 [&](const ClosedAggregate& row) { builder.add(row); });
-    Forecast forecast = builder.finish(std::string(store.default_currency().code()));
+    source.aggregates([&](const OpenAggregate& row) { builder.add(row); },
+                      [&](const ClosedAggregate& row) { builder.add(row); });
+    Forecast forecast = builder.finish(default_currency);
     if (!query.simulation) return forecast;
 
     // One simulated outcome per row; totals add the rows' outcomes trial by trial.
@@ -280,7 +285,7 @@ Forecast compute_forecast(Store& store, const ForecastQuery& query) {
     std::map<RowKey, std::size_t> keys;
     for (const auto& row : forecast.rows)
         if (!row.total) keys.emplace(RowKey{row.currency, row.bucket, row.group}, keys.size());
-    store.for_each_open_deal(window, field, query.scope, [&](const OpenDeal& deal) {
+    source.open_deals([&](const OpenDeal& deal) {
         const auto index = builder.open_bucket(deal.close_date);
         if (!index) return;
         if (auto found = keys.find({deal.currency, *index, builder.group_of(deal)});
@@ -294,6 +299,24 @@ Forecast compute_forecast(Store& store, const ForecastQuery& query) {
         row.figures.outcome = simulation.outcome(wanted);
     }
     return forecast;
+}
+
+Forecast compute_forecast(Store& store, const ForecastQuery& query) {
+    if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
+    const DealField field = field_of(query.group);
+    const OpenWindow window = open_window(query);
+    ForecastSource source;
+    source.aggregates = [&](const ForecastSource::OpenVisit& open,
+                            const ForecastSource::ClosedVisit& closed) {
+        store.aggregate_open_deals(window, field, query.scope, open);
+        store.aggregate_closed_deals(query.periods.front().first, query.periods.back().last, field,
+                                     query.scope, closed);
+    };
+    source.open_deals = [&](const ForecastSource::DealVisit& visit) {
+        store.for_each_open_deal(window, field, query.scope, visit);
+    };
+    return forecast_from(query, store.stages(), std::string(store.default_currency().code()),
+                         source);
 }
 
 Table forecast_table(const Forecast& forecast) {

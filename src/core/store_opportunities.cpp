@@ -294,6 +294,51 @@ void Store::for_each_opportunity(const OppQuery& query,
         visit(read_opportunity(statement));
 }
 
+void Store::for_each_open_deal_by_last_change(
+    const std::function<void(const Opportunity&)>& visit) {
+    SQLite::Statement statement(
+        impl_->db, std::string(opportunity_select) +
+                       " WHERE o.state = 'open' ORDER BY o.updated_at, o.id");
+    while (statement.executeStep()) visit(read_opportunity(statement));
+}
+
+void Store::for_each_deal_with_history(
+    const ReportScope& scope, const std::vector<std::string>& fields,
+    const std::function<void(const Opportunity&, const std::vector<DealChange>&)>& visit) {
+    Where where;
+    if (scope.owner) where.add("o.owner = ? COLLATE NOCASE", *scope.owner);
+    if (scope.type) where.add("o.type = ?", std::string(to_string(*scope.type)));
+    if (scope.currency) where.add("o.currency = ?", *scope.currency);
+    SQLite::Statement deals(impl_->db, opportunity_select + where.sql + " ORDER BY o.id");
+    bind_all(deals, where.values);
+    std::string history_sql =
+        "SELECT opp_id, id, changed_at, field, old_value, new_value FROM opportunity_history";
+    if (!fields.empty()) {
+        history_sql += " WHERE field IN (";
+        for (std::size_t i = 0; i < fields.size(); ++i) history_sql += i ? ", ?" : "?";
+        history_sql += ")";
+    }
+    history_sql += " ORDER BY opp_id, id";
+    SQLite::Statement history(impl_->db, history_sql);
+    bind_all(history, fields);
+    bool more_history = history.executeStep();
+    std::vector<DealChange> changes;
+    while (deals.executeStep()) {
+        const Opportunity deal = read_opportunity(deals);
+        changes.clear();
+        while (more_history && history.getColumn(0).getInt64() < deal.id)
+            more_history = history.executeStep();
+        while (more_history && history.getColumn(0).getInt64() == deal.id) {
+            changes.push_back({history.getColumn(1).getInt64(), history.getColumn(2).getString(),
+                               history.getColumn(3).getString(),
+                               sql::optional_text(history.getColumn(4)),
+                               sql::optional_text(history.getColumn(5))});
+            more_history = history.executeStep();
+        }
+        visit(deal, changes);
+    }
+}
+
 std::vector<CurrencyTotals> Store::totals(const OppFilter& filter) {
     const Where where = where_clause(filter);
     SQLite::Statement statement(

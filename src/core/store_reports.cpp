@@ -143,6 +143,60 @@ void Store::for_each_open_deal(const OpenWindow& window, DealField group, const 
     }
 }
 
+std::vector<PerformanceAggregate> Store::aggregate_performance(Date from, Date to,
+                                                             DealField group) {
+    Query query;
+    query.add("SELECT o.currency, o.state, count(*), sum(o.amount), "
+              "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
+              "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
+              group_key(group) + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+        .bind(" AND o.closed_at >= ?", format_date(from))
+        .bind(" AND o.closed_at <= ?", format_date(to))
+        .add(" GROUP BY o.currency, o.state" + group_key(group));
+    auto statement = query.prepare(impl_->db);
+    std::vector<PerformanceAggregate> rows;
+    const bool grouped = group != DealField::none;
+    while (statement.executeStep()) {
+        const std::string currency = statement.getColumn(0).getString();
+        const auto group_value = grouped ? optional_group(statement.getColumn(5)) : std::nullopt;
+        auto row = std::find_if(rows.begin(), rows.end(), [&](const PerformanceAggregate& r) {
+            return r.currency == currency && r.group == group_value;
+        });
+        if (row == rows.end()) row = rows.insert(rows.end(), {currency, group_value});
+        if (statement.getColumn(1).getString() == "won") {
+            row->won = statement.getColumn(2).getInt64();
+            row->won_amount = statement.getColumn(3).getInt64();
+            row->won_cycle_days = statement.getColumn(4).getInt64();
+        } else {
+            row->lost = statement.getColumn(2).getInt64();
+            row->lost_amount = statement.getColumn(3).getInt64();
+        }
+    }
+    return rows;
+}
+
+std::vector<OpenCount> Store::count_open_deals(DealField group) {
+    Query query;
+    query.add("SELECT o.currency, count(*)" + group_key(group) + from_clause(group) +
+              " WHERE o.state = 'open' GROUP BY o.currency" + group_key(group));
+    auto statement = query.prepare(impl_->db);
+    std::vector<OpenCount> rows;
+    const bool grouped = group != DealField::none;
+    while (statement.executeStep())
+        rows.push_back({statement.getColumn(0).getString(),
+                        grouped ? optional_group(statement.getColumn(2)) : std::nullopt,
+                        statement.getColumn(1).getInt64()});
+    return rows;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> Store::organization_names() {
+    SQLite::Statement query(impl_->db, "SELECT id, name FROM organization ORDER BY id");
+    std::vector<std::pair<std::int64_t, std::string>> names;
+    while (query.executeStep())
+        names.emplace_back(query.getColumn(0).getInt64(), query.getColumn(1).getString());
+    return names;
+}
+
 std::vector<StageAggregate> Store::aggregate_open_by_stage(Date today, const ReportScope& scope) {
     Query query;
     query
