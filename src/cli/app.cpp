@@ -326,6 +326,17 @@ void setup(CLI::App& group, Action& action) {
         command->add_option("NAME", options->name, "Stage name or unique prefix")->required();
         on_run(command, action, options, run_remove);
     }
+    {
+        auto options = std::make_shared<CalibrateOptions>();
+        auto* command =
+            group.add_subcommand("calibrate", "Propose the probabilities that history supports");
+        command
+            ->add_option("--min-deals", options->min_deals,
+                         "Closed deals a stage needs (default 10)")
+            ->type_name("N");
+        command->add_flag("--apply", options->apply, "Write the proposed probabilities");
+        on_run(command, action, options, run_calibrate);
+    }
 }
 
 }  // namespace funnel::cli::stage
@@ -397,6 +408,14 @@ void setup(CLI::App& group, Action& action) {
             ->type_name("N");
         command->add_option("--seed", options->seed, "Seed of the simulation (default 1)")
             ->type_name("N");
+        command
+            ->add_option("--as-of", options->as_of,
+                         "The forecast as it stood at the end of that day")
+            ->type_name("DATE");
+        command
+            ->add_option("--compare", options->compare,
+                         "What changed in the pipeline since that day")
+            ->type_name("DATE");
         add_mail_options(command, options->mail);
         on_run(command, action, options, run_forecast);
     }
@@ -405,10 +424,49 @@ void setup(CLI::App& group, Action& action) {
         auto* command =
             group.add_subcommand("pipeline", "Open deals by stage: count, amount, weighted, age");
         add_scope_options(command, options->scope);
+        command
+            ->add_option("--as-of", options->as_of,
+                         "The pipeline as it stood at the end of that day")
+            ->type_name("DATE");
         add_repeatable(command, "--to", options->to, "With --mime: the recipient", "ADDRESS");
         add_repeatable(command, "--from", options->from, "With --mime: the sender", "ADDRESS");
         add_mail_options(command, options->mail);
         on_run(command, action, options, run_pipeline);
+    }
+    const auto add_range = [](CLI::App* command, RangeOptions& range, const char* what) {
+        command->add_option("--from", range.from, std::string("First day of the range") + what)
+            ->type_name("DATE");
+        command->add_option("--to", range.to, "Last day of the range")->type_name("DATE");
+    };
+    {
+        auto options = std::make_shared<PerformanceOptions>();
+        auto* command = group.add_subcommand(
+            "performance", "Won and lost, win rates, deal size, cycle and velocity");
+        add_range(command, options->range, " of the close dates (default: a year ago)");
+        command->add_option("--by", options->by, "Rows per owner, type, source or org")
+            ->type_name("FIELD");
+        on_run(command, action, options, run_performance);
+    }
+    {
+        auto options = std::make_shared<SlippedOptions>();
+        auto* command = group.add_subcommand("slipped", "Deals whose close date moved later");
+        add_range(command, options->range, ": deals that slipped out of it");
+        on_run(command, action, options, run_slipped);
+    }
+    {
+        auto options = std::make_shared<StaleOptions>();
+        auto* command = group.add_subcommand("stale", "Open deals without a change for too long");
+        command
+            ->add_option("--days", options->days, "Idle days (default: each stage's --stale-days)")
+            ->type_name("N");
+        on_run(command, action, options, run_stale);
+    }
+    {
+        auto options = std::make_shared<ConversionOptions>();
+        auto* command = group.add_subcommand(
+            "conversion", "Per stage: entered, moved on, won, lost, days, observed win rate");
+        add_range(command, options->range, " of stage entries");
+        on_run(command, action, options, run_conversion);
     }
 }
 
@@ -429,7 +487,8 @@ constexpr Group groups[] = {
     {"org", "Organizations: the companies deals are with", org::setup},
     {"contact", "Contacts: the people deals are with", contact::setup},
     {"stage", "Sales stages: their order, probabilities and categories", stage::setup},
-    {"report", "Reports: the forecast and the pipeline", report::setup},
+    {"report", "Reports: forecast, pipeline, performance, slipped, stale, conversion",
+     report::setup},
     {"db", "The data file", db::setup},
 };
 

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "funnel/analytics.hpp"
+#include "funnel/as_of.hpp"
 #include "funnel/error.hpp"
 #include "funnel/forecast.hpp"
 #include "funnel/mail.hpp"
@@ -138,6 +140,16 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     const Split to = split("--to", options.to, true);
     ForecastQuery query;
     query.today = session.today();
+    if (options.as_of && options.compare)
+        throw invalid_input("give --as-of or --compare, not both");
+    // As of a past day, that day is "today": periods, overdue deals and all.
+    if (options.as_of) {
+        query.today = parse_date_option("--as-of", *options.as_of, session.today());
+        if (query.today > session.today())
+            throw invalid_input(fmt::format("invalid --as-of {}: that is after today ({})",
+                                            in_quotes(*options.as_of),
+                                            format_date(session.today())));
+    }
     query.scope = scope_of(options.scope);
     if (options.group) query.group = parse_option("--group", *options.group, parse_forecast_group);
     // With --mime, a value that is neither a period nor an address may have been meant as either.
@@ -185,7 +197,21 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     }
 
     Store store = session.read_store();
-    const Forecast forecast = compute_forecast(store, query);
+    if (options.compare) {
+        if (options.simulate) throw invalid_input("--simulate does not go with --compare");
+        const Date since = parse_date_option("--compare", *options.compare, session.today());
+        Report report;
+        report.title = fmt::format("Changes since {}", format_date(since));
+        report.table = forecast_changes(store, query, since);
+        report.notes.push_back(fmt::format(
+            "Open pipeline at the end of {} (then) and now, and the changes between: then + new "
+            "+ won + lost + reopened + pushed out + pulled in + increased + decreased = now.",
+            format_date(since)));
+        deliver(session, report, options.mail, to.addresses, from.addresses);
+        return;
+    }
+    const Forecast forecast =
+        options.as_of ? forecast_as_of(store, query) : compute_forecast(store, query);
     Report report;
     report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),
                                query.periods.back().label());
@@ -215,6 +241,78 @@ void run_pipeline(const PipelineOptions& options, Session& session) {
         pipeline_table(store.stages(), store.aggregate_open_by_stage(session.today(), scope),
                        scope.currency.value_or(std::string(store.default_currency().code())));
     deliver(session, report, options.mail, to.addresses, from.addresses);
+}
+
+namespace {
+
+std::optional<Date> optional_date(std::string_view option, const OptText& value, Date today) {
+    if (!value) return std::nullopt;
+    return parse_date_option(option, *value, today);
+}
+
+void print(const Session& session, const Report& report) {
+    if (session.quiet()) return;
+    render_report(session.format(), session.out(), session.render_options(), report);
+}
+
+}  // namespace
+
+void run_performance(const PerformanceOptions& options, Session& session) {
+    // By default the last twelve months, today included.
+    const Date to =
+        optional_date("--to", options.range.to, session.today()).value_or(session.today());
+    const Date from = optional_date("--from", options.range.from, session.today())
+                          .value_or(add_days(add_months(to, -12), 1));
+    if (to < from)
+        throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
+                                        format_date(to), format_date(from)));
+    DealField field = DealField::none;
+    if (options.by) {
+        field = parse_option("--by", *options.by, [](const std::string& text) {
+            const std::string word = ascii_lower(trim(text));
+            if (word == "owner") return DealField::owner;
+            if (word == "type") return DealField::type;
+            if (word == "source") return DealField::source;
+            if (word == "org") return DealField::org;
+            throw invalid_input("expected owner, type, source or org");
+        });
+    }
+    Store store = session.read_store();
+    print(session, performance_report(store, from, to, field));
+}
+
+void run_slipped(const SlippedOptions& options, Session& session) {
+    std::optional<SlipRange> range;
+    if (options.range.from || options.range.to) {
+        // One end given: the other is the quarter's.
+        const Date from = optional_date("--from", options.range.from, session.today())
+                              .value_or(start_of_quarter(session.today()));
+        const Date to =
+            optional_date("--to", options.range.to, session.today()).value_or(end_of_quarter(from));
+        if (to < from)
+            throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
+                                            format_date(to), format_date(from)));
+        range = SlipRange{from, to};
+    }
+    Store store = session.read_store();
+    print(session, slipped_report(store, range));
+}
+
+void run_stale(const StaleOptions& options, Session& session) {
+    std::optional<int> days;
+    if (options.days) days = int(parse_count_option("--days", *options.days));
+    Store store = session.read_store();
+    print(session, stale_report(store, session.today(), days));
+}
+
+void run_conversion(const ConversionOptions& options, Session& session) {
+    const auto from = optional_date("--from", options.range.from, session.today());
+    const auto to = optional_date("--to", options.range.to, session.today());
+    if (from && to && *to < *from)
+        throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
+                                        format_date(*to), format_date(*from)));
+    Store store = session.read_store();
+    print(session, conversion_report(store, from, to));
 }
 
 }  // namespace funnel::cli::report

@@ -30,16 +30,44 @@ struct ForecastOptions {
     ScopeOptions scope;
     bool simulate = false;
     OptText trials, seed;
+    OptText as_of, compare;
     MailOptions mail;
 };
 
 struct PipelineOptions {
     ScopeOptions scope;
+    OptText as_of;
     std::vector<std::string> from, to;  // addresses, with --mime
     MailOptions mail;
 };
 
+// The looking-back reports share a range and mail.
+struct RangeOptions {
+    OptText from, to;
+};
+
+struct PerformanceOptions {
+    RangeOptions range;
+    OptText by;
+};
+
+struct SlippedOptions {
+    RangeOptions range;
+};
+
+struct StaleOptions {
+    OptText days;
+};
+
+struct ConversionOptions {
+    RangeOptions range;
+};
+
 void run_forecast(const ForecastOptions& options, Session& session);
 void run_pipeline(const PipelineOptions& options, Session& session);
+void run_performance(const PerformanceOptions& options, Session& session);
+void run_slipped(const SlippedOptions& options, Session& session);
+void run_stale(const StaleOptions& options, Session& session);
+void run_conversion(const ConversionOptions& options, Session& session);
 
 }  // namespace funnel::cli::report

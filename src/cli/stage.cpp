@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "funnel/analytics.hpp"
 #include "funnel/error.hpp"
 #include "funnel/views.hpp"
 #include "stage.hpp"
@@ -202,6 +203,38 @@ void run_remove(const RemoveOptions& options, Session& session) {
         return stage.name;
     });
     if (!session.quiet()) session.out() << fmt::format("Removed stage {}\n", removed);
+}
+
+void run_calibrate(const CalibrateOptions& options, Session& session) {
+    const int min_deals =
+        options.min_deals ? int(parse_count_option("--min-deals", *options.min_deals)) : 10;
+    Store reader = session.read_store();
+    const auto calibrations = calibrate_stages(reader, min_deals);
+    if (!session.quiet()) {
+        Report report;
+        report.title = "Stage probabilities that history supports";
+        report.table = calibration_table(calibrations);
+        report.notes.push_back(fmt::format(
+            "Proposed: (won + {0} x probability) / (closed + {0}), the observed win rate of the "
+            "closed deals that entered the stage, shrunk toward today's probability as if {0} more "
+            "deals had closed at it; stages with fewer than {1} closed deals keep theirs.",
+            calibration_prior_weight, min_deals));
+        render_report(session.format(), session.out(), session.render_options(), report);
+    }
+    if (!options.apply) return;
+    const auto changed = session.write([&](Store& store) {
+        int count = 0;
+        for (const auto& calibration : calibrations) {
+            if (calibration.proposed == calibration.stage.probability) continue;
+            Stage stage = calibration.stage;
+            stage.probability = calibration.proposed;
+            store.update_stage(stage);
+            ++count;
+        }
+        return count;
+    });
+    session.note(
+        fmt::format("updated the probability of {} stage{}", changed, changed == 1 ? "" : "s"));
 }
 
 }  // namespace funnel::cli::stage

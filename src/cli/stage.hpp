@@ -33,7 +33,13 @@ struct RemoveOptions {
     std::string name;
 };
 
+struct CalibrateOptions {
+    OptText min_deals;
+    bool apply = false;
+};
+
 void run_list(const ListOptions& options, Session& session);
+void run_calibrate(const CalibrateOptions& options, Session& session);
 void run_add(const AddOptions& options, Session& session);
 void run_set(const SetOptions& options, Session& session);
 void run_remove(const RemoveOptions& options, Session& session);

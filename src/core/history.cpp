@@ -59,6 +59,12 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
         else if (change.field == "lost_reason") deal.lost_reason = text_of(old_value);
     }
     if (amount_text) deal.amount.minor = parse_amount(*amount_text, deal.amount.currency.digits());
+    // The deal entered its stage at its last stage change up to the moment, or at creation.
+    deal.stage_changed_at = deal.created_at;
+    for (const auto& change : changes)
+        if (change.field == "stage" && change.changed_at <= moment &&
+            change.changed_at > deal.stage_changed_at)
+            deal.stage_changed_at = change.changed_at;
     for (const auto& stage : stages) {
         if (stage.id != deal.stage_id) continue;
         deal.stage = stage.name;
