@@ -234,11 +234,18 @@ void run_pipeline(const PipelineOptions& options, Session& session) {
     const Split from = split("--from", options.from, false);
     const Split to = split("--to", options.to, false);
     const ReportScope scope = scope_of(options.scope);
+    const Date day = options.as_of ? parse_date_option("--as-of", *options.as_of, session.today())
+                                   : session.today();
+    if (day > session.today())
+        throw invalid_input(fmt::format("invalid --as-of {}: that is after today ({})",
+                                        in_quotes(*options.as_of), format_date(session.today())));
     Store store = session.read_store();
     Report report;
-    report.title = fmt::format("Pipeline on {}", format_date(session.today()));
+    report.title = fmt::format("Pipeline on {}", format_date(day));
     report.table =
-        pipeline_table(store.stages(), store.aggregate_open_by_stage(session.today(), scope),
+        pipeline_table(store.stages(),
+                       options.as_of ? open_by_stage_as_of(store, day, scope)
+                                     : store.aggregate_open_by_stage(day, scope),
                        scope.currency.value_or(std::string(store.default_currency().code())));
     deliver(session, report, options.mail, to.addresses, from.addresses);
 }

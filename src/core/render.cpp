@@ -685,9 +685,10 @@ void render_report(Format format, std::ostream& out, const RenderOptions& option
         return;
     }
     render_table(format, out, options, report.table);
-    if ((format == Format::table || format == Format::markdown) && !report.table.rows.empty())
+    // Notes explain the figures to people; with no rows they say why ("No deal slipped.").
+    if (format == Format::table || format == Format::markdown)
         for (const auto& note : report.notes)
-            out << '\n' << note << '\n';
+            out << (report.table.rows.empty() ? "" : "\n") << note << '\n';
 }
 
 void render_record(Format format, std::ostream& out, const RenderOptions& options,
