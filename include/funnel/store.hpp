@@ -266,10 +266,17 @@ class Store {
     void for_each_open_deal_by_last_change(const std::function<void(const Opportunity&)>& visit);
     std::vector<std::pair<std::int64_t, std::string>> organization_names();
 
-    // Every deal in the scope with its recorded changes (of `fields` only, when given), in id
-    // order: the deals and their history are read side by side, never all at once.
+    // Every deal in the scope with its recorded changes, in id order; the deals and their
+    // history are read side by side, never all at once. Each part names the changes to read: of
+    // one field, or dated after a moment (what undoing to it needs), or both; no parts, all.
+    struct HistoryPart {
+        std::optional<std::string> field;
+        std::optional<Timestamp> after;
+        bool closed_deals_only = false;
+    };
+    using HistoryFilter = std::vector<HistoryPart>;
     void for_each_deal_with_history(
-        const ReportScope& scope, const std::vector<std::string>& fields,
+        const ReportScope& scope, const HistoryFilter& filter,
         const std::function<void(const Opportunity&, const std::vector<DealChange>&)>& visit);
 
     struct Impl;  // the connection, opaque outside the store's own files

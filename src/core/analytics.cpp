@@ -175,23 +175,31 @@ Report performance_report(Store& store, Date from, Date to, DealField group) {
 }
 
 Report slipped_report(Store& store, std::optional<SlipRange> range) {
+    // What the report shows of a deal: only that is kept.
     struct Slip {
-        Opportunity deal;
-        Date original;
+        std::int64_t id;
+        std::string name, stage;
+        Date original, close_date;
         std::int64_t pushes;
+        Money amount;
     };
     std::vector<Slip> slips;
     const Timestamp period_start = range ? end_of_day(add_days(range->from, -1)) : Timestamp{};
     store.for_each_deal_with_history(
-        {}, {"close_date"}, [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
+        {}, {{"close_date", std::nullopt}},
+        [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             if (changes.empty()) return;
             const Date original = *parse_iso_date(changes.front().old_value.value_or(""));
             std::int64_t pushes = 0;
             for (const auto& change : changes)
                 if (change.new_value && change.old_value && *change.new_value > *change.old_value)
                     ++pushes;
+            const auto keep = [&] {
+                slips.push_back({deal.id, deal.name, deal.stage, original, deal.close_date, pushes,
+                                 deal.amount});
+            };
             if (!range) {
-                if (deal.close_date > original) slips.push_back({deal, original, pushes});
+                if (deal.close_date > original) keep();
                 return;
             }
             // The close date at the range's start: the old value of the first later change.
@@ -202,12 +210,10 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
                     then = *parse_iso_date(change.old_value.value_or(""));
                     break;
                 }
-            if (then >= range->from && then <= range->to && deal.close_date > range->to)
-                slips.push_back({deal, original, pushes});
+            if (then >= range->from && then <= range->to && deal.close_date > range->to) keep();
         });
     std::stable_sort(slips.begin(), slips.end(), [](const Slip& a, const Slip& b) {
-        return days_between(a.original, a.deal.close_date) >
-               days_between(b.original, b.deal.close_date);
+        return days_between(a.original, a.close_date) > days_between(b.original, b.close_date);
     });
     Report report;
     report.title = range ? fmt::format("Slipped out of {} to {}", format_date(range->from),
@@ -224,16 +230,15 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
                             {"currency", "Cur"}};
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> totals;  // count, amount
     for (const auto& slip : slips) {
-        const auto& deal = slip.deal;
+        const std::string currency(slip.amount.currency.code());
         report.table.rows.push_back(
-            {integer_cell(deal.id), text_cell(deal.name), text_cell(deal.stage),
-             text_cell(format_date(slip.original)), text_cell(format_date(deal.close_date)),
-             integer_cell(days_between(slip.original, deal.close_date)), integer_cell(slip.pushes),
-             decimal_cell(deal.amount.minor, deal.amount.currency.digits()),
-             text_cell(std::string(deal.amount.currency.code()))});
-        auto& total = totals[std::string(deal.amount.currency.code())];
+            {integer_cell(slip.id), text_cell(slip.name), text_cell(slip.stage),
+             text_cell(format_date(slip.original)), text_cell(format_date(slip.close_date)),
+             integer_cell(days_between(slip.original, slip.close_date)), integer_cell(slip.pushes),
+             decimal_cell(slip.amount.minor, slip.amount.currency.digits()), text_cell(currency)});
+        auto& total = totals[currency];
         total.first += 1;
-        total.second += deal.amount.minor;
+        total.second += slip.amount.minor;
     }
     std::vector<std::string> parts;
     for (const auto& [currency, total] : totals)
@@ -318,23 +323,29 @@ std::int64_t median_tenths(std::vector<std::int64_t> days) {
 Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to) {
     if (from && to && *to < *from) throw invalid_input("the end comes before the start");
     const auto stages = store.stages();
+    // Each deal counts once per stage it entered in the range (its first entry there).
     struct Figures {
-        std::set<std::int64_t> entered, moved_on, won, lost;
+        std::int64_t entered = 0, moved_on = 0, won = 0, lost = 0;
         std::vector<std::int64_t> days;
     };
     std::map<std::int64_t, Figures> by_stage;
     Figures all;
     std::int64_t brier_sum = 0, brier_count = 0;
+    std::vector<std::int64_t> counted;
     store.for_each_deal_with_history(
-        {}, {"stage", "probability"},
+        // The probabilities matter only for the closing probability of closed deals.
+        {}, {{"stage", std::nullopt}, {"probability", std::nullopt, true}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             const DealPath path = path_of(deal, changes);
+            counted.clear();
             for (std::size_t i = 0; i < path.entries.size(); ++i) {
                 const auto& entry = path.entries[i];
                 if (!in_range(entry.entered_at, from, to)) continue;
+                if (std::find(counted.begin(), counted.end(), entry.stage_id) != counted.end())
+                    continue;  // entered again
+                counted.push_back(entry.stage_id);
                 auto& figures = by_stage[entry.stage_id];
-                if (!figures.entered.insert(deal.id).second) continue;  // entered again
-                all.entered.insert(deal.id);
+                ++figures.entered;
                 const Stage* stage = stage_with_id(stages, entry.stage_id);
                 if (i + 1 < path.entries.size()) {
                     const auto& next = path.entries[i + 1];
@@ -342,12 +353,15 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
                     const Stage* next_stage = stage_with_id(stages, next.stage_id);
                     if (stage && next_stage && next_stage->is_open() &&
                         next_stage->position > stage->position)
-                        figures.moved_on.insert(deal.id);
+                        ++figures.moved_on;
                 }
-                if (path.state == StageState::won)
-                    figures.won.insert(deal.id), all.won.insert(deal.id);
-                if (path.state == StageState::lost)
-                    figures.lost.insert(deal.id), all.lost.insert(deal.id);
+                figures.won += path.state == StageState::won;
+                figures.lost += path.state == StageState::lost;
+            }
+            if (!counted.empty()) {
+                ++all.entered;
+                all.won += path.state == StageState::won;
+                all.lost += path.state == StageState::lost;
             }
             if (path.closing_probability && deal.closed_at && (!from || *deal.closed_at >= *from) &&
                 (!to || *deal.closed_at <= *to)) {
@@ -372,11 +386,11 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
     const auto add_row = [&](const std::string& name, const Figures& figures,
                              std::optional<int> probability, bool total) {
         const Style style = total ? Style::strong : Style::plain;
-        const auto w = std::int64_t(figures.won.size()), l = std::int64_t(figures.lost.size());
+        const std::int64_t w = figures.won, l = figures.lost;
         report.table.rows.push_back({
             text_cell(name, style),
-            integer_cell(std::int64_t(figures.entered.size()), style),
-            total ? null_cell() : integer_cell(std::int64_t(figures.moved_on.size()), style),
+            integer_cell(figures.entered, style),
+            total ? null_cell() : integer_cell(figures.moved_on, style),
             integer_cell(w, style),
             integer_cell(l, style),
             figures.days.empty() ? null_cell()
@@ -400,20 +414,26 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
 
 std::vector<Calibration> calibrate_stages(Store& store, int min_deals) {
     const auto stages = store.stages();
-    std::map<std::int64_t, std::pair<std::set<std::int64_t>, std::set<std::int64_t>>> closed;
+    std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> closed;  // won, lost
+    std::vector<std::int64_t> counted;
     store.for_each_deal_with_history(
-        {}, {"stage"}, [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
+        {}, {{"stage", std::nullopt}},
+        [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             if (deal.is_open()) return;
+            counted.clear();
             for (const auto& entry : stage_entries(deal, changes)) {
+                if (std::find(counted.begin(), counted.end(), entry.stage_id) != counted.end())
+                    continue;
+                counted.push_back(entry.stage_id);
                 auto& [won, lost] = closed[entry.stage_id];
-                (deal.state == StageState::won ? won : lost).insert(deal.id);
+                ++(deal.state == StageState::won ? won : lost);
             }
         });
     std::vector<Calibration> calibrations;
     for (const auto& stage : stages) {
         if (!stage.is_open()) continue;
-        const auto& [won, lost] = closed[stage.id];
-        const auto w = std::int64_t(won.size()), n = w + std::int64_t(lost.size());
+        const auto [w, lost] = closed[stage.id];
+        const std::int64_t n = w + lost;
         int proposed = stage.probability;
         if (n >= min_deals)
             proposed = int(ratio_units(100 * w + calibration_prior_weight * stage.probability,

@@ -17,15 +17,32 @@ namespace funnel {
 
 namespace {
 
+// The fields the rebuilt reports read: changes to the others (name, description, ...) need not
+// be undone. Each is read through the covering index by field, in deal order.
+const char* const report_fields[] = {"org",  "currency", "amount", "close_date", "probability",
+                                     "type", "owner",    "source", "closed_at"};
+
+Store::HistoryFilter changes_after(const Timestamp& moment, bool with_stage_entries) {
+    Store::HistoryFilter filter;
+    for (const char* field : report_fields)
+        filter.push_back({field, moment});
+    // Days in stage count from the last stage change before the moment: read them all.
+    filter.push_back({"stage", with_stage_entries ? std::nullopt : std::optional(moment)});
+    return filter;
+}
+
 // The deals as they stood at `moment`, one by one, with their organization names of that time.
+// Only the changes after the moment are read, and the stage changes when `stage_entries` is
+// asked for (the days in stage count from the last one before the moment).
 void for_each_deal_as_of(Store& store, const Timestamp& moment, const ReportScope& scope,
-                         const std::function<void(const Opportunity&)>& visit) {
+                         bool stage_entries, const std::function<void(const Opportunity&)>& visit) {
     const auto stages = store.stages();
     std::unordered_map<std::int64_t, std::string> org_names;
     for (auto& [id, name] : store.organization_names())
         org_names.emplace(id, std::move(name));
     store.for_each_deal_with_history(
-        {}, {}, [&](const Opportunity& current, const std::vector<DealChange>& changes) {
+        {}, changes_after(moment, stage_entries),
+        [&](const Opportunity& current, const std::vector<DealChange>& changes) {
             auto deal = deal_as_of(current, changes, moment, stages);
             if (!deal) return;
             if (deal->org_id && deal->org.empty())
@@ -70,7 +87,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
     ForecastSource source;
     source.aggregates = [&](const ForecastSource::OpenVisit& open,
                             const ForecastSource::ClosedVisit& closed) {
-        for_each_deal_as_of(store, moment, query.scope, [&](const Opportunity& deal) {
+        for_each_deal_as_of(store, moment, query.scope, false, [&](const Opportunity& deal) {
             const std::string currency(deal.amount.currency.code());
             if (deal.is_open()) {
                 if (in_window(window, deal.close_date))
@@ -83,7 +100,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
         });
     };
     source.open_deals = [&](const ForecastSource::DealVisit& visit) {
-        for_each_deal_as_of(store, moment, query.scope, [&](const Opportunity& deal) {
+        for_each_deal_as_of(store, moment, query.scope, false, [&](const Opportunity& deal) {
             if (deal.is_open() && in_window(window, deal.close_date))
                 visit({std::string(deal.amount.currency.code()), deal.close_date,
                        field_value(deal, field), deal.stage_id, deal.amount.minor,
@@ -96,7 +113,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
 
 std::vector<StageAggregate> open_by_stage_as_of(Store& store, Date day, const ReportScope& scope) {
     std::map<std::pair<std::string, std::int64_t>, StageAggregate> by_stage;
-    for_each_deal_as_of(store, end_of_day(day), scope, [&](const Opportunity& deal) {
+    for_each_deal_as_of(store, end_of_day(day), scope, true, [&](const Opportunity& deal) {
         if (!deal.is_open()) return;
         const std::string currency(deal.amount.currency.code());
         auto& row = by_stage[{currency, deal.stage_id}];
@@ -159,7 +176,8 @@ Table forecast_changes(Store& store, const ForecastQuery& query, Date since) {
         rows[std::size_t(*at)][kind] += amount;
     };
     store.for_each_deal_with_history(
-        {}, {}, [&](const Opportunity& now, const std::vector<DealChange>& changes) {
+        {}, changes_after(then_moment, false),
+        [&](const Opportunity& now, const std::vector<DealChange>& changes) {
             const auto then = deal_as_of(now, changes, then_moment, stages);
             const auto in_scope = [&](const Opportunity& deal) {
                 return (!query.scope.owner || iequals(deal.owner, *query.scope.owner)) &&

@@ -6,7 +6,9 @@
 
 namespace funnel {
 
-Timestamp end_of_day(Date date) { return format_date(date) + "T23:59:59"; }
+Timestamp end_of_day(Date date) {
+    return format_date(date) + "T23:59:59";
+}
 
 namespace {
 
@@ -15,7 +17,9 @@ std::optional<std::int64_t> id_of(const std::optional<std::string>& text) {
     return std::stoll(*text);
 }
 
-std::string text_of(const std::optional<std::string>& text) { return text.value_or(""); }
+std::string text_of(const std::optional<std::string>& text) {
+    return text.value_or("");
+}
 
 Date date_of_value(const std::optional<std::string>& text) {
     if (text)
@@ -35,7 +39,8 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
         const DealChange& change = *it;
         if (change.changed_at <= moment) continue;
         const auto& old_value = change.old_value;
-        if (change.field == "name") deal.name = text_of(old_value);
+        if (change.field == "name")
+            deal.name = text_of(old_value);
         else if (change.field == "org") {
             deal.org_id = id_of(old_value);
             if (deal.org_id != current.org_id) deal.org.clear();
@@ -43,20 +48,30 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
             deal.contact_id = id_of(old_value);
             if (deal.contact_id != current.contact_id) deal.contact.clear();
         } else if (change.field == "currency") {
-            if (auto currency = Currency::find(text_of(old_value))) deal.amount.currency = *currency;
-        } else if (change.field == "amount") amount_text = text_of(old_value);
-        else if (change.field == "close_date") deal.close_date = date_of_value(old_value);
+            if (auto currency = Currency::find(text_of(old_value)))
+                deal.amount.currency = *currency;
+        } else if (change.field == "amount")
+            amount_text = text_of(old_value);
+        else if (change.field == "close_date")
+            deal.close_date = date_of_value(old_value);
         else if (change.field == "stage") {
             if (auto id = id_of(old_value)) deal.stage_id = *id;
-        } else if (change.field == "probability") deal.probability = std::stoi(text_of(old_value));
-        else if (change.field == "type") deal.type = parse_deal_type(text_of(old_value));
-        else if (change.field == "next_step") deal.next_step = text_of(old_value);
-        else if (change.field == "description") deal.description = text_of(old_value);
-        else if (change.field == "owner") deal.owner = text_of(old_value);
-        else if (change.field == "source") deal.source = text_of(old_value);
+        } else if (change.field == "probability")
+            deal.probability = std::stoi(text_of(old_value));
+        else if (change.field == "type")
+            deal.type = parse_deal_type(text_of(old_value));
+        else if (change.field == "next_step")
+            deal.next_step = text_of(old_value);
+        else if (change.field == "description")
+            deal.description = text_of(old_value);
+        else if (change.field == "owner")
+            deal.owner = text_of(old_value);
+        else if (change.field == "source")
+            deal.source = text_of(old_value);
         else if (change.field == "closed_at")
             deal.closed_at = old_value ? std::optional(date_of_value(old_value)) : std::nullopt;
-        else if (change.field == "lost_reason") deal.lost_reason = text_of(old_value);
+        else if (change.field == "lost_reason")
+            deal.lost_reason = text_of(old_value);
     }
     if (amount_text) deal.amount.minor = parse_amount(*amount_text, deal.amount.currency.digits());
     // The deal entered its stage at its last stage change up to the moment, or at creation.

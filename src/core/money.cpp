@@ -43,9 +43,13 @@ constexpr CurrencyEntry currencies[] = {
     {"ZWG", 2}, {"ZWL", 2},
 };
 
-const CurrencyEntry* lookup(std::string_view upper) {
+// Codes compare in any case, without allocating: every deal read looks its currency up.
+const CurrencyEntry* lookup(std::string_view code) {
+    const auto upper = [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; };
     for (const auto& entry : currencies)
-        if (entry.code == upper) return &entry;
+        if (upper(code[0]) == entry.code[0] && upper(code[1]) == entry.code[1] &&
+            upper(code[2]) == entry.code[2])
+            return &entry;
     return nullptr;
 }
 
@@ -66,8 +70,7 @@ Currency::Currency(std::string_view code, int digits) : digits_(digits) {
 
 std::optional<Currency> Currency::find(std::string_view code) {
     if (code.size() != 3) return std::nullopt;
-    const std::string upper = ascii_upper(code);
-    const CurrencyEntry* entry = lookup(upper);
+    const CurrencyEntry* entry = lookup(code);
     if (!entry) return std::nullopt;
     return Currency(entry->code, entry->digits);
 }

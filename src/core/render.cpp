@@ -85,9 +85,12 @@ std::string json_string(std::string_view raw) {
 }
 
 std::string csv_field(std::string_view text, char delimiter) {
-    const bool needs_quotes =
-        text.find_first_of(std::string{delimiter, '"', '\n', '\r'}) != std::string_view::npos ||
-        (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+    bool needs_quotes = !text.empty() && (text.front() == ' ' || text.back() == ' ');
+    for (char c : text)
+        if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
+            needs_quotes = true;
+            break;
+        }
     if (!needs_quotes) return std::string(text);
     std::string out = "\"";
     for (char c : text) {

@@ -87,9 +87,12 @@ int checked_version(SQLite::Database& db, const std::filesystem::path& path) {
     return version;
 }
 
+// Each process uses its connection from one thread: SQLite's own locking would only cost time.
+constexpr int single_thread = SQLITE_OPEN_NOMUTEX;
+
 SQLite::Database open_database(const std::filesystem::path& path, int flags) {
     try {
-        return SQLite::Database(path, flags, busy_timeout_ms);
+        return SQLite::Database(path, flags | single_thread, busy_timeout_ms);
     } catch (const SQLite::Exception& e) {
         throw runtime_failure(
             fmt::format("cannot open data file {}: {}", display(path), e.getErrorStr()));
@@ -137,7 +140,8 @@ Store::Impl* open_for_reading(const std::filesystem::path& path) {
         }
         if (version > 0) {
             // An older file is upgraded in a private copy: reading never writes.
-            SQLite::Database copy(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            SQLite::Database copy(":memory:",
+                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
             copy_database(db, copy);
             schema::migrate(copy, schema::latest_version());
             auto* impl = new Store::Impl(path, true, std::move(copy));
@@ -146,7 +150,8 @@ Store::Impl* open_for_reading(const std::filesystem::path& path) {
         }
     }
     // No data yet: an empty file in memory answers every read with nothing.
-    SQLite::Database empty(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Database empty(":memory:",
+                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
     schema::migrate(empty, schema::latest_version());
     auto* impl = new Store::Impl(path, false, std::move(empty));
     impl->version = schema::latest_version();
@@ -238,6 +243,52 @@ SELECT (SELECT count(*) FROM opportunity),
 }
 
 namespace sql {
+
+Cursor::Cursor(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    const int result = sqlite3_prepare_v2(db_, sql.c_str(), int(sql.size()), &statement_, nullptr);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+Cursor::~Cursor() {
+    sqlite3_finalize(statement_);
+}
+
+void Cursor::bind(int index, const std::string& value) {
+    const int result =
+        sqlite3_bind_text(statement_, index, value.data(), int(value.size()), SQLITE_TRANSIENT);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::bind(int index, std::int64_t value) {
+    const int result = sqlite3_bind_int64(statement_, index, value);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::bind_null(int index) {
+    const int result = sqlite3_bind_null(statement_, index);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+bool Cursor::step() {
+    const int result = sqlite3_step(statement_);
+    if (result == SQLITE_ROW) return true;
+    if (result == SQLITE_DONE) return false;
+    throw SQLite::Exception(db_, result);
+}
+
+bool Cursor::null(int column) const {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+std::int64_t Cursor::integer(int column) const {
+    return sqlite3_column_int64(statement_, column);
+}
+
+std::string_view Cursor::text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+    if (!text) return {};
+    return {text, std::size_t(sqlite3_column_bytes(statement_, column))};
+}
 
 Date date(const SQLite::Column& column) {
     const std::string text = column.getString();

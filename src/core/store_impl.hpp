@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include <sqlite3.h>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "funnel/date.hpp"
@@ -22,6 +24,35 @@ struct Store::Impl {
 };
 
 namespace sql {
+
+// A prepared statement read through SQLite's C API. Reads of every deal or every change call
+// the column accessors millions of times, and SQLiteCpp's Column objects cost a shared_ptr
+// copy each; failures still throw SQLite::Exception.
+class Cursor {
+  public:
+    Cursor(SQLite::Database& db, const std::string& sql);
+    Cursor(Cursor&& other) noexcept : db_(other.db_), statement_(other.statement_) {
+        other.statement_ = nullptr;
+    }
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+    ~Cursor();
+
+    void bind(int index, const std::string& value);
+    void bind(int index, std::int64_t value);
+    void bind_null(int index);
+    // Moves to the next row; false at the end.
+    bool step();
+
+    bool null(int column) const;
+    std::int64_t integer(int column) const;
+    std::string_view text(int column) const;  // valid until the next step
+    std::string string(int column) const { return std::string(text(column)); }
+
+  private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
 
 // Empty text is stored as NULL: "no next step" has one representation.
 inline void bind_text(SQLite::Statement& statement, int index, const std::string& text) {

@@ -144,12 +144,14 @@ void Store::for_each_open_deal(const OpenWindow& window, DealField group, const 
 }
 
 std::vector<PerformanceAggregate> Store::aggregate_performance(Date from, Date to,
-                                                             DealField group) {
+                                                               DealField group) {
     Query query;
-    query.add("SELECT o.currency, o.state, count(*), sum(o.amount), "
-              "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
-              "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
-              group_key(group) + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+    query
+        .add(
+            "SELECT o.currency, o.state, count(*), sum(o.amount), "
+            "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
+            "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
+            group_key(group) + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(from))
         .bind(" AND o.closed_at <= ?", format_date(to))
         .add(" GROUP BY o.currency, o.state" + group_key(group));

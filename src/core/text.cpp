@@ -124,7 +124,16 @@ std::string truncate_to_width(std::string_view utf8, std::size_t width) {
     return out + "\u2026";
 }
 
+namespace {
+bool ascii_only(std::string_view text) {
+    for (unsigned char c : text)
+        if (c >= 0x80) return false;
+    return true;
+}
+}  // namespace
+
 std::string valid_utf8(std::string_view text) {
+    if (ascii_only(text)) return std::string(text);
     std::string out;
     out.reserve(text.size());
     for (std::size_t pos = 0; pos < text.size();) {
@@ -139,6 +148,7 @@ std::string valid_utf8(std::string_view text) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+    if (ascii_only(text)) return true;
     for (std::size_t pos = 0; pos < text.size();) {
         std::size_t length = 1;
         if (!decode(text, pos, length)) return false;
