@@ -3,6 +3,7 @@
 #   bench/run.sh            every benchmark
 #   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
+#   bench/run.sh history    the reports that look back, on 100,000 deals with 1,000,000 changes
 # Needs a Release build in build/ (bash scripts/build.sh), hyperfine, sqlite3 and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,4 +57,22 @@ if [[ $what == all || $what == forecast ]]; then
         "$funnel --db $db report forecast --format csv"
     echo "  peak memory: funnel $(peak_memory "$funnel" --db "$db" report forecast --from 2025-11 --to 2027-11 --format csv)," \
         "sqlite3 $(peak_memory sqlite3 "$db" "$reference") (target: under 64 MiB)"
+fi
+
+if [[ $what == all || $what == history ]]; then
+    FUNNEL="$funnel" bash bench/generate.sh 100000 "$work/history.db" 10
+    db="$work/history.db"
+    export FUNNEL_TODAY=2026-11-16
+    echo
+    echo "Reports that look back, 100,000 deals and 1,000,000 history rows (target: under 1 s each)"
+    for report in "report performance" "report slipped" "report stale" "report conversion" \
+        "stage calibrate" "report forecast --as-of 2026-08-16" "report pipeline --as-of 2026-08-16" \
+        "report forecast --compare 2026-08-16" "report forecast --as-of 2025-11-16"; do
+        hyperfine --style none --warmup 1 --runs "${RUNS:-5}" -N --export-json "$work/result.json" \
+            "$funnel --db $db $report --format csv" > /dev/null
+        python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("  %8.1f ms ± %5.1f  %s" % (r["mean"] * 1000, r["stddev"] * 1000, sys.argv[2]))' \
+            "$work/result.json" "$report"
+    done
 fi

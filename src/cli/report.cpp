@@ -161,8 +161,8 @@ void run_forecast(const ForecastOptions& options, Session& session) {
             throw invalid_input(std::string(e.what()) + ", or an address like name@example.com");
         }
     };
-    const Date first =
-        from.period ? parse_option("--from", *from.period, days).first : session.today();
+    // By default the forecast starts in the month of "today", which --as-of moves back.
+    const Date first = from.period ? parse_option("--from", *from.period, days).first : query.today;
     Date last;
     if (to.period) {
         last = parse_option("--to", *to.period, days).last;
