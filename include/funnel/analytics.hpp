@@ -25,8 +25,8 @@ struct SlipRange {
 };
 Report slipped_report(Store& store, std::optional<SlipRange> range);
 
-// Open deals without a change for `days` days (by default each stage's own threshold), the
-// longest idle first.
+// Open deals without a change or activity for `days` days (by default each stage's own threshold),
+// the longest idle first.
 Report stale_report(Store& store, Date today, std::optional<int> days);
 
 // Per stage: deals that entered it (in the range, by the day they entered), how many moved on

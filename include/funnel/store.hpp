@@ -15,6 +15,7 @@
 #include "funnel/money.hpp"
 #include "funnel/opportunity.hpp"
 #include "funnel/party.hpp"
+#include "funnel/related.hpp"
 #include "funnel/stage.hpp"
 
 namespace funnel {
@@ -161,6 +162,15 @@ struct OpenCount {
     std::int64_t count = 0;
 };
 
+// Which activities a list shows.
+struct ActivityQuery {
+    enum class State { pending, done, all } state = State::pending;
+    std::optional<std::int64_t> opp_id;
+    std::optional<Date> due_from;  // inclusive
+    std::optional<Date> due_to;    // inclusive
+    std::optional<std::string> owner;
+};
+
 class Store {
   public:
     enum class Access { read, write };
@@ -244,10 +254,62 @@ class Store {
     bool update_opportunity(const Opportunity& before, const Opportunity& after,
                             const Timestamp& when, const std::string& note);
     void delete_opportunity(std::int64_t id);
+    // Records something that happened to a deal besides a change of its fields (a link made or
+    // removed), and marks the deal updated.
+    void record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,
+                      const std::string& note);
     void for_each_opportunity(const OppQuery& query,
                               const std::function<void(const Opportunity&)>& visit);
     std::vector<CurrencyTotals> totals(const OppFilter& filter);
     std::vector<HistoryEntry> history(std::int64_t opp_id);
+
+    // The records around a deal.
+    std::vector<ContactLink> contact_links(std::int64_t opp_id);
+    // Links the contact, or updates its role; with `primary`, the flag moves to it.
+    std::int64_t link_contact(std::int64_t opp_id, std::int64_t contact_id, const std::string& role,
+                              bool primary, const Timestamp& now);
+    // Makes the contact primary (linking it when it is not) or, with none, no contact primary.
+    void set_primary_contact(std::int64_t opp_id, std::optional<std::int64_t> contact_id,
+                             const Timestamp& now);
+    void unlink(std::string_view kind, std::int64_t link_id);
+    std::int64_t count_links_of_contact(std::int64_t contact_id);
+
+    std::vector<Quote> quotes(std::int64_t opp_id);
+    std::optional<Quote> find_quote(std::int64_t opp_id, std::string_view number);
+    std::int64_t insert_quote(const Quote& quote);
+    void update_quote(const Quote& quote);
+
+    std::vector<Document> documents(std::int64_t opp_id);
+    std::int64_t insert_document(const Document& document);
+
+    void for_each_product(const std::function<void(const Product&, std::int64_t lines)>& visit);
+    std::optional<Product> find_product(std::string_view id_or_name);
+    Product product(std::string_view id_or_name);  // throws Error(not_found)
+    std::int64_t insert_product(const Product& product);
+    void update_product(const Product& product);
+    void delete_product(std::int64_t id);
+    std::int64_t count_lines_of_product(std::int64_t id);
+
+    std::vector<Line> lines(std::int64_t opp_id);
+    std::int64_t insert_line(const Line& line);
+    // The sum of a deal's line totals, when it has lines.
+    std::optional<std::int64_t> lines_total(std::int64_t opp_id);
+
+    // The rows of a link kind that belong to a deal ("contact", "quote", "document", "line",
+    // "activity"): what unlink may remove, and a description for the history.
+    std::optional<std::string> describe_link(std::string_view kind, std::int64_t opp_id,
+                                             std::int64_t link_id);
+
+    std::int64_t insert_activity(const Activity& activity);
+    void update_activity(const Activity& activity);
+    void delete_activity(std::int64_t id);
+    std::optional<Activity> find_activity(std::int64_t id);
+    Activity activity(std::int64_t id);  // throws Error(not_found)
+    void for_each_activity(const ActivityQuery& query,
+                           const std::function<void(const Activity&)>& visit);
+    std::int64_t count_activities_of_organization(std::int64_t id);
+    std::int64_t count_activities_of_contact(std::int64_t id);
+    std::string calendar_id();
 
     // Reports: the database aggregates; nothing is loaded deal by deal except for simulation.
     void aggregate_open_deals(const OpenWindow& window, DealField group, const ReportScope& scope,
@@ -262,8 +324,10 @@ class Store {
 
     std::vector<PerformanceAggregate> aggregate_performance(Date from, Date to, DealField group);
     std::vector<OpenCount> count_open_deals(DealField group);
-    // Open deals, the least recently changed first.
-    void for_each_open_deal_by_last_change(const std::function<void(const Opportunity&)>& visit);
+    // Open deals, the least recently touched first: by their last change or the last change of
+    // one of their activities.
+    void for_each_open_deal_by_last_touch(
+        const std::function<void(const Opportunity&, const Timestamp& touched)>& visit);
     std::vector<std::pair<std::int64_t, std::string>> organization_names();
 
     // Every deal in the scope with its recorded changes, in id order; the deals and their

@@ -7,6 +7,7 @@
 #include "funnel/date.hpp"
 #include "funnel/opportunity.hpp"
 #include "funnel/party.hpp"
+#include "funnel/related.hpp"
 #include "funnel/stage.hpp"
 #include "funnel/store.hpp"
 #include "funnel/table.hpp"
@@ -31,6 +32,17 @@ Record contact_record(const Contact& contact);
 
 std::vector<Column> history_columns();
 Row history_row(const HistoryEntry& entry);
+
+// The records around a deal, for opp show.
+Table contact_links_table(const std::vector<ContactLink>& links);
+Table quotes_table(const std::vector<Quote>& quotes);
+Table documents_table(const std::vector<Document>& documents);  // checks each file
+Table lines_table(const std::vector<Line>& lines);
+std::vector<Column> activity_columns();
+Row activity_row(const Activity& activity, Date today);
+Record activity_record(const Activity& activity, Date today);
+std::vector<Column> product_columns();
+Row product_row(const Product& product, std::int64_t lines);
 
 // Per currency: open count, pipeline, weighted, won count and amount, lost count.
 Table totals_table(const std::vector<CurrencyTotals>& totals);

@@ -11,15 +11,46 @@
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
+#include "activity.hpp"
+#include "calendar.hpp"
 #include "contact.hpp"
 #include "db.hpp"
 #include "funnel/error.hpp"
 #include "funnel/text.hpp"
 #include "funnel/version.hpp"
+#include "link.hpp"
 #include "opp.hpp"
 #include "org.hpp"
+#include "product.hpp"
 #include "report.hpp"
 #include "stage.hpp"
+
+namespace funnel::cli {
+
+namespace {
+
+// The fields of an activity, for activity add and edit and opp link ID activity.
+void add_activity_fields(CLI::App* command, activity::Fields& fields, bool with_deal) {
+    if (with_deal)
+        command->add_option("--opp", fields.opp, "The deal it is about")->type_name("ID");
+    command->add_option("--org", fields.org, "The organization it is with")->type_name("ORG");
+    command->add_option("--contact", fields.contact, "The contact it is with")
+        ->type_name("CONTACT");
+    command->add_option("--type", fields.type, "call, meeting, task or email")->type_name("TYPE");
+    command->add_option("--subject", fields.subject, "What it is about")->type_name("TEXT");
+    command
+        ->add_option("--due", fields.due, "When: a date, and a time if it has one (\"fri 14:30\")")
+        ->type_name("DATE[ HH:MM]");
+    command->add_option("--duration", fields.duration, "How long: 30m, 1h, 1h30m")
+        ->type_name("DURATION");
+    command->add_option("--notes", fields.notes, "Free text")->type_name("TEXT");
+    command->add_option("--owner", fields.owner, "Who does it (default: $FUNNEL_USER, else $USER)")
+        ->type_name("NAME");
+}
+
+}  // namespace
+
+}  // namespace funnel::cli
 
 namespace funnel::cli::opp {
 
@@ -147,6 +178,96 @@ void setup(CLI::App& group, Action& action) {
             opp->add_subcommand("history", "Every recorded change of an opportunity, oldest first");
         command->add_option("ID", options->id, "Opportunity id")->required();
         on_run(command, action, options, run_history);
+    }
+    {
+        auto target = std::make_shared<link::Target>();
+        auto* command =
+            opp->add_subcommand("link", "Link a contact, quote, document, product or activity");
+        command->add_option("ID", target->id, "Opportunity id")->required();
+        command->require_subcommand(1);
+        const auto kind = [&](const char* name, const char* description) {
+            return command->add_subcommand(name, description);
+        };
+        {
+            auto options = std::make_shared<link::ContactOptions>();
+            auto* sub = kind("contact", "A contact, with a role (created if missing)");
+            sub->add_option("CONTACT", options->contact, "Contact id or name")->required();
+            sub->add_option(
+                   "--role", options->role,
+                   "decision-maker, economic-buyer, evaluator, influencer, champion, user or other")
+                ->type_name("ROLE");
+            sub->add_flag("--primary", options->primary, "Make it the deal's primary contact");
+            sub->callback([&action, target, options] {
+                action = [target, options](Session& session) {
+                    link::run_contact(*target, *options, session);
+                };
+            });
+        }
+        {
+            auto options = std::make_shared<link::QuoteOptions>();
+            auto* sub = kind("quote", "A quote, or an update of one with the same number");
+            sub->add_option("NUMBER", options->number, "The quote's number")->required();
+            sub->add_option("--amount", options->amount, "Its amount, in the deal's currency")
+                ->type_name("AMOUNT");
+            sub->add_option("--status", options->status,
+                            "draft, sent, accepted, rejected or expired")
+                ->type_name("STATUS");
+            sub->add_option("--valid-until", options->valid_until, "Its last valid day")
+                ->type_name("DATE");
+            sub->add_option("--file", options->file, "The quote's file")->type_name("PATH");
+            sub->callback([&action, target, options] {
+                action = [target, options](Session& session) {
+                    link::run_quote(*target, *options, session);
+                };
+            });
+        }
+        {
+            auto options = std::make_shared<link::DocumentOptions>();
+            auto* sub = kind("document", "A file (its size and SHA-256 are kept) or a URL");
+            sub->add_option("PATH|URL", options->location, "The file or the URL")->required();
+            sub->add_option("--title", options->title, "What it is")->type_name("TEXT");
+            sub->callback([&action, target, options] {
+                action = [target, options](Session& session) {
+                    link::run_document(*target, *options, session);
+                };
+            });
+        }
+        {
+            auto options = std::make_shared<link::ProductOptions>();
+            auto* sub = kind("product", "A line: quantity x unit price, less a discount");
+            sub->add_option("PRODUCT", options->product, "Product id or name")->required();
+            sub->add_option("--qty", options->quantity, "Quantity (default 1)")->type_name("N");
+            sub->add_option("--price", options->price, "Unit price (default: the catalog's)")
+                ->type_name("AMOUNT");
+            sub->add_option("--discount", options->discount, "Discount in percent")
+                ->type_name("PCT");
+            sub->callback([&action, target, options] {
+                action = [target, options](Session& session) {
+                    link::run_product(*target, *options, session);
+                };
+            });
+        }
+        {
+            auto options = std::make_shared<link::ActivityOptions>();
+            auto* sub = kind("activity", "An activity about the deal");
+            add_activity_fields(sub, options->fields, false);
+            sub->callback([&action, target, options] {
+                action = [target, options](Session& session) {
+                    link::run_activity(*target, *options, session);
+                };
+            });
+        }
+    }
+    {
+        auto options = std::make_shared<link::UnlinkOptions>();
+        auto* command = opp->add_subcommand(
+            "unlink", "Remove a linked record (an activity only leaves the deal)");
+        command->add_option("ID", options->id, "Opportunity id")->required();
+        command->add_option("KIND", options->kind, "contact, quote, document, product or activity")
+            ->required();
+        command->add_option("LINK_ID", options->link_id, "The link's id, as opp show lists it")
+            ->required();
+        on_run(command, action, options, link::run_unlink);
     }
 }
 
@@ -341,6 +462,99 @@ void setup(CLI::App& group, Action& action) {
 
 }  // namespace funnel::cli::stage
 
+namespace funnel::cli::product {
+
+void setup(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = group.add_subcommand("add", "Add a product or service to the catalog");
+        command->add_option("NAME", options->name, "Its name (unique, any case)")->required();
+        command->add_option("--price", options->price, "Unit price")
+            ->type_name("AMOUNT")
+            ->required();
+        command->add_option("--kind", options->kind, "product (default) or service")
+            ->type_name("KIND");
+        command->add_option("--unit", options->unit, "What one is: seat, hour, licence")
+            ->type_name("TEXT");
+        command->add_option("--currency", options->currency, "ISO 4217 (default: the data file's)")
+            ->type_name("CUR");
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = group.add_subcommand("list", "List the catalog");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command =
+            group.add_subcommand("edit", "Change a product (existing lines keep their price)");
+        command->add_option("PRODUCT", options->product, "Product id or name")->required();
+        command->add_option("--name", options->name, "New name")->type_name("NAME");
+        command->add_option("--price", options->price, "Unit price")->type_name("AMOUNT");
+        command->add_option("--kind", options->kind, "product or service")->type_name("KIND");
+        command->add_option("--unit", options->unit, "What one is")->type_name("TEXT");
+        command->add_option("--currency", options->currency, "ISO 4217")->type_name("CUR");
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command = group.add_subcommand("delete", "Delete a product no line uses");
+        command->add_option("PRODUCT", options->product, "Product id or name")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+}
+
+}  // namespace funnel::cli::product
+
+namespace funnel::cli::activity {
+
+void setup(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto* command = group.add_subcommand("add", "Add a call, meeting, task or email");
+        add_activity_fields(command, options->fields, true);
+        on_run(command, action, options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto* command = group.add_subcommand("list", "List activities (pending ones by default)");
+        command->add_flag("--upcoming", options->upcoming, "Pending, due today or later");
+        command->add_flag("--overdue", options->overdue, "Pending, due before today");
+        command->add_flag("--done", options->done, "Done ones");
+        command->add_flag("--all", options->all, "All of them");
+        command->add_option("--opp", options->opp, "Of this deal")->type_name("ID");
+        command->add_option("--from", options->from, "Due on or after")->type_name("DATE");
+        command->add_option("--to", options->to, "Due on or before")->type_name("DATE");
+        command->add_option("--owner", options->owner, "Of this owner")->type_name("NAME");
+        on_run(command, action, options, run_list);
+    }
+    {
+        auto options = std::make_shared<DoneOptions>();
+        auto* command = group.add_subcommand("done", "Mark an activity done");
+        command->add_option("ID", options->id, "Activity id")->required();
+        command->add_option("--on", options->on, "When (default: today)")->type_name("DATE");
+        on_run(command, action, options, run_done);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto* command = group.add_subcommand("edit", "Change an activity");
+        command->add_option("ID", options->id, "Activity id")->required();
+        add_activity_fields(command, options->fields, true);
+        on_run(command, action, options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto* command = group.add_subcommand("delete", "Delete an activity");
+        command->add_option("ID", options->id, "Activity id")->required();
+        command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        on_run(command, action, options, run_delete);
+    }
+}
+
+}  // namespace funnel::cli::activity
+
 namespace funnel::cli::db {
 
 void setup(CLI::App& group, Action& action) {
@@ -487,6 +701,8 @@ constexpr Group groups[] = {
     {"org", "Organizations: the companies deals are with", org::setup},
     {"contact", "Contacts: the people deals are with", contact::setup},
     {"stage", "Sales stages: their order, probabilities and categories", stage::setup},
+    {"activity", "Activities: calls, meetings, tasks and emails, with a due date", activity::setup},
+    {"product", "Products and services: the catalog that deals' lines refer to", product::setup},
     {"report", "Reports: forecast, pipeline, performance, slipped, stale, conversion",
      report::setup},
     {"db", "The data file", db::setup},
@@ -506,7 +722,8 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
     app->add_option("--db", globals.db,
                     "Data file (default: $FUNNEL_DB, else $XDG_DATA_HOME/funnel/funnel.db)")
         ->type_name("PATH");
-    app->add_option("--format", globals.format, "table, json, jsonl, csv, tsv, markdown or html")
+    app->add_option("--format", globals.format,
+                    "table, json, jsonl, csv, tsv, markdown or html (and ics for calendar)")
         ->type_name("FORMAT");
     app->add_flag("--json", globals.json, "Short for --format json");
     app->add_option("--color", globals.color, "auto, always or never")->type_name("WHEN");
@@ -522,6 +739,18 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
                            }) != words.end();
         if (words.empty() || named) group.setup(*command, action);
     }
+    auto calendar = std::make_shared<calendar::Options>();
+    auto* agenda =
+        app->add_subcommand("calendar", "Close dates and activities by day, or as iCalendar");
+    agenda->add_option("--from", calendar->from, "First day (default: today)")->type_name("DATE");
+    agenda->add_option("--to", calendar->to, "Last day (default: two weeks on)")->type_name("DATE");
+    agenda->add_option("--owner", calendar->owner, "Only this owner's")->type_name("NAME");
+    agenda->add_flag("--all", calendar->all, "Closed deals and done activities too");
+    agenda->footer("--format ics writes an RFC 5545 calendar that calendar programs subscribe to.");
+    agenda->callback([&action, &globals, calendar] {
+        globals.ics_allowed = true;
+        action = [calendar](Session& session) { calendar::run(*calendar, session); };
+    });
     return app;
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <optional>
 #include <ostream>
 
@@ -131,9 +132,20 @@ void run_delete(const DeleteOptions& options, Session& session) {
     }
     session.write([&](Store& store) {
         const Contact current = store.contact(std::to_string(contact.id));
-        if (const auto deals = store.count_deals_of_contact(current.id))
-            throw conflict(fmt::format("contact {} is used by {} opportunit{}; change them first",
-                                       in_quotes(current.name), deals, deals == 1 ? "y" : "ies"));
+        // A deal's own contact is one of its linked contacts.
+        const auto deals = std::max(store.count_deals_of_contact(current.id),
+                                    store.count_links_of_contact(current.id));
+        const auto activities = store.count_activities_of_contact(current.id);
+        if (deals || activities) {
+            std::vector<std::string> uses;
+            if (deals)
+                uses.push_back(fmt::format("{} opportunit{}", deals, deals == 1 ? "y" : "ies"));
+            if (activities)
+                uses.push_back(
+                    fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
+            throw conflict(fmt::format("contact {} is used by {}; change them first",
+                                       in_quotes(current.name), join(uses, " and ")));
+        }
         store.delete_contact(current.id);
         return current.id;
     });

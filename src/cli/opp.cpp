@@ -115,6 +115,8 @@ void run_add(const AddOptions& options, Session& session) {
         deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
         enter_first_stage(deal, *stage, probability_of(f));
         deal.id = store.insert_opportunity(deal);
+        // The deal's own contact is its primary contact.
+        if (deal.contact_id) store.set_primary_contact(deal.id, deal.contact_id, deal.created_at);
         return store.opportunity(deal.id);
     });
     report_change(session, deal, fmt::format("Created opportunity {}: {}", deal.id, summary(deal)));
@@ -196,7 +198,21 @@ void run_list(const ListOptions& options, Session& session) {
 void run_show(const ShowOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
-    session.print(opportunity_record(store.opportunity(id), session.today()));
+    Record record = opportunity_record(store.opportunity(id), session.today());
+    record.sections.push_back(
+        {"contacts", "Contacts", contact_links_table(store.contact_links(id))});
+    record.sections.push_back({"quotes", "Quotes", quotes_table(store.quotes(id))});
+    record.sections.push_back({"documents", "Documents", documents_table(store.documents(id))});
+    record.sections.push_back({"lines", "Products and services", lines_table(store.lines(id))});
+    ActivityQuery activities;
+    activities.state = ActivityQuery::State::all;
+    activities.opp_id = id;
+    Table activity_rows{activity_columns(), {}};
+    store.for_each_activity(activities, [&](const Activity& activity) {
+        activity_rows.rows.push_back(activity_row(activity, session.today()));
+    });
+    record.sections.push_back({"activities", "Activities", std::move(activity_rows)});
+    session.print(record);
 }
 
 // ---- opp edit
@@ -235,6 +251,13 @@ void run_edit(const EditOptions& options, Session& session) {
         const Opportunity before = store.opportunity(id);
         Opportunity deal = before;
         if (options.name) deal.name = text_option("--name", *options.name, TextKind::name);
+        // With lines, the amount is theirs, in their currency.
+        const bool has_lines = store.lines_total(id).has_value();
+        if (has_lines && (f.amount || f.currency))
+            throw conflict(fmt::format(
+                "opportunity {} has product lines: its amount is their sum ({}); change the lines "
+                "(opp link/unlink) instead of {}",
+                id, format_money(before.amount), f.amount ? "--amount" : "--currency"));
         if (f.currency) {
             const Currency currency = parse_currency_option("--currency", *f.currency);
             if (!f.amount) {
@@ -295,6 +318,8 @@ void run_edit(const EditOptions& options, Session& session) {
             deal.probability = probability;
         }
         store.update_opportunity(before, deal, session.now(), note);
+        if (deal.contact_id != before.contact_id)
+            store.set_primary_contact(id, deal.contact_id, session.now());
         return std::pair{before, store.opportunity(id)};
     });
     const std::string changes = describe_changes(before, after);

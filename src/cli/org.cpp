@@ -117,12 +117,16 @@ void run_delete(const DeleteOptions& options, Session& session) {
         const Organization current = store.organization(std::to_string(org.id));
         const auto deals = store.count_deals_of_organization(current.id);
         const auto contacts = store.count_contacts_of_organization(current.id);
-        if (deals || contacts) {
+        const auto activities = store.count_activities_of_organization(current.id);
+        if (deals || contacts || activities) {
             std::vector<std::string> uses;
             if (deals)
                 uses.push_back(fmt::format("{} opportunit{}", deals, deals == 1 ? "y" : "ies"));
             if (contacts)
                 uses.push_back(fmt::format("{} contact{}", contacts, contacts == 1 ? "" : "s"));
+            if (activities)
+                uses.push_back(
+                    fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
             throw conflict(fmt::format("organization {} is used by {}; delete or move them first",
                                        in_quotes(current.name), join(uses, " and ")));
         }

@@ -59,7 +59,13 @@ Session::Session(const GlobalOptions& options) {
         today_ = parse_date_option("FUNNEL_TODAY", env("FUNNEL_TODAY"), today_);
         today_pinned_ = true;
     }
-    if (!options.format.empty()) format_ = parse_option("--format", options.format, parse_format);
+    if (iequals(options.format, "ics")) {
+        if (!options.ics_allowed)
+            throw invalid_input("invalid --format 'ics': only funnel calendar writes iCalendar");
+        ics_ = true;
+    } else if (!options.format.empty()) {
+        format_ = parse_option("--format", options.format, parse_format);
+    }
     if (options.json) {
         if (!options.format.empty() && format_ != Format::json)
             throw invalid_input(fmt::format("--json contradicts --format {}", options.format));

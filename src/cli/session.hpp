@@ -22,6 +22,7 @@ struct GlobalOptions {
     std::string color = "auto";
     std::string today;
     bool quiet = false;
+    bool ics_allowed = false;  // set by the one command that writes iCalendar
 };
 
 class Session {
@@ -58,6 +59,8 @@ class Session {
     Timestamp now() const;
 
     Format format() const { return format_; }
+    // --format ics, which only funnel calendar takes.
+    bool ics() const { return ics_; }
     bool machine_format() const { return is_machine_format(format_); }
     bool quiet() const { return quiet_; }
     const RenderOptions& render_options() const { return render_options_; }
@@ -84,6 +87,7 @@ class Session {
     Date today_;
     bool today_pinned_ = false;
     Format format_ = Format::table;
+    bool ics_ = false;
     bool quiet_ = false;
     RenderOptions render_options_;
 };

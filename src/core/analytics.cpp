@@ -258,13 +258,13 @@ Report stale_report(Store& store, Date today, std::optional<int> days) {
                             {"name", "Name"},
                             {"stage", "Stage"},
                             {"days_idle", "Days idle"},
-                            {"last_change", "Last change", Audience::people},
+                            {"last_touched", "Last touched", Audience::people},
                             {"amount", "Amount"},
                             {"currency", "Cur"},
                             {"owner", "Owner", Audience::people},
                             {"next_step", "Next step"}};
-    store.for_each_open_deal_by_last_change([&](const Opportunity& deal) {
-        const auto last = date_of(deal.updated_at);
+    store.for_each_open_deal_by_last_touch([&](const Opportunity& deal, const Timestamp& touched) {
+        const auto last = date_of(touched);
         if (!last) return;
         const std::int64_t idle = days_between(*last, today);
         const Stage* stage = stage_with_id(stages, deal.stage_id);
@@ -277,9 +277,10 @@ Report stale_report(Store& store, Date today, std::optional<int> days) {
              text_cell(std::string(deal.amount.currency.code())), optional_text_cell(deal.owner),
              optional_text_cell(deal.next_step)});
     });
-    report.notes.push_back(days ? fmt::format("Stale: no change for {} days or more.", *days)
-                                : std::string("Stale: no change for as many days as the deal's "
-                                              "stage allows (stage set --stale-days)."));
+    report.notes.push_back(
+        days ? fmt::format("Stale: no change and no activity for {} days or more.", *days)
+             : std::string("Stale: no change and no activity for as many days as the deal's "
+                           "stage allows (stage set --stale-days)."));
     return report;
 }
 

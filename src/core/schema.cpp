@@ -136,12 +136,107 @@ CREATE INDEX opportunity_open_by_update ON opportunity (state, updated_at);
 )sql");
 }
 
+// What surrounds a deal: contacts with a role, quotes, documents, products and their lines, and
+// activities. calendar_id makes the UIDs of exported calendar entries unique to this file.
+void related_records(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE opportunity_contact (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    opp_id     INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contact (id),
+    role       TEXT NOT NULL DEFAULT 'other',
+    is_primary INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),
+    created_at TEXT NOT NULL,
+    UNIQUE (opp_id, contact_id)
+);
+CREATE INDEX opportunity_contact_by_contact ON opportunity_contact (contact_id);
+
+CREATE TABLE quote (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    opp_id      INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+    number      TEXT NOT NULL,
+    amount      INTEGER CHECK (amount >= 0),
+    currency    TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('draft', 'sent', 'accepted', 'rejected', 'expired')),
+    valid_until TEXT,
+    file        TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (opp_id, number)
+);
+
+CREATE TABLE document (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    opp_id     INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+    location   TEXT NOT NULL,
+    is_url     INTEGER NOT NULL CHECK (is_url IN (0, 1)),
+    title      TEXT,
+    size       INTEGER,
+    sha256     TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX document_by_opportunity ON document (opp_id);
+
+CREATE TABLE product (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind       TEXT NOT NULL CHECK (kind IN ('product', 'service')),
+    unit       TEXT,
+    price      INTEGER NOT NULL CHECK (price >= 0),
+    currency   TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE opportunity_line (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    opp_id         INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+    product_id     INTEGER NOT NULL REFERENCES product (id),
+    quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+    unit_price     INTEGER NOT NULL CHECK (unit_price >= 0),
+    discount_bp    INTEGER NOT NULL DEFAULT 0 CHECK (discount_bp BETWEEN 0 AND 10000),
+    total          INTEGER NOT NULL CHECK (total >= 0),
+    currency       TEXT NOT NULL,
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX line_by_opportunity ON opportunity_line (opp_id);
+CREATE INDEX line_by_product ON opportunity_line (product_id);
+
+CREATE TABLE activity (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    opp_id           INTEGER REFERENCES opportunity (id) ON DELETE CASCADE,
+    org_id           INTEGER REFERENCES organization (id),
+    contact_id       INTEGER REFERENCES contact (id),
+    type             TEXT NOT NULL CHECK (type IN ('call', 'meeting', 'task', 'email')),
+    subject          TEXT NOT NULL,
+    due_date         TEXT NOT NULL,
+    due_minute       INTEGER CHECK (due_minute BETWEEN 0 AND 1439),
+    duration_minutes INTEGER CHECK (duration_minutes > 0),
+    notes            TEXT,
+    owner            TEXT,
+    done_on          TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX activity_by_due ON activity (done_on, due_date);
+CREATE INDEX activity_by_opportunity ON activity (opp_id, updated_at);
+CREATE INDEX activity_by_org ON activity (org_id);
+CREATE INDEX activity_by_contact ON activity (contact_id);
+
+INSERT INTO meta (key, value) VALUES ('calendar_id', lower(hex(randomblob(8))));
+-- A deal's own contact is its primary contact.
+INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, created_at)
+SELECT id, contact_id, 'other', 1, created_at FROM opportunity WHERE contact_id IS NOT NULL;
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     foundation,
     forecast_indexes,
     history_indexes,
+    related_records,
 };
 
 }  // namespace

@@ -32,12 +32,13 @@ namespace {
 // Every column of a deal, in the order read_opportunity reads them. Reports that read every
 // deal leave out the organization and contact names, which they do not show: two lookups less
 // per deal.
-std::string select_opportunities(bool with_names) {
+std::string select_opportunities(bool with_names, const std::string& more_columns = "") {
     return std::string("SELECT o.id, o.name, o.org_id, ") + (with_names ? "g.name" : "NULL") +
            ", o.contact_id, " + (with_names ? "c.name" : "NULL") + R"sql(, o.amount, o.currency,
        o.close_date, o.stage_id, s.name, s.state, s.category, o.probability, o.type,
        o.next_step, o.description, o.owner, o.source, o.created_at, o.updated_at,
-       o.stage_changed_at, o.closed_at, o.lost_reason
+       o.stage_changed_at, o.closed_at, o.lost_reason)sql" +
+           more_columns + R"sql(
 FROM opportunity o
 JOIN stage s ON s.id = o.stage_id)sql" +
            (with_names ? " LEFT JOIN organization g ON g.id = o.org_id LEFT JOIN contact c ON "
@@ -317,12 +318,26 @@ void Store::for_each_opportunity(const OppQuery& query,
         visit(read_opportunity(statement));
 }
 
-void Store::for_each_open_deal_by_last_change(
-    const std::function<void(const Opportunity&)>& visit) {
-    sql::Cursor statement(impl_->db, select_opportunities(false) +
-                                         " WHERE o.state = 'open' ORDER BY o.updated_at, o.id");
+void Store::for_each_open_deal_by_last_touch(
+    const std::function<void(const Opportunity&, const Timestamp& touched)>& visit) {
+    sql::Cursor statement(impl_->db,
+                          select_opportunities(false,
+                                               ", max(o.updated_at, coalesce((SELECT "
+                                               "max(a.updated_at) FROM activity a WHERE a.opp_id = "
+                                               "o.id), '')) AS touched") +
+                              " WHERE o.state = 'open' ORDER BY touched, o.id");
     while (statement.step())
-        visit(read_opportunity(statement));
+        visit(read_opportunity(statement), statement.string(24));
+}
+
+void Store::record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,
+                         const std::string& note) {
+    record_change(impl_->db, opp_id, when, event, note);
+    SQLite::Statement touch(impl_->db,
+                            "UPDATE opportunity SET updated_at = max(updated_at, ?) WHERE id = ?");
+    touch.bind(1, when);
+    touch.bind(2, opp_id);
+    touch.exec();
 }
 
 void Store::for_each_deal_with_history(

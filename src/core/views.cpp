@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "funnel/digest.hpp"
+
 namespace funnel {
 
 namespace {
@@ -211,6 +213,167 @@ Row history_row(const HistoryEntry& entry) {
         value(entry.old_value),         value(entry.new_value),
         optional_text_cell(entry.note),
     };
+}
+
+Table contact_links_table(const std::vector<ContactLink>& links) {
+    Table table{{{"id", "Link"},
+                 {"contact_id", "Contact ID", machines},
+                 {"name", "Contact"},
+                 {"role", "Role"},
+                 {"primary", "Primary"},
+                 {"title", "Title"},
+                 {"email", "Email"}},
+                {}};
+    for (const auto& link : links)
+        table.rows.push_back({integer_cell(link.id), integer_cell(link.contact_id),
+                              text_cell(link.contact, link.primary ? Style::strong : Style::plain),
+                              text_cell(link.role), bool_cell(link.primary),
+                              optional_text_cell(link.title), optional_text_cell(link.email)});
+    return table;
+}
+
+Table quotes_table(const std::vector<Quote>& quotes) {
+    Table table{{{"id", "Link"},
+                 {"number", "Number"},
+                 {"status", "Status"},
+                 {"amount", "Amount"},
+                 {"currency", "Cur"},
+                 {"valid_until", "Valid until"},
+                 {"file", "File"}},
+                {}};
+    for (const auto& quote : quotes) {
+        const auto currency = Currency::find(quote.currency);
+        const Style style = quote.status == QuoteStatus::accepted   ? Style::good
+                            : quote.status == QuoteStatus::rejected ? Style::bad
+                                                                    : Style::plain;
+        table.rows.push_back({integer_cell(quote.id), text_cell(quote.number),
+                              text_cell(std::string(to_string(quote.status)), style),
+                              quote.amount
+                                  ? decimal_cell(*quote.amount, currency ? currency->digits() : 2)
+                                  : null_cell(),
+                              text_cell(quote.currency), date_cell(quote.valid_until),
+                              optional_text_cell(quote.file)});
+    }
+    return table;
+}
+
+Table documents_table(const std::vector<Document>& documents) {
+    Table table{{{"id", "Link"},
+                 {"title", "Title"},
+                 {"location", "Location"},
+                 {"size", "Size"},
+                 {"sha256", "SHA-256", machines},
+                 {"status", "Status"}},
+                {}};
+    for (const auto& document : documents) {
+        const std::string status =
+            document.is_url ? "url"
+                            : std::string(file_status(document.location, document.size.value_or(-1),
+                                                      document.sha256));
+        table.rows.push_back(
+            {integer_cell(document.id), optional_text_cell(document.title),
+             text_cell(document.location), optional_integer_cell(document.size),
+             optional_text_cell(document.sha256),
+             text_cell(status, status == "ok" || status == "url" ? Style::plain : Style::bad)});
+    }
+    return table;
+}
+
+Table lines_table(const std::vector<Line>& lines) {
+    Table table{{{"id", "Link"},
+                 {"product_id", "Product ID", machines},
+                 {"product", "Product"},
+                 {"quantity", "Qty"},
+                 {"unit_price", "Unit price"},
+                 {"discount", "Discount", everyone, Unit::percent},
+                 {"total", "Total"},
+                 {"currency", "Cur"}},
+                {}};
+    for (const auto& line : lines) {
+        const auto currency = Currency::find(line.currency);
+        const int digits = currency ? currency->digits() : 2;
+        table.rows.push_back({integer_cell(line.id), integer_cell(line.product_id),
+                              text_cell(line.product), decimal_cell(line.quantity_milli, 3),
+                              decimal_cell(line.unit_price, digits),
+                              decimal_cell(line.discount_bp, 2), decimal_cell(line.total, digits),
+                              text_cell(line.currency)});
+    }
+    return table;
+}
+
+std::vector<Column> activity_columns() {
+    return {
+        {"id", "ID"},
+        {"type", "Type"},
+        {"subject", "Subject"},
+        {"due_date", "Due"},
+        {"due_time", "Time"},
+        {"duration_minutes", "Minutes"},
+        {"opp_id", "Deal", machines},
+        {"opp", "Deal"},
+        {"org_id", "Organization ID", machines},
+        {"org", "Organization"},
+        {"contact_id", "Contact ID", machines},
+        {"contact", "Contact", machines},
+        {"owner", "Owner"},
+        {"notes", "Notes", machines},
+        {"done_on", "Done"},
+        {"created_at", "Created", machines, Unit::timestamp},
+        {"updated_at", "Updated", machines, Unit::timestamp},
+    };
+}
+
+Row activity_row(const Activity& activity, Date today) {
+    const bool overdue = !activity.done_on && activity.due_date < today;
+    return {
+        integer_cell(activity.id),
+        text_cell(std::string(to_string(activity.type))),
+        text_cell(activity.subject, activity.done_on ? Style::dim : Style::plain),
+        date_cell(activity.due_date, overdue ? Style::bad : Style::plain),
+        activity.due_minute ? text_cell(format_minute(*activity.due_minute)) : null_cell(),
+        optional_integer_cell(activity.duration_minutes),
+        optional_integer_cell(activity.opp_id),
+        optional_text_cell(activity.opp),
+        optional_integer_cell(activity.org_id),
+        optional_text_cell(activity.org),
+        optional_integer_cell(activity.contact_id),
+        optional_text_cell(activity.contact),
+        optional_text_cell(activity.owner),
+        optional_text_cell(activity.notes),
+        date_cell(activity.done_on, Style::good),
+        text_cell(activity.created_at),
+        text_cell(activity.updated_at),
+    };
+}
+
+Record activity_record(const Activity& activity, Date today) {
+    return as_record(activity_columns(), activity_row(activity, today));
+}
+
+std::vector<Column> product_columns() {
+    return {
+        {"id", "ID"},
+        {"name", "Name"},
+        {"kind", "Kind"},
+        {"unit", "Unit"},
+        {"price", "Price"},
+        {"currency", "Cur"},
+        {"lines", "Lines"},
+        {"created_at", "Created", machines, Unit::timestamp},
+        {"updated_at", "Updated", machines, Unit::timestamp},
+    };
+}
+
+Row product_row(const Product& product, std::int64_t lines) {
+    return {integer_cell(product.id),
+            text_cell(product.name),
+            text_cell(std::string(to_string(product.kind))),
+            optional_text_cell(product.unit),
+            decimal_cell(product.price.minor, product.price.currency.digits()),
+            text_cell(std::string(product.price.currency.code())),
+            integer_cell(lines),
+            text_cell(product.created_at),
+            text_cell(product.updated_at)};
 }
 
 Table totals_table(const std::vector<CurrencyTotals>& totals) {

@@ -1,0 +1,18 @@
+// funnel calendar: close dates and activities, by day, or as an iCalendar file.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "session.hpp"
+
+namespace funnel::cli::calendar {
+
+struct Options {
+    std::optional<std::string> from, to, owner;
+    bool all = false;
+};
+
+void run(const Options& options, Session& session);
+
+}  // namespace funnel::cli::calendar
