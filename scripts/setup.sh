@@ -10,7 +10,7 @@ packages=(
     libfmt-dev                       # formatting
     doctest-dev                      # unit tests
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
-    python3                          # the golden test runner
+    python3 python3-icalendar        # the golden test runner; a real iCalendar parser
     groff-base                       # the man page lint test
     hyperfine time                   # benchmarks: timings and peak memory
 )

@@ -797,10 +797,17 @@ std::optional<std::string> missing_command(const CLI::App& app, int argc, const 
     std::string path = "funnel";
     for (const CLI::App* at = command; at->get_parent(); at = at->get_parent())
         path.insert(6, " " + at->get_name());
-    // The word after the chosen command, if any, is what was not understood.
+    // The word after the chosen command and its arguments, if any, is what was not understood.
     bool after = command == &app;
+    std::size_t arguments =
+        command->get_options([](const CLI::Option* option) { return option->get_positional(); })
+            .size();
     for (int i = 1; i < argc; ++i) {
         const std::string_view word = argv[i];
+        if (after && !word.starts_with("-") && arguments > 0) {
+            --arguments;
+            continue;
+        }
         if (after && !word.starts_with("-"))
             return fmt::format("unknown command {} for {}; expected one of {}", in_quotes(word),
                                path, join(names, ", "));

@@ -144,7 +144,7 @@ void run_delete(const DeleteOptions& options, Session& session) {
                 uses.push_back(
                     fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
             throw conflict(fmt::format("contact {} is used by {}; change them first",
-                                       in_quotes(current.name), join(uses, " and ")));
+                                       in_quotes(current.name), join_with_and(uses)));
         }
         store.delete_contact(current.id);
         return current.id;

@@ -128,7 +128,7 @@ void run_delete(const DeleteOptions& options, Session& session) {
                 uses.push_back(
                     fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
             throw conflict(fmt::format("organization {} is used by {}; delete or move them first",
-                                       in_quotes(current.name), join(uses, " and ")));
+                                       in_quotes(current.name), join_with_and(uses)));
         }
         store.delete_organization(current.id);
         return current.id;

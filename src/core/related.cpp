@@ -60,7 +60,7 @@ QuoteStatus parse_quote_status(std::string_view text) {
 
 bool looks_like_url(std::string_view text) {
     const auto colon = text.find("://");
-    if (colon == std::string_view::npos || colon == 0) return false;
+    if (colon == std::string_view::npos || colon == 0 || colon + 3 == text.size()) return false;
     for (char c : text.substr(0, colon))
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.'))
             return false;

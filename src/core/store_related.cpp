@@ -61,39 +61,47 @@ std::vector<ContactLink> Store::contact_links(std::int64_t opp_id) {
     return links;
 }
 
+namespace {
+std::optional<std::int64_t> contact_link_id(SQLite::Database& db, std::int64_t opp_id,
+                                            std::int64_t contact_id) {
+    SQLite::Statement query(
+        db, "SELECT id FROM opportunity_contact WHERE opp_id = ? AND contact_id = ?");
+    query.bind(1, opp_id);
+    query.bind(2, contact_id);
+    if (query.executeStep()) return query.getColumn(0).getInt64();
+    return std::nullopt;
+}
+
+// Links a contact unless it is linked (an upsert would use up an id of the sequence).
+std::int64_t ensure_contact_link(SQLite::Database& db, std::int64_t opp_id, std::int64_t contact_id,
+                                 const Timestamp& now) {
+    if (auto id = contact_link_id(db, opp_id, contact_id)) return *id;
+    SQLite::Statement insert(
+        db,
+        "INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, "
+        "created_at) VALUES (?, ?, 'other', 0, ?)");
+    insert.bind(1, opp_id);
+    insert.bind(2, contact_id);
+    insert.bind(3, now);
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+}  // namespace
+
 std::int64_t Store::link_contact(std::int64_t opp_id, std::int64_t contact_id,
                                  const std::string& role, bool primary, const Timestamp& now) {
-    SQLite::Statement upsert(
-        impl_->db,
-        "INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, "
-        "created_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (opp_id, contact_id) "
-        "DO UPDATE SET role = excluded.role");
-    upsert.bind(1, opp_id);
-    upsert.bind(2, contact_id);
-    upsert.bind(3, role);
-    upsert.bind(4, now);
-    upsert.exec();
+    const std::int64_t id = ensure_contact_link(impl_->db, opp_id, contact_id, now);
+    SQLite::Statement update(impl_->db, "UPDATE opportunity_contact SET role = ? WHERE id = ?");
+    update.bind(1, role);
+    update.bind(2, id);
+    update.exec();
     if (primary) set_primary_contact(opp_id, contact_id, now);
-    SQLite::Statement id(impl_->db,
-                         "SELECT id FROM opportunity_contact WHERE opp_id = ? AND contact_id = ?");
-    id.bind(1, opp_id);
-    id.bind(2, contact_id);
-    id.executeStep();
-    return id.getColumn(0).getInt64();
+    return id;
 }
 
 void Store::set_primary_contact(std::int64_t opp_id, std::optional<std::int64_t> contact_id,
                                 const Timestamp& now) {
-    if (contact_id) {
-        SQLite::Statement insert(impl_->db,
-                                 "INSERT INTO opportunity_contact (opp_id, contact_id, role, "
-                                 "is_primary, created_at) VALUES (?, ?, 'other', 0, ?) ON CONFLICT "
-                                 "(opp_id, contact_id) DO NOTHING");
-        insert.bind(1, opp_id);
-        insert.bind(2, *contact_id);
-        insert.bind(3, now);
-        insert.exec();
-    }
+    if (contact_id) ensure_contact_link(impl_->db, opp_id, *contact_id, now);
     SQLite::Statement flag(impl_->db,
                            "UPDATE opportunity_contact SET is_primary = (contact_id IS ?2) "
                            "WHERE opp_id = ?1");

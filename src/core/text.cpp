@@ -48,6 +48,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     return out;
 }
 
+std::string join_with_and(const std::vector<std::string>& parts) {
+    if (parts.size() < 2) return join(parts, "");
+    std::vector<std::string> head(parts.begin(), parts.end() - 1);
+    return join(head, ", ") + " and " + parts.back();
+}
+
 namespace {
 
 // Decodes one code point at `pos`; nothing for an invalid sequence (then `length` is 1).

@@ -13,7 +13,8 @@ Two kinds of input files:
   line `[exit N]` the expected exit code.
 
 Each file gets a fresh temporary folder, with FUNNEL_DB pointing into it, FUNNEL_TODAY set to
-2026-11-16 and a fixed locale; FIXTURES names tests/cli/fixtures and SOURCE the source tree. `export NAME=VALUE` commands change the environment of the
+2026-11-16 and a fixed locale; FIXTURES names tests/cli/fixtures, SOURCE the source tree and
+PYTHON the interpreter running the tests (Debian's, with its python3-icalendar). `export NAME=VALUE` commands change the environment of the
 commands after them, except FUNNEL_DB: each file keeps its own data file. The path of the
 temporary folder is shown as $TMP in outputs.
 
@@ -136,6 +137,7 @@ def run_file(path, funnel, update):
             "TZ": "UTC",
             "TMP": tmp,
             "FIXTURES": os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"),
+            "PYTHON": sys.executable,
             "SOURCE": os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")),
         }
         for step in steps:
