@@ -8,6 +8,7 @@ packages=(
     libcli11-dev                     # command-line parsing
     libsqlitecpp-dev libsqlite3-dev  # the data file
     libfmt-dev                       # formatting
+    libssl-dev                       # SHA-256 of linked documents
     doctest-dev                      # unit tests
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
     python3 python3-icalendar        # the golden test runner; a real iCalendar parser
