@@ -313,3 +313,26 @@ TEST_CASE("contacts may share a name and then need an id") {
         CHECK(e.kind() == ErrorKind::not_found);
     }
 }
+
+TEST_CASE("upgrading to version 4 links each deal's own contact as its primary contact") {
+    TempDir dir;
+    const fs::path file = dir.path / "v3.db";
+    std::int64_t deal_id = 0;
+    {
+        Store store = Store::open_at_version(file, 3);
+        Contact ann;
+        ann.name = "Ann Lee";
+        ann.created_at = ann.updated_at = "2026-11-16T09:00:00";
+        Opportunity deal = sample_deal(store, "ACME", 100);
+        Opportunity with_contact = deal;
+        with_contact.contact_id = store.insert_contact(ann);
+        store.update_opportunity(deal, with_contact, "2026-11-16T10:00:00", "");
+        deal_id = deal.id;
+    }
+    Store store = Store::open(file, Store::Access::write);
+    const auto links = store.contact_links(deal_id);
+    REQUIRE(links.size() == 1);
+    CHECK(links[0].contact == "Ann Lee");
+    CHECK(links[0].primary);
+    CHECK(store.calendar_id().size() == 16);
+}
