@@ -19,6 +19,13 @@ std::string default_owner() {
     return {};
 }
 
+// A subject may run over several lines (a pasted email subject); it may not be blank.
+std::string subject_of(const std::string& text) {
+    std::string subject = text_option("--subject", text, TextKind::multiline);
+    if (subject.empty()) throw invalid_input("invalid --subject '': must not be blank");
+    return subject;
+}
+
 Due due_of(const std::string& text, const Session& session) {
     return parse_option("--due", text, [&](const std::string& value) {
         try {
@@ -53,8 +60,7 @@ void apply(const Fields& fields, Activity& activity, Store& store, const Session
             activity.contact_id = store.contact(*fields.contact).id;
     }
     if (fields.type) activity.type = parse_option("--type", *fields.type, parse_activity_type);
-    if (fields.subject)
-        activity.subject = text_option("--subject", *fields.subject, TextKind::name);
+    if (fields.subject) activity.subject = subject_of(*fields.subject);
     if (fields.due) {
         const Due due = due_of(*fields.due, session);
         activity.due_date = due.date;
@@ -100,7 +106,7 @@ void check_fields(const Fields& fields, const Session& session, bool adding) {
     }
     if (fields.opp && !fields.opp->empty()) parse_id("opportunity", *fields.opp);
     if (fields.type) parse_option("--type", *fields.type, parse_activity_type);
-    if (fields.subject) text_option("--subject", *fields.subject, TextKind::name);
+    if (fields.subject) subject_of(*fields.subject);
     if (fields.due) due_of(*fields.due, session);
     if (fields.duration && !fields.duration->empty())
         parse_option("--duration", *fields.duration, parse_duration);

@@ -135,8 +135,10 @@ std::string agenda_text(const std::vector<AgendaItem>& items, bool color) {
         const std::string when = item.overdue  ? format_date(item.date)
                                  : item.minute ? format_minute(*item.minute)
                                                : "";
-        std::string line =
-            fmt::format("  {:<10}  {:<7}  {}", when, item.kind, valid_utf8(item.title));
+        std::string title = valid_utf8(item.title);
+        for (char& c : title)
+            if (c == '\n' || c == '\r' || c == '\t') c = ' ';  // one line an item
+        std::string line = fmt::format("  {:<10}  {:<7}  {}", when, item.kind, title);
         const std::string details = describe(item);
         if (!details.empty()) line += " (" + details + ")";
         out += (item.done ? paint(line, "2") : line) + "\n";
