@@ -9,6 +9,7 @@ packages=(
     libsqlitecpp-dev libsqlite3-dev  # the data file
     libfmt-dev                       # formatting
     libssl-dev                       # SHA-256 of linked documents
+    nlohmann-json3-dev               # reading the JSON dumps that import all restores
     doctest-dev                      # unit tests
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
     python3 python3-icalendar        # the golden test runner; a real iCalendar parser

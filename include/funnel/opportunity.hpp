@@ -41,6 +41,8 @@ struct Opportunity {
     Timestamp stage_changed_at;
     std::optional<Date> closed_at;
     std::string lost_reason;
+    // Its id in the system it was imported from; never changes once set.
+    std::string external_id;
 
     std::int64_t weighted_minor() const {
         return funnel::weighted_minor(amount.minor, probability);

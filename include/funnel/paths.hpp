@@ -12,4 +12,22 @@ namespace funnel {
 std::filesystem::path data_file_path(const std::string& option, const char* funnel_db,
                                      const char* xdg_data_home, const char* home);
 
+// A file being made beside the one it is to become (a data file, a backup): removed when dropped,
+// unless adopt() has put it in place, which it does only when no file has appeared there meanwhile.
+class NewDataFile {
+  public:
+    explicit NewDataFile(std::filesystem::path target);
+    NewDataFile(const NewDataFile&) = delete;
+    NewDataFile& operator=(const NewDataFile&) = delete;
+    ~NewDataFile();
+    const std::filesystem::path& path() const { return path_; }
+    // Throws Error(conflict) when the target exists by now.
+    void adopt();
+
+  private:
+    std::filesystem::path target_;
+    std::filesystem::path path_;
+    bool adopted_ = false;
+};
+
 }  // namespace funnel

@@ -71,7 +71,6 @@ std::string svg_chart(const Chart& chart);
 
 // Escaping for each format, shared with the reports that write their own pages.
 std::string json_string(std::string_view text);  // with the quotes
-std::string csv_field(std::string_view text, char delimiter);
 std::string html_escape(std::string_view text);
 
 // A value as plain text: what csv, tsv and markdown show.

@@ -46,6 +46,25 @@ struct OppQuery {
     std::optional<std::int64_t> limit;
 };
 
+// A deal's columns as stored, for writing out a million deals without building an Opportunity
+// for each. The views are valid during the call that receives them only.
+struct DealColumns {
+    std::int64_t id = 0;
+    std::string_view name;
+    std::optional<std::int64_t> org_id;
+    std::string_view org;
+    std::optional<std::int64_t> contact_id;
+    std::string_view contact;
+    std::int64_t amount = 0;
+    std::string_view currency;
+    std::string_view close_date;
+    std::string_view stage;
+    std::string_view category;
+    int probability = 0;
+    std::string_view type, next_step, description, owner, source, created_at, updated_at, closed_at,
+        lost_reason, external_id;
+};
+
 struct HistoryEntry {
     std::int64_t id = 0;
     std::int64_t opp_id = 0;
@@ -260,6 +279,9 @@ class Store {
                       const std::string& note);
     void for_each_opportunity(const OppQuery& query,
                               const std::function<void(const Opportunity&)>& visit);
+    // The same deals as for_each_opportunity, as stored.
+    void for_each_deal_columns(const OppQuery& query,
+                               const std::function<void(const DealColumns&)>& visit);
     std::vector<CurrencyTotals> totals(const OppFilter& filter);
     std::vector<HistoryEntry> history(std::int64_t opp_id);
 
@@ -343,11 +365,65 @@ class Store {
         const ReportScope& scope, const HistoryFilter& filter,
         const std::function<void(const Opportunity&, const std::vector<DealChange>&)>& visit);
 
+    // The whole file as one JSON document (docs/dump.md): every table's rows as stored, each
+    // deal with its history, contacts, quotes, documents and lines. Streamed.
+    void dump(std::ostream& out, const Timestamp& now);
+    // Fills an empty data file from a dump, identical to the file it came from: ids, history,
+    // sequences and all. Throws Error(conflict) when the file holds data, Error(invalid) for a
+    // document that is not a funnel dump (or is inconsistent).
+    void restore(std::istream& in);
+
+    // The checks of db check: SQLite's integrity and foreign-key checks, then funnel's own
+    // rules. Each is named, with its problems (none when all is well).
+    struct Check {
+        std::string name;
+        std::vector<std::string> problems;
+    };
+    std::vector<Check> check();
+    // Copies the file, consistent as of one moment even while other processes write, into a
+    // new file (mode 0600) that must not exist yet: Error(conflict) when it does.
+    void backup(const std::filesystem::path& to);
+
     struct Impl;  // the connection, opaque outside the store's own files
 
   private:
+    friend class DealWriter;
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
+};
+
+// Writes many deals in a transaction the caller holds, each statement prepared once: what an
+// import of a million rows needs. Names are matched as SQLite's NOCASE does (ASCII case).
+class DealWriter {
+  public:
+    explicit DealWriter(Store& store);
+    DealWriter(const DealWriter&) = delete;
+    DealWriter& operator=(const DealWriter&) = delete;
+    ~DealWriter();
+
+    std::optional<std::int64_t> organization_named(const std::string& name);
+    std::int64_t create_organization(const std::string& name, const Timestamp& now);
+    // The contacts of that name: id and organization.
+    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> contacts_named(
+        const std::string& name);
+    std::int64_t create_contact(const std::string& name, std::optional<std::int64_t> org_id,
+                                const Timestamp& now);
+    bool organization_has_won_deal(std::int64_t org_id);
+    std::optional<std::int64_t> deal_with_external_id(const std::string& key);
+
+    // A dated change of one field, as the history records it.
+    struct DatedChange {
+        Timestamp when;
+        FieldChange change;
+    };
+    // Inserts the deal as given, records its creation with the note and then the changes
+    // given, and makes its contact the primary contact.
+    std::int64_t insert(const Opportunity& deal, const std::string& note,
+                        const std::vector<DatedChange>& changes);
+
+  private:
+    struct Statements;
+    std::unique_ptr<Statements> statements_;
 };
 
 }  // namespace funnel

@@ -26,6 +26,12 @@ std::string truncate_to_width(std::string_view utf8, std::size_t width);
 std::string valid_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
+// Text typed for a field: valid UTF-8, no control characters (line breaks and tabs only in
+// multiline text), at most 500 bytes (100,000 for multiline text); names must not be blank.
+// Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
+enum class TextKind { name, line, multiline };
+std::string checked_text(std::string_view what, std::string_view value, TextKind kind);
+
 // A value shown to the user in a message, quoted and on one line: 'value'.
 std::string in_quotes(std::string_view value);
 

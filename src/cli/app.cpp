@@ -24,10 +24,21 @@
 #include "product.hpp"
 #include "report.hpp"
 #include "stage.hpp"
+#include "transfer.hpp"
 
 namespace funnel::cli {
 
 namespace {
+
+// An option given once per value, the values kept in order: --map A=b --map C=d, or --from
+// twice (a period and, with --mime, an address).
+CLI::Option* add_repeatable(CLI::App* command, const char* name, std::vector<std::string>& values,
+                            const char* description, const char* type) {
+    return command->add_option(name, values, description)
+        ->type_name(type)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
 
 // The fields of an activity, for activity add and edit and opp link ID activity.
 void add_activity_fields(CLI::App* command, activity::Fields& fields, bool with_deal) {
@@ -88,6 +99,40 @@ void add_deal_options(CLI::App* command, DealFields& fields, bool close_required
 
 }  // namespace
 
+// The filters and order of opp list, which export opportunities shares.
+void add_list_options(CLI::App* command, ListOptions& options, bool open_by_default) {
+    command->add_option("--stage", options.stages, "Only these stages (repeatable)")
+        ->type_name("STAGE");
+    command->add_flag("--open", options.open,
+                      open_by_default ? "Open deals (the default)" : "Open deals");
+    command->add_flag("--won", options.won, "Won deals");
+    command->add_flag("--lost", options.lost, "Lost deals");
+    command->add_flag("--closed", options.closed, "Won and lost deals");
+    command->add_flag("--all", options.all,
+                      open_by_default ? "Every deal" : "Every deal (the default)");
+    command->add_option("--org", options.org, "Deals with this organization")->type_name("ORG");
+    command->add_option("--contact", options.contact, "Deals with this contact")
+        ->type_name("CONTACT");
+    command->add_option("--owner", options.owner, "Deals of this owner")->type_name("NAME");
+    command->add_option("--type", options.type, "new or existing business")
+        ->type_name("new|existing");
+    command->add_option("--closing-from", options.closing_from, "Close date on or after")
+        ->type_name("DATE");
+    command->add_option("--closing-to", options.closing_to, "Close date on or before")
+        ->type_name("DATE");
+    command->add_flag("--overdue", options.overdue, "Open deals whose close date has passed");
+    command
+        ->add_option("--search", options.search,
+                     "Text in name, description, next step, org or contact")
+        ->type_name("TEXT");
+    command
+        ->add_option("--sort", options.sort,
+                     "close, amount, weighted, probability, stage, name, id or updated")
+        ->type_name("KEY");
+    command->add_flag("--desc", options.descending, "Sort in descending order");
+    command->add_option("--limit", options.limit, "Show at most N deals")->type_name("N");
+}
+
 void setup(CLI::App& group, Action& action) {
     auto* opp = &group;
 
@@ -101,35 +146,7 @@ void setup(CLI::App& group, Action& action) {
     {
         auto options = std::make_shared<ListOptions>();
         auto* command = opp->add_subcommand("list", "List opportunities (open ones by default)");
-        command->add_option("--stage", options->stages, "Only these stages (repeatable)")
-            ->type_name("STAGE");
-        command->add_flag("--open", options->open, "Open deals (the default)");
-        command->add_flag("--won", options->won, "Won deals");
-        command->add_flag("--lost", options->lost, "Lost deals");
-        command->add_flag("--closed", options->closed, "Won and lost deals");
-        command->add_flag("--all", options->all, "Every deal");
-        command->add_option("--org", options->org, "Deals with this organization")
-            ->type_name("ORG");
-        command->add_option("--contact", options->contact, "Deals with this contact")
-            ->type_name("CONTACT");
-        command->add_option("--owner", options->owner, "Deals of this owner")->type_name("NAME");
-        command->add_option("--type", options->type, "new or existing business")
-            ->type_name("new|existing");
-        command->add_option("--closing-from", options->closing_from, "Close date on or after")
-            ->type_name("DATE");
-        command->add_option("--closing-to", options->closing_to, "Close date on or before")
-            ->type_name("DATE");
-        command->add_flag("--overdue", options->overdue, "Open deals whose close date has passed");
-        command
-            ->add_option("--search", options->search,
-                         "Text in name, description, next step, org or contact")
-            ->type_name("TEXT");
-        command
-            ->add_option("--sort", options->sort,
-                         "close, amount, weighted, probability, stage, name, id or updated")
-            ->type_name("KEY");
-        command->add_flag("--desc", options->descending, "Sort in descending order");
-        command->add_option("--limit", options->limit, "Show at most N deals")->type_name("N");
+        add_list_options(command, *options, true);
         on_run(command, action, options, run_list);
     }
     {
@@ -565,9 +582,105 @@ void setup(CLI::App& group, Action& action) {
                      "Change the default currency (ISO 4217)")
         ->type_name("CUR");
     on_run(info, action, options, run_info);
+    {
+        auto options = std::make_shared<BackupOptions>();
+        auto* command = group.add_subcommand(
+            "backup", "Copy the data file, consistent even while others write, to a new file");
+        command->add_option("FILE", options->file, "The new file (never replaced)")->required();
+        on_run(command, action, options, run_backup);
+    }
+    {
+        auto options = std::make_shared<CheckOptions>();
+        auto* command = group.add_subcommand(
+            "check", "Check the data file: integrity, foreign keys and funnel's rules");
+        on_run(command, action, options, run_check);
+    }
 }
 
 }  // namespace funnel::cli::db
+
+namespace funnel::cli::transfer {
+
+void setup_import(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<ImportOptions>();
+        auto* command = group.add_subcommand(
+            "opportunities", "Deals from a CSV export of another CRM or a spreadsheet");
+        command->add_option("FILE", options->file, "The CSV file, or - for standard input")
+            ->required();
+        command
+            ->add_option("--preset", options->preset,
+                         "Column names of generic (funnel's export), vtiger or salesforce")
+            ->type_name("NAME");
+        add_repeatable(command, "--map", options->maps,
+                       "Column to field, or to ignore (repeatable): --map 'Deal=name'",
+                       "COLUMN=FIELD");
+        add_repeatable(command, "--stage-map", options->stage_maps,
+                       "A stage of the file to a stage of funnel (repeatable)", "FOREIGN=STAGE");
+        command
+            ->add_option("--date-format", options->date_format,
+                         "How the file writes dates: %m/%d/%Y, %d.%m.%y, ... (default YYYY-MM-DD)")
+            ->type_name("FMT");
+        command
+            ->add_option("--currency", options->currency,
+                         "Currency of amounts when no column gives one (default: the data file's)")
+            ->type_name("CUR");
+        command
+            ->add_option("--key", options->key,
+                         "The column of the deals' ids in the other system: a row whose id is "
+                         "known already is a duplicate")
+            ->type_name("COLUMN");
+        command
+            ->add_option("--on-duplicate", options->on_duplicate, "skip (default), update or error")
+            ->type_name("WHAT");
+        add_repeatable(command, "--default", options->defaults,
+                       "Value for blank cells of a field (repeatable): close_date=eoq, org=Unknown",
+                       "FIELD=VALUE");
+        add_repeatable(command, "--lookup", options->lookups,
+                       "Names for a column of record ids, from another export (repeatable): "
+                       "AccountId=Account.csv",
+                       "COLUMN=FILE");
+        command
+            ->add_option("--delimiter", options->delimiter,
+                         "',', ';', '|' or tab (default: the header line decides)")
+            ->type_name("CHAR");
+        command->add_flag("--dry-run", options->dry_run,
+                          "Check every row and show what would be done; write nothing");
+        command->footer(
+            "Fields: name, org, contact, amount, currency, close_date, stage, probability, type, "
+            "next_step, description, owner, source, created_at, updated_at, closed_at, "
+            "lost_reason, external_id, ignore. The file is imported whole or not at all.");
+        on_run(command, action, options, run_import);
+    }
+    {
+        auto options = std::make_shared<RestoreOptions>();
+        auto* command = group.add_subcommand(
+            "all", "Restore a dump made by export all into an empty data file");
+        command->add_option("FILE", options->file, "The dump, or - for standard input")->required();
+        on_run(command, action, options, run_restore);
+    }
+}
+
+void setup_export(CLI::App& group, Action& action) {
+    {
+        auto options = std::make_shared<ExportOptions>();
+        options->list.sort = "id";
+        auto* command = group.add_subcommand(
+            "opportunities", "Every deal (or those filtered as in opp list) as csv, json or jsonl");
+        opp::add_list_options(command, options->list, false);
+        command->add_flag("--excel-safe", options->excel_safe,
+                          "Make cells that a spreadsheet would run as formulas inert (csv)");
+        on_run(command, action, options, run_export);
+    }
+    {
+        auto options = std::make_shared<DumpOptions>();
+        auto* command =
+            group.add_subcommand("all", "The whole data file as one JSON document, for import all");
+        on_run(command, action, options, run_dump);
+    }
+}
+
+}  // namespace funnel::cli::transfer
 
 namespace funnel::cli::report {
 
@@ -578,15 +691,6 @@ void add_scope_options(CLI::App* command, ScopeOptions& scope) {
     command->add_option("--type", scope.type, "Only new or existing business")
         ->type_name("new|existing");
     command->add_option("--currency", scope.currency, "Only this currency")->type_name("CUR");
-}
-
-// --from and --to may be given twice: a period and, with --mime, an address.
-CLI::Option* add_repeatable(CLI::App* command, const char* name, std::vector<std::string>& values,
-                            const char* description, const char* type) {
-    return command->add_option(name, values, description)
-        ->type_name(type)
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 void add_mail_options(CLI::App* command, MailOptions& mail) {
@@ -705,7 +809,10 @@ constexpr Group groups[] = {
     {"product", "Products and services: the catalog that deals' lines refer to", product::setup},
     {"report", "Reports: forecast, pipeline, performance, slipped, stale, conversion",
      report::setup},
-    {"db", "The data file", db::setup},
+    {"import", "Import deals from CSV, or restore a dump", transfer::setup_import},
+    {"export", "Export deals as csv, json or jsonl, or dump the whole file",
+     transfer::setup_export},
+    {"db", "The data file: info, check, backup", db::setup},
 };
 
 }  // namespace

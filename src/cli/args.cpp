@@ -62,26 +62,7 @@ std::int64_t parse_id(std::string_view what, const std::string& value) {
 }
 
 std::string text_option(std::string_view option, const std::string& value, TextKind kind) {
-    const std::size_t max_length = kind == TextKind::multiline ? 100'000 : 500;
-    if (!is_valid_utf8(value))
-        throw invalid_input(fmt::format("invalid {}: not valid UTF-8 text", option));
-    for (unsigned char c : value) {
-        const bool allowed_space =
-            kind == TextKind::multiline && (c == '\n' || c == '\t' || c == '\r');
-        if ((c < 0x20 || c == 0x7f) && !allowed_space)
-            throw invalid_input(fmt::format("invalid {} {}: control characters are not allowed{}",
-                                            option, in_quotes(value),
-                                            kind == TextKind::multiline ? "" : " (one line only)"));
-    }
-    if (value.size() > max_length)
-        throw invalid_input(fmt::format("invalid {}: longer than {} bytes", option, max_length));
-    if (kind == TextKind::name) {
-        std::string name(trim(value));
-        if (name.empty())
-            throw invalid_input(fmt::format("invalid {} '': must not be blank", option));
-        return name;
-    }
-    return std::string(trim(value));
+    return checked_text(option, value, kind);
 }
 
 }  // namespace funnel::cli

@@ -40,7 +40,6 @@ std::int64_t parse_id(std::string_view what, const std::string& value);
 
 // Text a user typed for a field: valid UTF-8, no control characters (newlines and tabs only
 // where `multiline`), at most `max_length` bytes. Names must not be blank; they are trimmed.
-enum class TextKind { name, line, multiline };
 std::string text_option(std::string_view option, const std::string& value, TextKind kind);
 
 }  // namespace funnel::cli

@@ -61,4 +61,35 @@ void run_info(const InfoOptions& options, Session& session) {
     session.print(info_record(store));
 }
 
+void run_backup(const BackupOptions& options, Session& session) {
+    if (!std::filesystem::exists(session.data_file()))
+        throw not_found(
+            fmt::format("no data file {}: nothing to back up", session.data_file().string()));
+    Store store = session.read_store();
+    store.backup(options.file);
+    session.note(fmt::format("backed up {} to {}", session.data_file().string(), options.file));
+}
+
+void run_check(const CheckOptions&, Session& session) {
+    if (!std::filesystem::exists(session.data_file()))
+        throw not_found(
+            fmt::format("no data file {}: nothing to check", session.data_file().string()));
+    Store store = session.read_store();
+    const auto checks = store.check();
+    Table table{{{"check", "Check"}, {"status", "Status"}, {"problems", "Problems"}}, {}};
+    std::size_t failed = 0;
+    for (const auto& check : checks) {
+        failed += check.problems.empty() ? 0 : 1;
+        table.rows.push_back({text_cell(check.name),
+                              check.problems.empty() ? text_cell("ok", Style::good)
+                                                     : text_cell("damaged", Style::bad),
+                              optional_text_cell(join(check.problems, "; "))});
+    }
+    if (!session.quiet()) session.print(table);
+    if (failed > 0)
+        throw runtime_failure(fmt::format("{} is damaged: {} of {} checks failed",
+                                          session.data_file().string(), failed, checks.size()));
+    session.note(fmt::format("{}: every check passed", session.data_file().string()));
+}
+
 }  // namespace funnel::cli::db

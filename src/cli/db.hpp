@@ -15,6 +15,14 @@ struct InfoOptions {
     std::optional<std::string> set_currency;
 };
 
+struct BackupOptions {
+    std::string file;
+};
+
+struct CheckOptions {};
+
 void run_info(const InfoOptions& options, Session& session);
+void run_backup(const BackupOptions& options, Session& session);
+void run_check(const CheckOptions& options, Session& session);
 
 }  // namespace funnel::cli::db

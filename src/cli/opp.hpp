@@ -53,6 +53,9 @@ struct HistoryOptions {
     std::string id;
 };
 
+// The deals a list shows: its filters and order, checked against the data file.
+OppQuery list_query(const ListOptions& options, Store& store, Date today);
+
 void run_add(const AddOptions& options, Session& session);
 void run_list(const ListOptions& options, Session& session);
 void run_show(const ShowOptions& options, Session& session);

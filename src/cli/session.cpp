@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -71,6 +73,7 @@ Session::Session(const GlobalOptions& options) {
             throw invalid_input(fmt::format("--json contradicts --format {}", options.format));
         format_ = Format::json;
     }
+    format_given_ = !options.format.empty() || options.json;
     quiet_ = options.quiet;
     render_options_.color = use_color(options.color);
     render_options_.unicode = utf8_locale();

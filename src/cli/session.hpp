@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "funnel/date.hpp"
+#include "funnel/paths.hpp"
 #include "funnel/render.hpp"
 #include "funnel/store.hpp"
 #include "funnel/table.hpp"
@@ -54,11 +55,41 @@ class Session {
         return result;
     }
 
+    // Like write, for a change that reads its input only once (an import from a pipe):
+    // `change` returns whether to commit. When there is no data file yet, it runs on a new file
+    // beside it that takes its place only once committed, so that a failed or dry run leaves
+    // nothing behind.
+    template <typename Change>
+    void write_once(Change&& change) const {
+        buffer_notes();
+        if (data_file_exists()) {
+            Store store = write_store();
+            Store::Transaction transaction(store);
+            if (change(store)) transaction.commit();
+            flush_notes();
+            return;
+        }
+        NewDataFile file(data_file_);
+        {
+            Store store = Store::open(file.path(), Store::Access::write);
+            Store::Transaction transaction(store);
+            if (!change(store)) {
+                flush_notes();
+                return;
+            }
+            transaction.commit();
+        }
+        file.adopt();
+        flush_notes();
+    }
+
     Date today() const { return today_; }
     // When a change happens: now, or the start of the pinned day when today is pinned.
     Timestamp now() const;
 
     Format format() const { return format_; }
+    // Whether --format or --json was given, for commands whose default is not a table.
+    bool format_given() const { return format_given_; }
     // --format ics, which only funnel calendar takes.
     bool ics() const { return ics_; }
     bool machine_format() const { return is_machine_format(format_); }
@@ -87,6 +118,7 @@ class Session {
     Date today_;
     bool today_pinned_ = false;
     Format format_ = Format::table;
+    bool format_given_ = false;
     bool ics_ = false;
     bool quiet_ = false;
     RenderOptions render_options_;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "funnel/csv.hpp"
 #include "funnel/error.hpp"
 #include "funnel/money.hpp"
 #include "funnel/text.hpp"
@@ -79,23 +80,6 @@ std::string json_string(std::string_view raw) {
                 else
                     out += char(c);
         }
-    }
-    out += '"';
-    return out;
-}
-
-std::string csv_field(std::string_view text, char delimiter) {
-    bool needs_quotes = !text.empty() && (text.front() == ' ' || text.back() == ' ');
-    for (char c : text)
-        if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
-            needs_quotes = true;
-            break;
-        }
-    if (!needs_quotes) return std::string(text);
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
     }
     out += '"';
     return out;

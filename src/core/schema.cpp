@@ -230,13 +230,20 @@ SELECT id, contact_id, 'other', 1, created_at FROM opportunity WHERE contact_id 
 )sql");
 }
 
+// An imported deal keeps the id it had in the system it came from, so that importing the same
+// file again finds it instead of adding it twice.
+void external_ids(SQLite::Database& db) {
+    db.exec(R"sql(
+ALTER TABLE opportunity ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX opportunity_by_external_id ON opportunity (external_id)
+    WHERE external_id IS NOT NULL;
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
-    foundation,
-    forecast_indexes,
-    history_indexes,
-    related_records,
+    foundation, forecast_indexes, history_indexes, related_records, external_ids,
 };
 
 }  // namespace

@@ -276,6 +276,17 @@ bool Cursor::step() {
     throw SQLite::Exception(db_, result);
 }
 
+void Cursor::run() {
+    const int result = sqlite3_step(statement_);
+    sqlite3_reset(statement_);
+    if (result != SQLITE_DONE && result != SQLITE_ROW) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+}
+
 bool Cursor::null(int column) const {
     return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }

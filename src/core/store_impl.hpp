@@ -41,8 +41,25 @@ class Cursor {
     void bind(int index, const std::string& value);
     void bind(int index, std::int64_t value);
     void bind_null(int index);
+    // Empty text as NULL, as bind_text below.
+    void bind_text(int index, const std::string& value) {
+        if (value.empty())
+            bind_null(index);
+        else
+            bind(index, value);
+    }
+    void bind_id(int index, const std::optional<std::int64_t>& id) {
+        if (id)
+            bind(index, *id);
+        else
+            bind_null(index);
+    }
     // Moves to the next row; false at the end.
     bool step();
+    // Runs a statement that returns no rows, then makes it ready to run again.
+    void run();
+    // Back to before the first step, bindings cleared.
+    void reset();
 
     bool null(int column) const;
     std::int64_t integer(int column) const;

@@ -37,7 +37,7 @@ std::string select_opportunities(bool with_names, const std::string& more_column
            ", o.contact_id, " + (with_names ? "c.name" : "NULL") + R"sql(, o.amount, o.currency,
        o.close_date, o.stage_id, s.name, s.state, s.category, o.probability, o.type,
        o.next_step, o.description, o.owner, o.source, o.created_at, o.updated_at,
-       o.stage_changed_at, o.closed_at, o.lost_reason)sql" +
+       o.stage_changed_at, o.closed_at, o.lost_reason, o.external_id)sql" +
            more_columns + R"sql(
 FROM opportunity o
 JOIN stage s ON s.id = o.stage_id)sql" +
@@ -90,6 +90,7 @@ Opportunity read_opportunity(const sql::Cursor& row) {
     deal.stage_changed_at = row.string(21);
     if (!row.null(22)) deal.closed_at = date_column(row, 22);
     deal.lost_reason = optional_string(row, 23);
+    deal.external_id = optional_string(row, 24);
     return deal;
 }
 
@@ -116,6 +117,7 @@ void bind_opportunity(SQLite::Statement& statement, const Opportunity& deal) {
     else
         statement.bind(17);
     sql::bind_text(statement, 18, deal.lost_reason);
+    sql::bind_text(statement, 19, deal.external_id);
 }
 
 void record_change(SQLite::Database& db, std::int64_t opp_id, const Timestamp& when,
@@ -254,10 +256,10 @@ std::int64_t Store::insert_opportunity(const Opportunity& deal) {
         impl_->db,
         "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, close_date, "
         "stage_id, state, probability, type, next_step, description, owner, source, updated_at, "
-        "stage_changed_at, closed_at, lost_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "stage_changed_at, closed_at, lost_reason, external_id, created_at) VALUES (?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_opportunity(insert, deal);
-    insert.bind(19, deal.created_at);
+    insert.bind(20, deal.created_at);
     insert.exec();
     const std::int64_t id = impl_->db.getLastInsertRowid();
     record_change(impl_->db, id, deal.created_at, {"created", std::nullopt, deal.name}, "");
@@ -289,9 +291,9 @@ bool Store::update_opportunity(const Opportunity& before, const Opportunity& aft
         "UPDATE opportunity SET name = ?, org_id = ?, contact_id = ?, amount = ?, currency = ?, "
         "close_date = ?, stage_id = ?, state = ?, probability = ?, type = ?, next_step = ?, "
         "description = ?, owner = ?, source = ?, updated_at = ?, stage_changed_at = ?, "
-        "closed_at = ?, lost_reason = ? WHERE id = ?");
+        "closed_at = ?, lost_reason = ?, external_id = ? WHERE id = ?");
     bind_opportunity(update, written);
-    update.bind(19, after.id);
+    update.bind(20, after.id);
     update.exec();
     std::size_t note_index = 0;
     for (std::size_t i = 0; i < changes.size(); ++i)
@@ -318,6 +320,41 @@ void Store::for_each_opportunity(const OppQuery& query,
         visit(read_opportunity(statement));
 }
 
+void Store::for_each_deal_columns(const OppQuery& query,
+                                  const std::function<void(const DealColumns&)>& visit) {
+    const Where where = where_clause(query.filter);
+    std::string sql = opportunity_select + where.sql + order_by(query.sort, query.descending);
+    if (query.limit) sql += fmt::format(" LIMIT {}", *query.limit);
+    sql::Cursor row(impl_->db, sql);
+    bind_all(row, where.values);
+    DealColumns deal;
+    while (row.step()) {
+        deal.id = row.integer(0);
+        deal.name = row.text(1);
+        deal.org_id = optional_integer(row, 2);
+        deal.org = row.text(3);
+        deal.contact_id = optional_integer(row, 4);
+        deal.contact = row.text(5);
+        deal.amount = row.integer(6);
+        deal.currency = row.text(7);
+        deal.close_date = row.text(8);
+        deal.stage = row.text(10);
+        deal.category = row.text(12);
+        deal.probability = int(row.integer(13));
+        deal.type = row.text(14);
+        deal.next_step = row.text(15);
+        deal.description = row.text(16);
+        deal.owner = row.text(17);
+        deal.source = row.text(18);
+        deal.created_at = row.text(19);
+        deal.updated_at = row.text(20);
+        deal.closed_at = row.text(22);
+        deal.lost_reason = row.text(23);
+        deal.external_id = row.text(24);
+        visit(deal);
+    }
+}
+
 void Store::for_each_open_deal_by_last_touch(
     const std::function<void(const Opportunity&, const Timestamp& touched)>& visit) {
     sql::Cursor statement(impl_->db,
@@ -327,7 +364,7 @@ void Store::for_each_open_deal_by_last_touch(
                                                "o.id), '')) AS touched") +
                               " WHERE o.state = 'open' ORDER BY touched, o.id");
     while (statement.step())
-        visit(read_opportunity(statement), statement.string(24));
+        visit(read_opportunity(statement), statement.string(25));
 }
 
 void Store::record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,

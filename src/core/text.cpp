@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "funnel/error.hpp"
+
 namespace funnel {
 
 std::string ascii_lower(std::string_view text) {
@@ -177,6 +179,29 @@ std::string in_quotes(std::string_view value) {
             out += char(c);
     }
     return out + "'";
+}
+
+std::string checked_text(std::string_view what, std::string_view value, TextKind kind) {
+    const std::size_t max_length = kind == TextKind::multiline ? 100'000 : 500;
+    if (!is_valid_utf8(value))
+        throw invalid_input(fmt::format("invalid {}: not valid UTF-8 text", what));
+    for (unsigned char c : value) {
+        const bool allowed_space =
+            kind == TextKind::multiline && (c == '\n' || c == '\t' || c == '\r');
+        if ((c < 0x20 || c == 0x7f) && !allowed_space)
+            throw invalid_input(fmt::format("invalid {} {}: control characters are not allowed{}",
+                                            what, in_quotes(value),
+                                            kind == TextKind::multiline ? "" : " (one line only)"));
+    }
+    if (value.size() > max_length)
+        throw invalid_input(fmt::format("invalid {}: longer than {} bytes", what, max_length));
+    if (kind == TextKind::name) {
+        std::string name(trim(value));
+        if (name.empty())
+            throw invalid_input(fmt::format("invalid {} '': must not be blank", what));
+        return name;
+    }
+    return std::string(trim(value));
 }
 
 }  // namespace funnel

@@ -1,3 +1,4 @@
+#include "funnel/csv.hpp"
 #include "funnel/render.hpp"
 
 #include <doctest/doctest.h>

@@ -124,6 +124,43 @@ TEST_CASE("every older schema version upgrades and keeps its data") {
     }
 }
 
+namespace {
+
+// A deal as an older funnel wrote it, with only the columns of schema version 1; the contact
+// (when one is named) is created with it.
+void insert_old_deal(const fs::path& file, const std::string& name, std::int64_t amount_minor,
+                     const std::string& contact = "") {
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO organization (name, created_at, updated_at) VALUES ('Old Inc', "
+        "'2026-11-16T09:00:00', '2026-11-16T09:00:00')");
+    if (!contact.empty()) {
+        SQLite::Statement insert(db,
+                                 "INSERT INTO contact (name, created_at, updated_at) VALUES (?, "
+                                 "'2026-11-16T09:00:00', '2026-11-16T09:00:00')");
+        insert.bind(1, contact);
+        insert.exec();
+    }
+    SQLite::Statement insert(
+        db,
+        "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, close_date, "
+        "stage_id, state, probability, type, created_at, updated_at, stage_changed_at) VALUES "
+        "(?, 1, ?, ?, 'EUR', '2026-12-31', 1, 'open', 10, 'new', '2026-11-16T09:00:00', "
+        "'2026-11-16T09:00:00', '2026-11-16T09:00:00')");
+    insert.bind(1, name);
+    if (contact.empty())
+        insert.bind(2);
+    else
+        insert.bind(2, std::int64_t{1});
+    insert.bind(3, amount_minor);
+    insert.exec();
+    db.exec(
+        "INSERT INTO opportunity_history (opp_id, changed_at, field, new_value) SELECT id, "
+        "created_at, 'created', name FROM opportunity");
+}
+
+}  // namespace
+
 TEST_CASE("an upgraded file keeps the deals written before") {
     TempDir dir;
     const fs::path file = dir.path / "old.db";
@@ -131,10 +168,8 @@ TEST_CASE("an upgraded file keeps the deals written before") {
     {
         Store store = Store::open_at_version(file, previous);
         CHECK(store.schema_version() == previous);
-        Store::Transaction transaction(store);
-        sample_deal(store, "Kept", 4200);
-        transaction.commit();
     }
+    insert_old_deal(file, "Kept", 4200);
     Store store = Store::open(file, Store::Access::write);
     CHECK(store.schema_version() == Store::latest_schema_version());
     CHECK(store.opportunity(1).name == "Kept");
@@ -317,18 +352,9 @@ TEST_CASE("contacts may share a name and then need an id") {
 TEST_CASE("upgrading to version 4 links each deal's own contact as its primary contact") {
     TempDir dir;
     const fs::path file = dir.path / "v3.db";
-    std::int64_t deal_id = 0;
-    {
-        Store store = Store::open_at_version(file, 3);
-        Contact ann;
-        ann.name = "Ann Lee";
-        ann.created_at = ann.updated_at = "2026-11-16T09:00:00";
-        Opportunity deal = sample_deal(store, "ACME", 100);
-        Opportunity with_contact = deal;
-        with_contact.contact_id = store.insert_contact(ann);
-        store.update_opportunity(deal, with_contact, "2026-11-16T10:00:00", "");
-        deal_id = deal.id;
-    }
+    const std::int64_t deal_id = 1;
+    { Store::open_at_version(file, 3); }
+    insert_old_deal(file, "ACME", 100, "Ann Lee");
     Store store = Store::open(file, Store::Access::write);
     const auto links = store.contact_links(deal_id);
     REQUIRE(links.size() == 1);

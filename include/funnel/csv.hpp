@@ -1,0 +1,59 @@
+// Comma-separated values as RFC 4180 writes them, read as a stream: quoted fields with
+// delimiters, quotes and line breaks inside, CRLF, LF or CR line ends, a UTF-8 byte order mark,
+// and a comma, semicolon or tab as the delimiter. Memory does not grow with the file, only
+// with the longest record.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace funnel {
+
+class CsvReader {
+  public:
+    // Reads from `file`, which stays the caller's. With delimiter 0, the header line decides:
+    // the most frequent of comma, semicolon and tab outside quotes (a comma when none is).
+    explicit CsvReader(std::FILE* file, char delimiter = 0);
+
+    // The next record; false at the end of the file. Blank lines are skipped. Throws
+    // Error(invalid) naming the line for a malformed record: text after a closing quote, or a
+    // quote still open at the end of the file.
+    bool next(std::vector<std::string>& fields);
+
+    char delimiter() const { return delimiter_; }
+    // The record just read: 1 for the header, as a spreadsheet numbers rows.
+    std::int64_t record() const { return record_; }
+    // The line where the record just read starts.
+    std::int64_t line() const { return record_line_; }
+    // Bytes consumed so far, for progress.
+    std::uint64_t offset() const { return consumed_ + position_; }
+
+  private:
+    bool fill();  // more input into the buffer; false at the end
+    int peek();   // the next byte or -1, without consuming it
+    void detect_delimiter();
+
+    std::FILE* file_;
+    std::vector<char> buffer_;
+    std::size_t position_ = 0;
+    std::size_t size_ = 0;
+    std::uint64_t consumed_ = 0;  // bytes of the file before the buffer
+    char delimiter_;
+    std::int64_t record_ = 0;
+    std::int64_t line_ = 1;
+    std::int64_t record_line_ = 0;
+};
+
+// Writes fields as RFC 4180 CSV: quoted only when they hold the delimiter, a quote or a line
+// break (or leading or trailing spaces, which spreadsheets would otherwise trim).
+void append_csv_field(std::string& out, std::string_view field, char delimiter = ',');
+std::string csv_field(std::string_view field, char delimiter = ',');
+
+// A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
+// return) made inert by a leading apostrophe, as OWASP recommends; other text is unchanged.
+std::string spreadsheet_safe(std::string_view field);
+
+}  // namespace funnel

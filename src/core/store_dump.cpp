@@ -1,0 +1,424 @@
+// The whole data file in and out: the JSON dump and its restore, the checks of db check, and
+// the online backup.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <istream>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "funnel/error.hpp"
+#include "funnel/paths.hpp"
+#include "funnel/render.hpp"
+#include "funnel/store.hpp"
+#include "funnel/text.hpp"
+#include "schema.hpp"
+#include "store_impl.hpp"
+
+namespace funnel {
+
+namespace {
+
+constexpr std::string_view dump_format = "funnel-dump";
+constexpr int dump_format_version = 1;
+
+// The tables of a dump, in the order they are written and restored (each after the tables it
+// refers to), with their key in the document.
+struct DumpTable {
+    const char* key;
+    const char* table;
+};
+constexpr DumpTable top_tables[] = {
+    {"meta", "meta"},           {"stages", "stage"},     {"organizations", "organization"},
+    {"contacts", "contact"},    {"products", "product"}, {"opportunities", "opportunity"},
+    {"activities", "activity"},
+};
+// The records of a deal, written inside it without their opp_id.
+constexpr DumpTable deal_tables[] = {
+    {"history", "opportunity_history"}, {"contacts", "opportunity_contact"}, {"quotes", "quote"},
+    {"documents", "document"},          {"lines", "opportunity_line"},
+};
+
+// Writes the current row of a cursor as a JSON object, every column by its stored type;
+// `skip` names a column left out.
+void write_row(std::string& out, sqlite3_stmt* row, const char* skip = nullptr) {
+    out += '{';
+    bool first = true;
+    const int columns = sqlite3_column_count(row);
+    for (int c = 0; c < columns; ++c) {
+        const char* name = sqlite3_column_name(row, c);
+        if (skip && std::strcmp(name, skip) == 0) continue;
+        if (!first) out += ", ";
+        first = false;
+        out += json_string(name);
+        out += ": ";
+        switch (sqlite3_column_type(row, c)) {
+            case SQLITE_INTEGER:
+                out += std::to_string(sqlite3_column_int64(row, c));
+                break;
+            case SQLITE_FLOAT:
+                out += fmt::format("{}", sqlite3_column_double(row, c));
+                break;
+            case SQLITE_NULL:
+                out += "null";
+                break;
+            default: {
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, c));
+                out +=
+                    json_string(std::string_view(text, std::size_t(sqlite3_column_bytes(row, c))));
+            }
+        }
+    }
+    out += '}';
+}
+
+// A prepared statement of the C API, finalized when dropped.
+class Statement {
+  public:
+    Statement(sqlite3* db, const std::string& sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql.c_str(), int(sql.size()), &statement_, nullptr) != SQLITE_OK)
+            throw SQLite::Exception(db, sqlite3_errcode(db));
+    }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement() { sqlite3_finalize(statement_); }
+    bool step() {
+        const int result = sqlite3_step(statement_);
+        if (result == SQLITE_ROW) return true;
+        if (result == SQLITE_DONE) return false;
+        throw SQLite::Exception(db_, result);
+    }
+    sqlite3_stmt* get() const { return statement_; }
+
+  private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
+std::set<std::string> columns_of(SQLite::Database& db, const std::string& table) {
+    std::set<std::string> columns;
+    SQLite::Statement info(db, "SELECT name FROM pragma_table_info(?)");
+    info.bind(1, table);
+    while (info.executeStep())
+        columns.insert(info.getColumn(0).getString());
+    return columns;
+}
+
+// Restores rows as the parser hands them over, one at a time: the document is never held whole.
+class Restorer {
+  public:
+    explicit Restorer(SQLite::Database& db) : db_(db) {
+        for (const auto& table : top_tables)
+            columns_[table.table] = columns_of(db, table.table);
+        for (const auto& table : deal_tables)
+            columns_[table.table] = columns_of(db, table.table);
+    }
+
+    void insert(const std::string& table, const nlohmann::json& row,
+                std::optional<std::int64_t> opp_id = std::nullopt) {
+        if (!row.is_object())
+            throw invalid_input(fmt::format("a row of {} is not an object", table));
+        const auto& known = columns_.at(table);
+        std::vector<std::pair<std::string, const nlohmann::json*>> values;
+        for (const auto& [name, value] : row.items()) {
+            if (table == "opportunity" && value.is_array()) continue;  // its records
+            if (!known.contains(name))
+                throw invalid_input(fmt::format(
+                    "a row of {} has a field {} that this funnel does not know (a dump from a "
+                    "newer funnel?)",
+                    table, in_quotes(name)));
+            values.emplace_back(name, &value);
+        }
+        if (opp_id) values.emplace_back("opp_id", nullptr);
+        std::string names, marks;
+        for (const auto& [name, value] : values) {
+            names += (names.empty() ? "" : ", ") + name;
+            marks += marks.empty() ? "?" : ", ?";
+        }
+        const std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, marks);
+        auto& statement = statements_[sql];
+        if (!statement) statement = std::make_unique<SQLite::Statement>(db_, sql);
+        statement->reset();
+        statement->clearBindings();
+        int index = 1;
+        for (const auto& [name, value] : values) {
+            if (!value)
+                statement->bind(index, *opp_id);
+            else if (value->is_null())
+                statement->bind(index);
+            else if (value->is_number_integer())
+                statement->bind(index, value->get<std::int64_t>());
+            else if (value->is_string())
+                statement->bind(index, value->get<std::string>());
+            else if (value->is_boolean())
+                statement->bind(index, value->get<bool>() ? 1 : 0);
+            else
+                throw invalid_input(
+                    fmt::format("field {} of a row of {} is not a number, text or null",
+                                in_quotes(name), table));
+            ++index;
+        }
+        try {
+            statement->exec();
+        } catch (const SQLite::Exception& e) {
+            throw invalid_input(
+                fmt::format("a row of {} is refused ({}): {}", table, e.getErrorStr(), row.dump()));
+        }
+        if (table != "opportunity") return;
+        const std::int64_t id = db_.getLastInsertRowid();
+        for (const auto& child : deal_tables) {
+            const auto records = row.find(child.key);
+            if (records == row.end()) continue;
+            if (!records->is_array())
+                throw invalid_input(
+                    fmt::format("{} of opportunity {} is not an array", child.key, id));
+            for (const auto& record : *records)
+                insert(child.table, record, id);
+        }
+    }
+
+  private:
+    SQLite::Database& db_;
+    std::map<std::string, std::set<std::string>> columns_;
+    std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace
+
+void Store::dump(std::ostream& out, const Timestamp& now) {
+    sqlite3* db = impl_->db.getHandle();
+    std::string buffer;
+    const auto flush = [&](bool force) {
+        if (!force && buffer.size() < (1 << 16)) return;
+        out.write(buffer.data(), std::streamsize(buffer.size()));
+        buffer.clear();
+    };
+    // One read transaction: the dump is of one moment, whoever writes meanwhile.
+    impl_->db.exec("BEGIN");
+    buffer += fmt::format(
+        "{{\n  \"format\": \"{}\",\n  \"format_version\": {},\n  \"schema_version\": {},\n  "
+        "\"exported_at\": {}",
+        dump_format, dump_format_version, impl_->version, json_string(now));
+    for (const auto& table : top_tables) {
+        buffer += fmt::format(",\n  \"{}\": [", table.key);
+        Statement rows(db, fmt::format("SELECT * FROM {} ORDER BY {}", table.table,
+                                       std::string_view(table.table) == "meta" ? "key" : "id"));
+        const bool deals = std::string_view(table.table) == "opportunity";
+        // The records of deals, read side by side with them in deal order.
+        std::vector<std::unique_ptr<Statement>> records;
+        std::vector<bool> more;
+        if (deals)
+            for (const auto& child : deal_tables) {
+                records.push_back(std::make_unique<Statement>(
+                    db, fmt::format("SELECT * FROM {} ORDER BY opp_id, id", child.table)));
+                more.push_back(records.back()->step());
+            }
+        bool first = true;
+        while (rows.step()) {
+            buffer += first ? "\n    " : ",\n    ";
+            first = false;
+            if (!deals) {
+                write_row(buffer, rows.get());
+                flush(false);
+                continue;
+            }
+            write_row(buffer, rows.get());
+            buffer.pop_back();  // the closing brace: the records go inside
+            const std::int64_t id = sqlite3_column_int64(rows.get(), 0);
+            for (std::size_t c = 0; c < records.size(); ++c) {
+                buffer += fmt::format(", \"{}\": [", deal_tables[c].key);
+                // opp_id is the second column of every record table.
+                bool first_record = true;
+                while (more[c] && sqlite3_column_int64(records[c]->get(), 1) == id) {
+                    if (!first_record) buffer += ", ";
+                    first_record = false;
+                    write_row(buffer, records[c]->get(), "opp_id");
+                    more[c] = records[c]->step();
+                }
+                buffer += ']';
+            }
+            buffer += '}';
+            flush(false);
+        }
+        buffer += first ? "]" : "\n  ]";
+    }
+    buffer += ",\n  \"sequences\": {";
+    {
+        Statement sequences(db, "SELECT name, seq FROM sqlite_sequence ORDER BY name");
+        bool first = true;
+        while (sequences.step()) {
+            buffer += first ? "" : ", ";
+            first = false;
+            buffer +=
+                json_string(reinterpret_cast<const char*>(sqlite3_column_text(sequences.get(), 0)));
+            buffer += ": " + std::to_string(sqlite3_column_int64(sequences.get(), 1));
+        }
+    }
+    buffer += "}\n}\n";
+    impl_->db.exec("COMMIT");
+    flush(true);
+    out.flush();
+}
+
+void Store::restore(std::istream& in) {
+    auto& db = impl_->db;
+    const std::int64_t records =
+        db.execAndGet(
+              "SELECT (SELECT count(*) FROM opportunity) + (SELECT count(*) FROM organization) + "
+              "(SELECT count(*) FROM contact) + (SELECT count(*) FROM product) + "
+              "(SELECT count(*) FROM activity)")
+            .getInt64();
+    if (records > 0)
+        throw conflict(fmt::format(
+            "{} holds data already: import all restores into an empty data file (give --db NEW)",
+            impl_->path.string()));
+    db.exec("PRAGMA defer_foreign_keys = ON");
+    db.exec("DELETE FROM stage; DELETE FROM meta;");
+    Restorer restorer(db);
+    std::string key;  // the top-level key being read
+    std::map<std::string, std::string> tables;
+    for (const auto& table : top_tables)
+        tables[table.key] = table.table;
+    const auto callback = [&](int depth, nlohmann::json::parse_event_t event,
+                              nlohmann::json& parsed) {
+        if (depth == 1 && event == nlohmann::json::parse_event_t::key)
+            key = parsed.get<std::string>();
+        if (depth == 2 && event == nlohmann::json::parse_event_t::object_end &&
+            tables.contains(key)) {
+            restorer.insert(tables[key], parsed);
+            return false;  // restored: not kept
+        }
+        return true;
+    };
+    nlohmann::json document;
+    try {
+        document = nlohmann::json::parse(in, callback);
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid_input(fmt::format("not a funnel dump: {}", e.what()));
+    }
+    if (!document.is_object() || document.value("format", "") != dump_format)
+        throw invalid_input(
+            fmt::format("not a funnel dump: expected \"format\": \"{}\"", dump_format));
+    if (document.value("format_version", 0) > dump_format_version ||
+        document.value("schema_version", 0) > schema::latest_version())
+        throw invalid_input("the dump was written by a newer funnel; upgrade funnel to restore it");
+    if (auto sequences = document.find("sequences"); sequences != document.end()) {
+        for (const auto& [table, value] : sequences->items()) {
+            if (!value.is_number_integer())
+                throw invalid_input(fmt::format("sequence {} is not a number", in_quotes(table)));
+            SQLite::Statement update(db,
+                                     "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?");
+            update.bind(1, value.get<std::int64_t>());
+            update.bind(2, table);
+            update.exec();
+        }
+    }
+    SQLite::Statement dangling(
+        db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1");
+    if (dangling.executeStep())
+        throw invalid_input(
+            fmt::format("the dump is inconsistent: row {} of {} refers to a missing row of {}",
+                        dangling.getColumn(1).getInt64(), dangling.getColumn(0).getString(),
+                        dangling.getColumn(2).getString()));
+}
+
+std::vector<Store::Check> Store::check() {
+    auto& db = impl_->db;
+    std::vector<Check> checks;
+    const auto run = [&](std::string name, const std::string& sql, int limit = 10) {
+        Check check{std::move(name), {}};
+        SQLite::Statement query(db, sql);
+        while (query.executeStep()) {
+            if (int(check.problems.size()) < limit)
+                check.problems.push_back(query.getColumn(0).getString());
+        }
+        checks.push_back(std::move(check));
+    };
+    {
+        Check integrity{"integrity", {}};
+        SQLite::Statement query(db, "PRAGMA integrity_check(20)");
+        while (query.executeStep()) {
+            const std::string line = query.getColumn(0).getString();
+            if (line != "ok") integrity.problems.push_back(line);
+        }
+        checks.push_back(std::move(integrity));
+    }
+    run("foreign keys",
+        "SELECT 'row ' || rowid || ' of ' || \"table\" || ' refers to a missing row of ' || parent "
+        "FROM pragma_foreign_key_check");
+    run("deal states",
+        "SELECT 'opportunity ' || o.id || ' is ' || o.state || ' but its stage ' || s.name || ' is "
+        "' "
+        "|| s.state FROM opportunity o JOIN stage s ON s.id = o.stage_id WHERE o.state <> s.state");
+    run("closed deals",
+        "SELECT 'opportunity ' || id || ' is ' || state || ' with probability ' || probability || "
+        "CASE WHEN state = 'open' AND closed_at IS NOT NULL THEN ' and a close day' "
+        "WHEN state <> 'open' AND closed_at IS NULL THEN ' and no close day' ELSE '' END "
+        "FROM opportunity WHERE (state = 'won' AND probability <> 100) OR "
+        "(state = 'lost' AND probability <> 0) OR ((state = 'open') = (closed_at IS NOT NULL))");
+    const char* const iso_date = "'[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'";
+    run("dates",
+        fmt::format("SELECT 'opportunity ' || id || ' has a malformed date' FROM opportunity "
+                    "WHERE close_date NOT GLOB {0} OR (closed_at IS NOT NULL AND closed_at NOT "
+                    "GLOB {0}) OR date(close_date) IS NOT close_date",
+                    iso_date));
+    {
+        Check currencies{"currencies", {}};
+        SQLite::Statement query(
+            db,
+            "SELECT DISTINCT currency FROM opportunity UNION SELECT value FROM meta WHERE key "
+            "= 'default_currency'");
+        while (query.executeStep()) {
+            const std::string code = query.getColumn(0).getString();
+            if (!Currency::find(code) || code != ascii_upper(code))
+                currencies.problems.push_back(fmt::format("unknown currency {}", in_quotes(code)));
+        }
+        checks.push_back(std::move(currencies));
+    }
+    run("primary contacts",
+        "SELECT 'opportunity ' || opp_id || ' has ' || count(*) || ' primary contacts' FROM "
+        "opportunity_contact WHERE is_primary = 1 GROUP BY opp_id HAVING count(*) > 1");
+    run("stage order",
+        "SELECT 'stages ' || group_concat(name, ', ') || ' share position ' || position FROM stage "
+        "GROUP BY position HAVING count(*) > 1");
+    run("history",
+        "SELECT 'opportunity ' || id || ' has no record of its creation' FROM opportunity o WHERE "
+        "NOT EXISTS (SELECT 1 FROM opportunity_history h WHERE h.opp_id = o.id AND h.field = "
+        "'created')");
+    return checks;
+}
+
+void Store::backup(const std::filesystem::path& to) {
+    std::error_code ignored;
+    if (std::filesystem::exists(to, ignored))
+        throw conflict(
+            fmt::format("{} exists already: a backup never replaces a file", to.string()));
+    NewDataFile file(to);
+    const int fd = ::open(file.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw runtime_failure(
+            fmt::format("cannot create {}: {}", file.path().string(), std::strerror(errno)));
+    ::close(fd);
+    {
+        SQLite::Database copy(file.path(), SQLite::OPEN_READWRITE);
+        sqlite3_backup* backup =
+            sqlite3_backup_init(copy.getHandle(), "main", impl_->db.getHandle(), "main");
+        if (!backup) throw runtime_failure(copy.getErrorMsg());
+        // One step copies every page under one read transaction: a consistent copy of one
+        // moment, while writers go on in the WAL.
+        const int result = sqlite3_backup_step(backup, -1);
+        sqlite3_backup_finish(backup);
+        if (result != SQLITE_DONE)
+            throw runtime_failure(
+                fmt::format("cannot back up to {}: {}", to.string(), sqlite3_errstr(result)));
+    }
+    file.adopt();
+}
+
+}  // namespace funnel

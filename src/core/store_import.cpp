@@ -1,0 +1,185 @@
+#include <unordered_map>
+
+#include "funnel/store.hpp"
+#include "funnel/text.hpp"
+#include "store_impl.hpp"
+
+namespace funnel {
+
+namespace {
+// Names looked up are remembered; past this many the memory is cleared, so that a file of a
+// million distinct organizations does not hold them all.
+constexpr std::size_t max_remembered = 100'000;
+}  // namespace
+
+struct DealWriter::Statements {
+    explicit Statements(SQLite::Database& db)
+        : find_org(db, "SELECT id FROM organization WHERE name = ?"),
+          insert_org(db,
+                     "INSERT INTO organization (name, created_at, updated_at) VALUES (?, ?, ?)"),
+          find_contacts(db, "SELECT id, org_id FROM contact WHERE name = ? ORDER BY id"),
+          insert_contact(
+              db, "INSERT INTO contact (name, org_id, created_at, updated_at) VALUES (?, ?, ?, ?)"),
+          won_deal(db, "SELECT 1 FROM opportunity WHERE org_id = ? AND state = 'won' LIMIT 1"),
+          find_key(db, "SELECT id FROM opportunity WHERE external_id = ?"),
+          insert_deal(db,
+                      "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, "
+                      "close_date, stage_id, state, probability, type, next_step, description, "
+                      "owner, source, updated_at, stage_changed_at, closed_at, lost_reason, "
+                      "external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?)"),
+          insert_change(db,
+                        "INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, "
+                        "new_value, note) VALUES (?, ?, ?, ?, ?, ?)"),
+          insert_primary(db,
+                         "INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, "
+                         "created_at) VALUES (?, ?, 'other', 1, ?)"),
+          db_(db) {}
+
+    sql::Cursor find_org, insert_org, find_contacts, insert_contact, won_deal, find_key,
+        insert_deal, insert_change, insert_primary;
+    std::unordered_map<std::string, std::int64_t> orgs;  // by ASCII lower-case name
+    std::unordered_map<std::int64_t, bool> won;
+    SQLite::Database& db_;
+
+    std::int64_t last_id() const { return db_.getLastInsertRowid(); }
+};
+
+DealWriter::DealWriter(Store& store) : statements_(std::make_unique<Statements>(store.impl_->db)) {}
+DealWriter::~DealWriter() = default;
+
+std::optional<std::int64_t> DealWriter::organization_named(const std::string& name) {
+    auto& s = *statements_;
+    const std::string key = ascii_lower(name);
+    if (auto it = s.orgs.find(key); it != s.orgs.end()) return it->second;
+    s.find_org.reset();
+    s.find_org.bind(1, name);
+    if (!s.find_org.step()) return std::nullopt;
+    const std::int64_t id = s.find_org.integer(0);
+    s.find_org.reset();
+    if (s.orgs.size() >= max_remembered) s.orgs.clear();
+    s.orgs.emplace(key, id);
+    return id;
+}
+
+std::int64_t DealWriter::create_organization(const std::string& name, const Timestamp& now) {
+    auto& s = *statements_;
+    s.insert_org.bind(1, name);
+    s.insert_org.bind(2, now);
+    s.insert_org.bind(3, now);
+    s.insert_org.run();
+    const std::int64_t id = s.last_id();
+    if (s.orgs.size() >= max_remembered) s.orgs.clear();
+    s.orgs.emplace(ascii_lower(name), id);
+    s.won.emplace(id, false);
+    return id;
+}
+
+std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> DealWriter::contacts_named(
+    const std::string& name) {
+    auto& s = *statements_;
+    s.find_contacts.reset();
+    s.find_contacts.bind(1, name);
+    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> found;
+    while (s.find_contacts.step())
+        found.emplace_back(s.find_contacts.integer(0),
+                           s.find_contacts.null(1)
+                               ? std::nullopt
+                               : std::optional<std::int64_t>(s.find_contacts.integer(1)));
+    return found;
+}
+
+std::int64_t DealWriter::create_contact(const std::string& name, std::optional<std::int64_t> org_id,
+                                        const Timestamp& now) {
+    auto& s = *statements_;
+    s.insert_contact.bind(1, name);
+    s.insert_contact.bind_id(2, org_id);
+    s.insert_contact.bind(3, now);
+    s.insert_contact.bind(4, now);
+    s.insert_contact.run();
+    return s.last_id();
+}
+
+bool DealWriter::organization_has_won_deal(std::int64_t org_id) {
+    auto& s = *statements_;
+    if (auto it = s.won.find(org_id); it != s.won.end()) return it->second;
+    s.won_deal.reset();
+    s.won_deal.bind(1, org_id);
+    const bool won = s.won_deal.step();
+    s.won_deal.reset();
+    if (s.won.size() >= max_remembered) s.won.clear();
+    s.won.emplace(org_id, won);
+    return won;
+}
+
+std::optional<std::int64_t> DealWriter::deal_with_external_id(const std::string& key) {
+    auto& s = *statements_;
+    s.find_key.reset();
+    s.find_key.bind(1, key);
+    std::optional<std::int64_t> id;
+    if (s.find_key.step()) id = s.find_key.integer(0);
+    s.find_key.reset();
+    return id;
+}
+
+std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note,
+                                const std::vector<DatedChange>& changes) {
+    auto& s = *statements_;
+    auto& insert = s.insert_deal;
+    insert.bind(1, deal.name);
+    insert.bind_id(2, deal.org_id);
+    insert.bind_id(3, deal.contact_id);
+    insert.bind(4, deal.amount.minor);
+    insert.bind(5, std::string(deal.amount.currency.code()));
+    insert.bind(6, format_date(deal.close_date));
+    insert.bind(7, deal.stage_id);
+    insert.bind(8, std::string(to_string(deal.state)));
+    insert.bind(9, std::int64_t(deal.probability));
+    insert.bind(10, std::string(to_string(deal.type)));
+    insert.bind_text(11, deal.next_step);
+    insert.bind_text(12, deal.description);
+    insert.bind_text(13, deal.owner);
+    insert.bind_text(14, deal.source);
+    insert.bind(15, deal.updated_at);
+    insert.bind(16, deal.stage_changed_at);
+    if (deal.closed_at)
+        insert.bind(17, format_date(*deal.closed_at));
+    else
+        insert.bind_null(17);
+    insert.bind_text(18, deal.lost_reason);
+    insert.bind_text(19, deal.external_id);
+    insert.bind(20, deal.created_at);
+    insert.run();
+    const std::int64_t id = s.last_id();
+
+    const auto record = [&](const Timestamp& when, const FieldChange& change,
+                            const std::string& text) {
+        auto& history = s.insert_change;
+        history.bind(1, id);
+        history.bind(2, when);
+        history.bind(3, change.field);
+        if (change.old_value)
+            history.bind(4, *change.old_value);
+        else
+            history.bind_null(4);
+        if (change.new_value)
+            history.bind(5, *change.new_value);
+        else
+            history.bind_null(5);
+        history.bind_text(6, text);
+        history.run();
+    };
+    record(deal.created_at, {"created", std::nullopt, deal.name}, note);
+    for (const auto& [when, change] : changes)
+        record(when, change, "");
+    if (deal.contact_id) {
+        s.insert_primary.bind(1, id);
+        s.insert_primary.bind(2, *deal.contact_id);
+        s.insert_primary.bind(3, deal.created_at);
+        s.insert_primary.run();
+    }
+    if (deal.org_id && deal.state == StageState::won) s.won[*deal.org_id] = true;
+    return id;
+}
+
+}  // namespace funnel
