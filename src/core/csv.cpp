@@ -94,8 +94,9 @@ bool CsvReader::next(std::vector<std::string>& fields) {
             for (;;) {
                 if (!fill())
                     throw invalid_input(
-                        fmt::format("line {}: a quoted field opened on line {} is never closed",
-                                    line_, opened));
+                        fmt::format("line {}: a quoted field that starts there is never closed "
+                                    "(a closing quote is missing)",
+                                    opened));
                 const char* start = buffer_.data() + position_;
                 const char* stop =
                     static_cast<const char*>(std::memchr(start, '"', size_ - position_));

@@ -511,8 +511,20 @@ Timestamp parse_timestamp_in_format(std::string_view text, std::string_view form
 }
 
 std::int64_t parse_amount_cell(std::string_view text, int digits) {
-    // Currency signs, letters of a currency code and spaces (also no-break and thin spaces)
-    // go; what is left are digits and separators.
+    const char* const expected = "expected an amount such as 12000, 12000.50 or 12,000.50";
+    // A currency code before or after the number ("USD 1200", "1200 EUR") is not part of it.
+    text = trim(text);
+    const auto is_letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+    const auto code_at = [&](std::size_t at) {
+        return text.size() >= at + 3 && is_letter(text[at]) && is_letter(text[at + 1]) &&
+               is_letter(text[at + 2]);
+    };
+    if (code_at(0) && (text.size() == 3 || !is_letter(text[3]))) text.remove_prefix(3);
+    if (text.size() >= 3 && code_at(text.size() - 3) &&
+        (text.size() == 3 || !is_letter(text[text.size() - 4])))
+        text.remove_suffix(3);
+    // Currency signs and spaces (also no-break and thin spaces) go; what is left are digits
+    // and separators.
     std::string kept;
     bool negative = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -521,17 +533,16 @@ std::int64_t parse_amount_cell(std::string_view text, int digits) {
             kept += char(c);
         else if (c == '-' || c == '(')
             negative = true;
-        else if (c == '\'' || c == ' ' || c == ')' || c == '$' || c >= 0x80 ||
-                 (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+        else if (c == '\'' || c == ' ' || c == ')' || c == '$' || c >= 0x80)
             continue;
         else
-            throw invalid_input("expected an amount such as 12000, 12000.50 or 12,000.50");
+            throw invalid_input(expected);
     }
     if (negative) throw invalid_input("an amount is never negative");
     if (kept.empty())
         throw invalid_input("expected an amount such as 12000, 12000.50 or 12,000.50");
-    // The decimal separator is the last '.' or ',' when digits other than a group of three
-    // follow it, or when both kinds appear; the other kind groups thousands.
+    // The decimal separator is the last '.' or ',' when both kinds appear, or when it cannot
+    // group thousands: it is the only one and not between 1-3 digits and exactly three.
     const auto last = kept.find_last_of(".,");
     std::string number;
     if (last != std::string::npos) {
@@ -539,7 +550,8 @@ std::int64_t parse_amount_cell(std::string_view text, int digits) {
         const bool both = kept.find(mark == '.' ? ',' : '.') != std::string::npos;
         const std::size_t after = kept.size() - last - 1;
         const bool repeated = kept.find(mark) != last;
-        const bool decimal = both || (!repeated && after != 3);
+        const bool groups = after == 3 && last >= 1 && last <= 3;
+        const bool decimal = both || (!repeated && !groups);
         for (std::size_t i = 0; i < kept.size(); ++i) {
             if (kept[i] == '.' || kept[i] == ',') {
                 if (i == last && decimal) number += '.';
@@ -550,6 +562,11 @@ std::int64_t parse_amount_cell(std::string_view text, int digits) {
     } else {
         number = kept;
     }
+    // Zeros past the currency's decimals change nothing (Vtiger writes 12000.00000000).
+    if (const auto point = number.find('.'); point != std::string::npos)
+        while (number.size() - point - 1 > std::size_t(digits) && number.back() == '0')
+            number.pop_back();
+    if (!number.empty() && number.back() == '.') number.pop_back();
     return parse_amount(number, digits);
 }
 

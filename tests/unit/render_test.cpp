@@ -1,5 +1,5 @@
-#include "funnel/csv.hpp"
 #include "funnel/render.hpp"
+#include "funnel/csv.hpp"
 
 #include <doctest/doctest.h>
 

@@ -10,22 +10,13 @@
 
 #include "funnel/error.hpp"
 #include "schema.hpp"
+#include "temp_dir.hpp"
 
 using namespace funnel;
 using namespace std::chrono;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh folder per test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "funnel-test-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 
 std::string bytes_of(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
