@@ -240,13 +240,13 @@ void run_import(const ImportOptions& options, Session& session) {
         std::cout.flush();
         for (const auto& error : errors)
             std::cerr << "funnel: " << input.label() << " " << describe(error) << '\n';
-        throw invalid_input(
-            fmt::format("{}{} in {} rows; nothing was imported",
-                        error_count > std::int64_t(errors.size())
-                            ? fmt::format("{} more errors, {} in all,",
-                                          error_count - std::int64_t(errors.size()), error_count)
-                            : fmt::format("{} error{}", error_count, error_count == 1 ? "" : "s"),
-                        "", counts.rows));
+        throw invalid_input(fmt::format("{}: {} error{} in {} row{} read{}; nothing was imported",
+                                        input.label(), error_count, error_count == 1 ? "" : "s",
+                                        format_units(counts.rows, 0, Grouping::thousands),
+                                        counts.rows == 1 ? "" : "s",
+                                        error_count > std::int64_t(errors.size())
+                                            ? fmt::format(" (the first {} shown)", errors.size())
+                                            : ""));
     }
     if (listing) listing->end();
     if (session.quiet()) return;
@@ -256,20 +256,23 @@ void run_import(const ImportOptions& options, Session& session) {
         const auto n = [](std::int64_t value) {
             return format_units(value, 0, Grouping::thousands);
         };
+        // "1 row", "8,800 rows".
+        const auto count = [&](std::int64_t value, std::string_view noun) {
+            return fmt::format("{} {}{}", n(value), noun, value == 1 ? "" : "s");
+        };
+        const std::string parties = count(counts.organizations, "organization") + " and " +
+                                    count(counts.contacts, "contact");
         if (options.dry_run)
             session.out() << fmt::format(
-                "\nDry run of {}: {} rows; would create {}, update {}, skip {}; would create {} "
-                "organization{} and {} contact{}; nothing was written\n",
-                input.label(), n(counts.rows), n(counts.created), n(counts.updated),
-                n(counts.skipped), n(counts.organizations), counts.organizations == 1 ? "" : "s",
-                n(counts.contacts), counts.contacts == 1 ? "" : "s");
+                "\nDry run of {}: {}; would create {}, update {}, skip {}; would create {}; "
+                "nothing was written\n",
+                input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
+                n(counts.skipped), parties);
         else
             session.out() << fmt::format(
-                "Imported {}: {} rows; {} created, {} updated, {} skipped; {} organization{} and "
-                "{} contact{} created; {:.2f} s\n",
-                input.label(), n(counts.rows), n(counts.created), n(counts.updated),
-                n(counts.skipped), n(counts.organizations), counts.organizations == 1 ? "" : "s",
-                n(counts.contacts), counts.contacts == 1 ? "" : "s", seconds);
+                "Imported {}: {}; {} created, {} updated, {} skipped; {} created; {:.2f} s\n",
+                input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
+                n(counts.skipped), parties, seconds);
         return;
     }
     if (options.dry_run) return;

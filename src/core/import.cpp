@@ -436,8 +436,14 @@ void validate_date_format(std::string_view format) {
 Date parse_date_in_format(std::string_view text, std::string_view format) {
     text = trim(text);
     if (format.empty()) {
-        if (text.size() >= 10 && only_time_follows(text, 10))
-            if (auto date = parse_iso_date(text.substr(0, 10))) return *date;
+        if (text.size() >= 10 && only_time_follows(text, 10)) {
+            const std::string_view day = text.substr(0, 10);
+            if (auto date = parse_iso_date(day)) return *date;
+            bool shaped = day[4] == '-' && day[7] == '-';
+            for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+                shaped = shaped && day[i] >= '0' && day[i] <= '9';
+            if (shaped) throw invalid_input("no such day");
+        }
         throw invalid_input(date_expectation(format));
     }
     int year = -1, month = -1, day = -1;
@@ -721,6 +727,10 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
             return Cell{it->second, "--default " + std::string(to_string(field)), true};
         return std::nullopt;
     };
+    const auto column_name = [&](ImportField field) {
+        const auto index = plan_.column_of(field);
+        return index ? plan_.header[*index] : "--default " + std::string(to_string(field));
+    };
     const auto fail = [&](const Cell& from, ImportField field, const std::string& message) {
         errors.push_back({row, from.column, from.text,
                           fmt::format("invalid {}: {}", to_string(field), message)});
@@ -816,13 +826,13 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     deal.lost_reason = plain(ImportField::lost_reason, TextKind::line);
     if (deal.lost_reason && !deal.lost_reason->empty() &&
         !(deal.stage && deal.stage->state == StageState::lost))
-        errors.push_back({row, "", *deal.lost_reason,
+        errors.push_back({row, column_name(ImportField::lost_reason), *deal.lost_reason,
                           "invalid lost_reason: only a deal in a lost stage has one"});
     deal.created_at = timestamp(ImportField::created_at);
     deal.updated_at = timestamp(ImportField::updated_at);
     deal.closed_at = date(ImportField::closed_at);
     if (deal.closed_at && !(deal.stage && deal.stage->is_closed()))
-        errors.push_back({row, "", format_date(*deal.closed_at),
+        errors.push_back({row, column_name(ImportField::closed_at), format_date(*deal.closed_at),
                           "invalid closed_at: only a won or lost deal has one"});
     const auto key_column = plan_.key ? plan_.key : plan_.column_of(ImportField::external_id);
     if (key_column) {
