@@ -174,6 +174,17 @@ std::string describe(const CellError& error) {
 
 constexpr std::size_t errors_shown = 20;
 
+std::string n(std::int64_t value) {
+    return format_units(value, 0, Grouping::thousands);
+}
+
+// "1 row", "8,800 rows", "2 history entries".
+std::string count(std::int64_t value, std::string_view one, std::string_view many = {}) {
+    if (value == 1) return fmt::format("1 {}", one);
+    return many.empty() ? fmt::format("{} {}s", n(value), one)
+                        : fmt::format("{} {}", n(value), many);
+}
+
 std::vector<Column> action_columns() {
     return {{"row", "Row"},
             {"action", "Action"},
@@ -253,13 +264,6 @@ void run_import(const ImportOptions& options, Session& session) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (session.format() == Format::table) {
-        const auto n = [](std::int64_t value) {
-            return format_units(value, 0, Grouping::thousands);
-        };
-        // "1 row", "8,800 rows".
-        const auto count = [&](std::int64_t value, std::string_view noun) {
-            return fmt::format("{} {}{}", n(value), noun, value == 1 ? "" : "s");
-        };
         const std::string parties = count(counts.organizations, "organization") + " and " +
                                     count(counts.contacts, "contact");
         if (options.dry_run)
@@ -310,7 +314,7 @@ void run_export(const ExportOptions& options, Session& session) {
 void run_dump(const DumpOptions&, Session& session) {
     if (session.format_given() && session.format() != Format::json)
         throw invalid_input(fmt::format("invalid --format {}: export all writes json",
-                                        to_string(session.format())));
+                                        in_quotes(to_string(session.format()))));
     Store store = session.read_store();
     store.dump(session.out(), session.now());
 }
@@ -336,10 +340,11 @@ void run_restore(const RestoreOptions& options, Session& session) {
     });
     if (session.quiet()) return;
     session.out() << fmt::format(
-        "Restored {} opportunities ({} open, {} won, {} lost), {} organizations, {} contacts and "
-        "{} history entries into {}\n",
-        counts.opportunities, counts.open, counts.won, counts.lost, counts.organizations,
-        counts.contacts, counts.history, session.data_file().string());
+        "Restored {} ({} open, {} won, {} lost), {}, {} and {} into {}\n",
+        count(counts.opportunities, "opportunity", "opportunities"), n(counts.open), n(counts.won),
+        n(counts.lost), count(counts.organizations, "organization"),
+        count(counts.contacts, "contact"),
+        count(counts.history, "history entry", "history entries"), session.data_file().string());
 }
 
 }  // namespace funnel::cli::transfer

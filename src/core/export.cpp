@@ -7,6 +7,7 @@
 
 #include "funnel/csv.hpp"
 #include "funnel/error.hpp"
+#include "funnel/text.hpp"
 
 namespace funnel {
 
@@ -27,7 +28,7 @@ DealExporter::DealExporter(std::ostream& out, Format format, bool spreadsheet_sa
     : out_(out), format_(format), spreadsheet_safe_(spreadsheet_safe) {
     if (format != Format::csv && format != Format::json && format != Format::jsonl)
         throw invalid_input(fmt::format("invalid --format {}: export writes csv, json or jsonl",
-                                        to_string(format)));
+                                        in_quotes(to_string(format))));
     buffer_.reserve(flush_at + 4096);
     if (format_ == Format::csv) {
         const auto& names = columns();

@@ -140,8 +140,10 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
             deal.stage_changed_at = closing;
         }
     }
-    deal.updated_at =
-        std::max({imported.updated_at.value_or(now_), deal.created_at, deal.stage_changed_at});
+    // The last change is the file's, when it says; else the import, or a later close.
+    deal.updated_at = imported.updated_at
+                          ? std::max(*imported.updated_at, deal.created_at)
+                          : std::max({now_, deal.created_at, deal.stage_changed_at});
     const std::int64_t id = writer_.insert(deal, note_, changes);
     ++counts_.created;
     return {ImportAction::Kind::create, row, id, deal.name, {}};
