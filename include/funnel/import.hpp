@@ -191,6 +191,12 @@ class DealImport {
 
     const ImportCounts& counts() const { return counts_; }
 
+    // For an import of about `rows` rows: when that is more than the file holds already,
+    // indexes are built once at the end rather than row by row (see DealWriter::begin_bulk).
+    void expect(std::int64_t rows);
+    // Completes what the rows started (the indexes of a bulk import); before committing.
+    void finish();
+
   private:
     std::optional<std::int64_t> organization(const ImportedDeal& deal);
     std::optional<std::int64_t> contact(std::int64_t row, const ImportedDeal& deal,
@@ -209,6 +215,7 @@ class DealImport {
     Timestamp now_;
     std::string note_;
     const Stage* first_open_ = nullptr;
+    bool bulk_ = false;
     ImportCounts counts_;
 };
 

@@ -421,6 +421,14 @@ class DealWriter {
     std::int64_t insert(const Opportunity& deal, const std::string& note,
                         const std::vector<DatedChange>& changes);
 
+    // For an import larger than the deals already in the file: the indexes of deals and
+    // their history that the import does not read are dropped, and built again by
+    // finish_bulk() in one pass each, which is several times faster than keeping them up to
+    // date row by row. Both run inside the caller's transaction: a rollback restores them.
+    void begin_bulk();
+    void finish_bulk();
+    std::int64_t deal_count();
+
   private:
     struct Statements;
     std::unique_ptr<Statements> statements_;

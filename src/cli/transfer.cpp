@@ -234,6 +234,8 @@ void run_import(const ImportOptions& options, Session& session) {
                                      session.today());
         DealImport import(store, plan, converter, settings, session.now(),
                           "imported from " + file_name(options.file));
+        // About 100 bytes a row: enough to tell a bulk load from a few rows.
+        import.expect(std::int64_t(input.size() / 100));
         std::vector<std::string> cells;
         while (in_file([&] { return reader.next(cells); })) {
             const std::size_t before = errors.size();
@@ -244,7 +246,9 @@ void run_import(const ImportOptions& options, Session& session) {
             progress.update(reader.offset(), import.counts().rows);
         }
         counts = import.counts();
-        return error_count == 0 && !options.dry_run;
+        if (error_count > 0 || options.dry_run) return false;
+        import.finish();
+        return true;
     });
     progress.clear();
     if (error_count > 0) {

@@ -33,6 +33,17 @@ DealImport::DealImport(Store& store, const ColumnPlan& plan, const RowConverter&
         if (stage.is_open() && !first_open_) first_open_ = &stage;
 }
 
+void DealImport::expect(std::int64_t rows) {
+    if (bulk_ || rows < 20'000 || rows <= writer_.deal_count()) return;
+    writer_.begin_bulk();
+    bulk_ = true;
+}
+
+void DealImport::finish() {
+    if (bulk_) writer_.finish_bulk();
+    bulk_ = false;
+}
+
 std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<std::string>& cells,
                                             std::vector<CellError>& errors) {
     ++counts_.rows;
