@@ -45,6 +45,7 @@ enum class Grouping { none, thousands };
 std::string format_units(std::int64_t units, int digits, Grouping grouping);
 // As a JSON or CSV number: trailing zeros dropped, "12000.5", "12000".
 std::string format_plain_number(std::int64_t units, int digits);
+void append_plain_number(std::string& out, std::int64_t units, int digits);
 std::string format_money(const Money& money);  // "12,000.50 EUR"
 
 // amount × probability / 100, rounded half up to a minor unit.

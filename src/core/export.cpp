@@ -1,5 +1,6 @@
 #include "funnel/export.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ostream>
 
@@ -59,10 +60,22 @@ void DealExporter::text(std::string_view value, bool nullable) {
             append_csv_field(buffer_, value);
         return;
     }
-    if (value.empty() && nullable)
+    if (value.empty() && nullable) {
         buffer_ += "null";
-    else
+        return;
+    }
+    // Most text needs no escaping: it goes in as it is.
+    const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte >= 0x20 && byte < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
         buffer_ += json_string(value);
+        return;
+    }
+    buffer_ += '"';
+    buffer_.append(value);
+    buffer_ += '"';
 }
 
 void DealExporter::number(std::int64_t value) {
@@ -79,7 +92,7 @@ void DealExporter::optional_number(const std::optional<std::int64_t>& value) {
 }
 
 void DealExporter::amount(std::int64_t minor) {
-    buffer_ += format_plain_number(minor, currency_.digits());
+    append_plain_number(buffer_, minor, currency_.digits());
 }
 
 void DealExporter::write(const DealColumns& deal) {

@@ -86,6 +86,10 @@ TEST_CASE("formatting with and without thousands separators") {
     CHECK(format_plain_number(1, 2) == "0.01");
     CHECK(format_plain_number(0, 2) == "0");
     CHECK(format_plain_number(-250, 2) == "-2.5");
+    CHECK(format_plain_number(-5, 3) == "-0.005");
+    CHECK(format_plain_number(1'000, 3) == "1");
+    CHECK(format_plain_number(1'500, 0) == "1500");
+    CHECK(format_plain_number(7, 4) == "0.0007");
     CHECK(format_plain_number(std::numeric_limits<std::int64_t>::min(), 2) ==
           "-92233720368547758.08");
 }
