@@ -1,6 +1,7 @@
 #include "funnel/store.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -352,4 +353,48 @@ TEST_CASE("upgrading to version 4 links each deal's own contact as its primary c
     CHECK(links[0].contact == "Ann Lee");
     CHECK(links[0].primary);
     CHECK(store.calendar_id().size() == 16);
+}
+
+TEST_CASE("upgrading to version 6 keeps every check constraint, as comparisons") {
+    TempDir dir;
+    const fs::path file = dir.path / "v5.db";
+    { Store::open_at_version(file, 5); }
+    insert_old_deal(file, "Kept", 4200);
+    { Store store = Store::open(file, Store::Access::write); }
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%state IN (%' OR sql "
+                        "LIKE '%status IN (%' OR sql LIKE '%category IN (%' OR sql LIKE "
+                        "'%type IN (''call''%'")
+              .getInt() == 0);
+    CHECK(db.execAndGet("SELECT name FROM opportunity WHERE id = 1").getString() == "Kept");
+    // The constraints still refuse what they refused.
+    const auto refused = [&](const std::string& sql) {
+        try {
+            db.exec(sql);
+        } catch (const SQLite::Exception& e) {
+            return e.getErrorCode() == SQLITE_CONSTRAINT;
+        }
+        return false;
+    };
+    CHECK(refused("UPDATE opportunity SET state = 'maybe' WHERE id = 1"));
+    CHECK(refused("UPDATE opportunity SET type = 'other' WHERE id = 1"));
+    CHECK(refused("UPDATE stage SET category = 'hope' WHERE id = 1"));
+    CHECK(refused("UPDATE stage SET state = 'maybe' WHERE id = 1"));
+    CHECK(refused(
+        "INSERT INTO activity (opp_id, type, subject, due_date, created_at, updated_at) VALUES "
+        "(1, 'visit', 'x', '2026-12-01', '2026-11-16T09:00:00', '2026-11-16T09:00:00')"));
+    CHECK(refused(
+        "INSERT INTO quote (opp_id, number, currency, status, created_at, updated_at) VALUES "
+        "(1, 'Q1', 'EUR', 'lost', '2026-11-16T09:00:00', '2026-11-16T09:00:00')"));
+    // And accept what they accepted (the statements above fail on their checks alone).
+    CHECK_NOTHROW(db.exec(
+        "INSERT INTO activity (opp_id, type, subject, due_date, created_at, updated_at) VALUES "
+        "(1, 'call', 'x', '2026-12-01', '2026-11-16T09:00:00', '2026-11-16T09:00:00')"));
+    CHECK_NOTHROW(db.exec(
+        "INSERT INTO quote (opp_id, number, currency, status, created_at, updated_at) VALUES "
+        "(1, 'Q1', 'EUR', 'sent', '2026-11-16T09:00:00', '2026-11-16T09:00:00')"));
+    CHECK_NOTHROW(db.exec("UPDATE stage SET category = 'commit', state = 'open' WHERE id = 1"));
+    db.exec("UPDATE opportunity SET state = 'won' WHERE id = 1");
+    CHECK(db.execAndGet("SELECT state FROM opportunity WHERE id = 1").getString() == "won");
 }
