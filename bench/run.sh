@@ -4,6 +4,7 @@
 #   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
 #   bench/run.sh history    the reports that look back, on 100,000 deals with 1,000,000 changes
+#   bench/run.sh transfer   export and import of 1,000,000 deals against the sqlite3 shell
 # Needs a Release build in build/ (bash scripts/build.sh), hyperfine, sqlite3 and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,14 +24,15 @@ compare() {
     local title=$1
     shift
     hyperfine --style none --warmup 5 --runs "${RUNS:-60}" -N --export-json "$work/result.json" "$@" > /dev/null
-    python3 - "$title" "$work/result.json" <<'PY'
+    python3 - "$title" "$work/result.json" "$funnel" "$work" <<'PY'
 import json, sys
-title, path = sys.argv[1], sys.argv[2]
+title, path, funnel, work = sys.argv[1:5]
 results = json.load(open(path))["results"]
 base = results[0]["mean"]
 print(f"\n{title}")
 for r in results:
-    print(f"  {r['mean'] * 1000:8.2f} ms ± {r['stddev'] * 1000:5.2f}  ({r['mean'] / base:4.2f}x)  {r['command'][:90]}")
+    command = r["command"].replace(funnel, "funnel").replace(work + "/", "")
+    print(f"  {r['mean'] * 1000:8.2f} ms ± {r['stddev'] * 1000:5.2f}  ({r['mean'] / base:4.2f}x)  {command[:100]}")
 PY
 }
 
@@ -75,4 +77,70 @@ r = json.load(open(sys.argv[1]))["results"][0]
 print("  %8.1f ms ± %5.1f  %s" % (r["mean"] * 1000, r["stddev"] * 1000, sys.argv[2]))' \
             "$work/result.json" "$report"
     done
+fi
+
+if [[ $what == all || $what == transfer ]]; then
+    FUNNEL="$funnel" bash bench/generate.sh 1000000 "$work/transfer.db"
+    db="$work/transfer.db"
+    export FUNNEL_TODAY=2026-11-16
+    csv="$work/deals.csv"
+    "$funnel" --db "$db" export opportunities > "$csv"
+    RUNS=${RUNS:-5} compare "Export of 1,000,000 deals (target: at least 500,000 rows/s, 2 s; reference: the sqlite3 shell writing the table as CSV)" \
+        "sqlite3 -csv $db \"SELECT * FROM opportunity\"" \
+        "$funnel --db $db export opportunities --format csv" \
+        "$funnel --db $db export opportunities --format jsonl" \
+        "$funnel --db $db export opportunities --format json"
+    echo "  peak memory: funnel $(peak_memory "$funnel" --db "$db" export opportunities)," \
+        "sqlite3 $(peak_memory sqlite3 -csv "$db" "SELECT * FROM opportunity")"
+
+    # The references: the sqlite3 shell's .import of the file into a bare table, and the same
+    # shell making the writes funnel makes (organizations, deals with their indexes, a history
+    # row each) with set-based SQL, dropping the indexes and building them again at the end.
+    target="$work/imported.db"
+    empty="$work/empty.db"
+    "$funnel" --db "$empty" db info --set-currency EUR > /dev/null 2>&1
+    indexes="SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('opportunity', 'opportunity_history') AND name <> 'opportunity_by_external_id'"
+    {
+        echo "PRAGMA foreign_keys = ON;"
+        echo "PRAGMA cache_size = -16384;"
+        echo "BEGIN IMMEDIATE;"
+        sqlite3 "$empty" "SELECT 'DROP INDEX ' || name || ';' FROM ($indexes)"
+        cat <<SQL
+CREATE TEMP TABLE raw (id, name, org, org_id, contact, contact_id, amount, currency, close_date,
+    stage, probability, weighted_amount, category, type, next_step, description, owner, source,
+    created_at, updated_at, closed_at, lost_reason, external_id);
+.import --csv --skip 1 $csv raw
+INSERT INTO organization (name, created_at, updated_at)
+SELECT DISTINCT org, '2026-11-16T00:00:00', '2026-11-16T00:00:00' FROM raw WHERE org <> '';
+INSERT INTO opportunity (name, org_id, amount, currency, close_date, stage_id, state,
+    probability, type, next_step, description, owner, source, created_at, updated_at,
+    stage_changed_at, closed_at, lost_reason, external_id)
+SELECT r.name, g.id, CAST(round(r.amount * 100) AS INTEGER), r.currency, r.close_date, s.id,
+    s.state, r.probability, r.type, nullif(r.next_step, ''), nullif(r.description, ''),
+    nullif(r.owner, ''), nullif(r.source, ''), r.created_at, r.updated_at, r.created_at,
+    nullif(r.closed_at, ''), nullif(r.lost_reason, ''), nullif(r.external_id, '')
+FROM raw r JOIN organization g ON g.name = r.org JOIN stage s ON s.name = r.stage;
+INSERT INTO opportunity_history (opp_id, changed_at, field, new_value, note)
+SELECT id, created_at, 'created', name, 'imported' FROM opportunity;
+SQL
+        sqlite3 "$empty" "SELECT sql || ';' FROM ($indexes)"
+        echo "COMMIT;"
+    } > "$work/set-based.sql"
+    fresh="rm -f $target $target-wal $target-shm"
+    hyperfine --style none --warmup 0 --runs "${RUNS:-3}" -N --export-json "$work/result.json" \
+        --prepare "$fresh" "sqlite3 $target \".import --csv $csv deals\"" \
+        --prepare "bash -c '$fresh && cp $empty $target'" "sqlite3 $target \".read $work/set-based.sql\"" \
+        --prepare "$fresh" "$funnel --db $target -q import opportunities $csv" > /dev/null
+    python3 - "$work/result.json" "$funnel" "$work" <<'PY'
+import json, sys
+path, funnel, work = sys.argv[1:4]
+results = json.load(open(path))["results"]
+base = results[0]["mean"]
+print("\nImport of 1,000,000 generated deals from CSV into a new file (target: at least 250,000 rows/s and within 2x of .import)")
+for r in results:
+    command = r["command"].replace(funnel, "funnel").replace(work + "/", "")
+    print(f"  {r['mean']:7.2f} s ± {r['stddev']:5.2f}  ({r['mean'] / base:4.2f}x, {1e6 / r['mean']:9,.0f} rows/s)  {command[:100]}")
+PY
+    rm -f "$target" "$target-wal" "$target-shm"
+    echo "  peak memory: funnel $(peak_memory "$funnel" --db "$target" -q import opportunities "$csv") (target: under 64 MiB)"
 fi

@@ -34,7 +34,9 @@ DealImport::DealImport(Store& store, const ColumnPlan& plan, const RowConverter&
 }
 
 void DealImport::expect(std::int64_t rows) {
-    if (bulk_ || rows < 20'000 || rows <= writer_.deal_count()) return;
+    // Building the indexes again costs about what writing the rows into them would for as many
+    // rows as the file holds: worth it from a few thousand rows (8,800 deals: 0.79 s -> 0.55 s).
+    if (bulk_ || rows < 2'000 || rows <= writer_.deal_count()) return;
     writer_.begin_bulk();
     bulk_ = true;
 }
