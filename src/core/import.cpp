@@ -49,32 +49,19 @@ struct PresetColumn {
     bool ids = false;
 };
 
-// funnel's own export: derived values and ids of this data file are not read back.
-constexpr PresetColumn generic_columns[] = {
-    {"name", ImportField::name},
-    {"org", ImportField::org},
-    {"contact", ImportField::contact},
-    {"amount", ImportField::amount},
-    {"currency", ImportField::currency},
-    {"close_date", ImportField::close_date},
-    {"stage", ImportField::stage},
-    {"probability", ImportField::probability},
-    {"type", ImportField::type},
-    {"next_step", ImportField::next_step},
-    {"description", ImportField::description},
-    {"owner", ImportField::owner},
-    {"source", ImportField::source},
-    {"created_at", ImportField::created_at},
-    {"updated_at", ImportField::updated_at},
-    {"closed_at", ImportField::closed_at},
-    {"lost_reason", ImportField::lost_reason},
-    {"external_id", ImportField::external_id},
-    {"id", ImportField::ignore},
-    {"org_id", ImportField::ignore},
-    {"contact_id", ImportField::ignore},
-    {"weighted_amount", ImportField::ignore},
-    {"category", ImportField::ignore},
-};
+// funnel's own export: every field under its own name; the derived values and the ids of this
+// data file are not read back.
+constexpr std::array<std::string_view, 5> derived_columns = {"id", "org_id", "contact_id",
+                                                             "weighted_amount", "category"};
+constexpr auto generic_columns = [] {
+    std::array<PresetColumn, field_names.size() - 1 + derived_columns.size()> columns{};
+    std::size_t next = 0;
+    for (const auto& [name, field] : field_names)
+        if (field != ImportField::ignore) columns[next++] = {name, field};
+    for (const auto name : derived_columns)
+        columns[next++] = {name, ImportField::ignore};
+    return columns;
+}();
 
 // Vtiger's Opportunities (formerly Potentials) export.
 constexpr PresetColumn vtiger_columns[] = {

@@ -301,6 +301,22 @@ std::string_view Cursor::text(int column) const {
     return {text, std::size_t(sqlite3_column_bytes(statement_, column))};
 }
 
+void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
+                 const FieldChange& change, const std::string& note) {
+    insert.bind(1, opp_id);
+    insert.bind(2, when);
+    insert.bind(3, change.field);
+    if (change.old_value)
+        insert.bind(4, *change.old_value);
+    else
+        insert.bind_null(4);
+    if (change.new_value)
+        insert.bind(5, *change.new_value);
+    else
+        insert.bind_null(5);
+    insert.bind_text(6, note);
+}
+
 Date date(const SQLite::Column& column) {
     const std::string text = column.getString();
     if (auto value = parse_iso_date(text)) return *value;

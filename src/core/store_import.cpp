@@ -28,9 +28,7 @@ struct DealWriter::Statements {
                       "owner, source, updated_at, stage_changed_at, closed_at, lost_reason, "
                       "external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                       "?, ?, ?, ?, ?, ?, ?)"),
-          insert_change(db,
-                        "INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, "
-                        "new_value, note) VALUES (?, ?, ?, ?, ?, ?)"),
+          insert_change(db, sql::insert_history),
           insert_primary(db,
                          "INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, "
                          "created_at) VALUES (?, ?, 'other', 1, ?)"),
@@ -197,20 +195,8 @@ std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note
 
     const auto record = [&](const Timestamp& when, const FieldChange& change,
                             const std::string& text) {
-        auto& history = s.insert_change;
-        history.bind(1, id);
-        history.bind(2, when);
-        history.bind(3, change.field);
-        if (change.old_value)
-            history.bind(4, *change.old_value);
-        else
-            history.bind_null(4);
-        if (change.new_value)
-            history.bind(5, *change.new_value);
-        else
-            history.bind_null(5);
-        history.bind_text(6, text);
-        history.run();
+        sql::bind_change(s.insert_change, id, when, change, text);
+        s.insert_change.run();
     };
     record(deal.created_at, {"created", std::nullopt, deal.name}, note);
     for (const auto& [when, change] : changes)

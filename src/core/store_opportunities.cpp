@@ -122,22 +122,9 @@ void bind_opportunity(SQLite::Statement& statement, const Opportunity& deal) {
 
 void record_change(SQLite::Database& db, std::int64_t opp_id, const Timestamp& when,
                    const FieldChange& change, const std::string& note) {
-    SQLite::Statement insert(db,
-                             "INSERT INTO opportunity_history (opp_id, changed_at, field, "
-                             "old_value, new_value, note) VALUES (?, ?, ?, ?, ?, ?)");
-    insert.bind(1, opp_id);
-    insert.bind(2, when);
-    insert.bind(3, change.field);
-    if (change.old_value)
-        insert.bind(4, *change.old_value);
-    else
-        insert.bind(4);
-    if (change.new_value)
-        insert.bind(5, *change.new_value);
-    else
-        insert.bind(5);
-    sql::bind_text(insert, 6, note);
-    insert.exec();
+    sql::Cursor insert(db, sql::insert_history);
+    sql::bind_change(insert, opp_id, when, change, note);
+    insert.run();
 }
 
 // A WHERE clause and the values it binds, in order.
@@ -309,24 +296,30 @@ void Store::delete_opportunity(std::int64_t id) {
     remove.exec();
 }
 
-void Store::for_each_opportunity(const OppQuery& query,
-                                 const std::function<void(const Opportunity&)>& visit) {
+namespace {
+
+// The deals a list asks for, in its order, ready to step through.
+sql::Cursor list_cursor(SQLite::Database& db, const OppQuery& query) {
     const Where where = where_clause(query.filter);
     std::string sql = opportunity_select + where.sql + order_by(query.sort, query.descending);
     if (query.limit) sql += fmt::format(" LIMIT {}", *query.limit);
-    sql::Cursor statement(impl_->db, sql);
-    bind_all(statement, where.values);
+    sql::Cursor cursor(db, sql);
+    bind_all(cursor, where.values);
+    return cursor;
+}
+
+}  // namespace
+
+void Store::for_each_opportunity(const OppQuery& query,
+                                 const std::function<void(const Opportunity&)>& visit) {
+    sql::Cursor statement = list_cursor(impl_->db, query);
     while (statement.step())
         visit(read_opportunity(statement));
 }
 
 void Store::for_each_deal_columns(const OppQuery& query,
                                   const std::function<void(const DealColumns&)>& visit) {
-    const Where where = where_clause(query.filter);
-    std::string sql = opportunity_select + where.sql + order_by(query.sort, query.descending);
-    if (query.limit) sql += fmt::format(" LIMIT {}", *query.limit);
-    sql::Cursor row(impl_->db, sql);
-    bind_all(row, where.values);
+    sql::Cursor row = list_cursor(impl_->db, query);
     DealColumns deal;
     while (row.step()) {
         deal.id = row.integer(0);
