@@ -22,12 +22,7 @@ struct DealWriter::Statements {
               db, "INSERT INTO contact (name, org_id, created_at, updated_at) VALUES (?, ?, ?, ?)"),
           won_deal(db, "SELECT 1 FROM opportunity WHERE org_id = ? AND state = 'won' LIMIT 1"),
           find_key(db, "SELECT id FROM opportunity WHERE external_id = ?"),
-          insert_deal(db,
-                      "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, "
-                      "close_date, stage_id, state, probability, type, next_step, description, "
-                      "owner, source, updated_at, stage_changed_at, closed_at, lost_reason, "
-                      "external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?, ?, ?)"),
+          insert_deal(db, sql::insert_opportunity),
           insert_change(db, sql::insert_history),
           insert_primary(db,
                          "INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, "
@@ -167,28 +162,7 @@ std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note
                                 const std::vector<DatedChange>& changes) {
     auto& s = *statements_;
     auto& insert = s.insert_deal;
-    insert.bind(1, deal.name);
-    insert.bind_id(2, deal.org_id);
-    insert.bind_id(3, deal.contact_id);
-    insert.bind(4, deal.amount.minor);
-    insert.bind(5, std::string(deal.amount.currency.code()));
-    insert.bind(6, format_date(deal.close_date));
-    insert.bind(7, deal.stage_id);
-    insert.bind(8, std::string(to_string(deal.state)));
-    insert.bind(9, std::int64_t(deal.probability));
-    insert.bind(10, std::string(to_string(deal.type)));
-    insert.bind_text(11, deal.next_step);
-    insert.bind_text(12, deal.description);
-    insert.bind_text(13, deal.owner);
-    insert.bind_text(14, deal.source);
-    insert.bind(15, deal.updated_at);
-    insert.bind(16, deal.stage_changed_at);
-    if (deal.closed_at)
-        insert.bind(17, format_date(*deal.closed_at));
-    else
-        insert.bind_null(17);
-    insert.bind_text(18, deal.lost_reason);
-    insert.bind_text(19, deal.external_id);
+    bind_opportunity(insert, deal);
     insert.bind(20, deal.created_at);
     insert.run();
     const std::int64_t id = s.last_id();

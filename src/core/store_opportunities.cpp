@@ -94,32 +94,6 @@ Opportunity read_opportunity(const sql::Cursor& row) {
     return deal;
 }
 
-// The columns both insert and update write, in this order, from parameter 1.
-void bind_opportunity(SQLite::Statement& statement, const Opportunity& deal) {
-    statement.bind(1, deal.name);
-    sql::bind_id(statement, 2, deal.org_id);
-    sql::bind_id(statement, 3, deal.contact_id);
-    statement.bind(4, deal.amount.minor);
-    statement.bind(5, std::string(deal.amount.currency.code()));
-    statement.bind(6, format_date(deal.close_date));
-    statement.bind(7, deal.stage_id);
-    statement.bind(8, std::string(to_string(deal.state)));
-    statement.bind(9, deal.probability);
-    statement.bind(10, std::string(to_string(deal.type)));
-    sql::bind_text(statement, 11, deal.next_step);
-    sql::bind_text(statement, 12, deal.description);
-    sql::bind_text(statement, 13, deal.owner);
-    sql::bind_text(statement, 14, deal.source);
-    statement.bind(15, deal.updated_at);
-    statement.bind(16, deal.stage_changed_at);
-    if (deal.closed_at)
-        statement.bind(17, format_date(*deal.closed_at));
-    else
-        statement.bind(17);
-    sql::bind_text(statement, 18, deal.lost_reason);
-    sql::bind_text(statement, 19, deal.external_id);
-}
-
 void record_change(SQLite::Database& db, std::int64_t opp_id, const Timestamp& when,
                    const FieldChange& change, const std::string& note) {
     sql::Cursor insert(db, sql::insert_history);
@@ -238,16 +212,36 @@ void bind_all(Statement& statement, const std::vector<std::string>& values) {
 
 }  // namespace
 
+void bind_opportunity(sql::Cursor& statement, const Opportunity& deal) {
+    statement.bind(1, deal.name);
+    statement.bind_id(2, deal.org_id);
+    statement.bind_id(3, deal.contact_id);
+    statement.bind(4, deal.amount.minor);
+    statement.bind(5, std::string(deal.amount.currency.code()));
+    statement.bind(6, format_date(deal.close_date));
+    statement.bind(7, deal.stage_id);
+    statement.bind(8, std::string(to_string(deal.state)));
+    statement.bind(9, std::int64_t(deal.probability));
+    statement.bind(10, std::string(to_string(deal.type)));
+    statement.bind_text(11, deal.next_step);
+    statement.bind_text(12, deal.description);
+    statement.bind_text(13, deal.owner);
+    statement.bind_text(14, deal.source);
+    statement.bind(15, deal.updated_at);
+    statement.bind(16, deal.stage_changed_at);
+    if (deal.closed_at)
+        statement.bind(17, format_date(*deal.closed_at));
+    else
+        statement.bind_null(17);
+    statement.bind_text(18, deal.lost_reason);
+    statement.bind_text(19, deal.external_id);
+}
+
 std::int64_t Store::insert_opportunity(const Opportunity& deal) {
-    SQLite::Statement insert(
-        impl_->db,
-        "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, close_date, "
-        "stage_id, state, probability, type, next_step, description, owner, source, updated_at, "
-        "stage_changed_at, closed_at, lost_reason, external_id, created_at) VALUES (?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sql::Cursor insert(impl_->db, sql::insert_opportunity);
     bind_opportunity(insert, deal);
     insert.bind(20, deal.created_at);
-    insert.exec();
+    insert.run();
     const std::int64_t id = impl_->db.getLastInsertRowid();
     record_change(impl_->db, id, deal.created_at, {"created", std::nullopt, deal.name}, "");
     return id;
@@ -273,7 +267,7 @@ bool Store::update_opportunity(const Opportunity& before, const Opportunity& aft
     // A change dated in the past does not make the record look older than it was.
     written.updated_at = std::max(before.updated_at, when);
     if (before.stage_id != after.stage_id) written.stage_changed_at = when;
-    SQLite::Statement update(
+    sql::Cursor update(
         impl_->db,
         "UPDATE opportunity SET name = ?, org_id = ?, contact_id = ?, amount = ?, currency = ?, "
         "close_date = ?, stage_id = ?, state = ?, probability = ?, type = ?, next_step = ?, "
@@ -281,7 +275,7 @@ bool Store::update_opportunity(const Opportunity& before, const Opportunity& aft
         "closed_at = ?, lost_reason = ?, external_id = ? WHERE id = ?");
     bind_opportunity(update, written);
     update.bind(20, after.id);
-    update.exec();
+    update.run();
     std::size_t note_index = 0;
     for (std::size_t i = 0; i < changes.size(); ++i)
         if (changes[i].field == "stage") note_index = i;
