@@ -23,6 +23,8 @@ class NewDataFile {
     const std::filesystem::path& path() const { return path_; }
     // Throws Error(conflict) when the target exists by now.
     void adopt();
+    // The same, but false when the target exists by now.
+    bool try_adopt();
 
   private:
     std::filesystem::path target_;

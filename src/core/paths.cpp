@@ -41,19 +41,24 @@ NewDataFile::~NewDataFile() {
 }
 
 void NewDataFile::adopt() {
+    if (!try_adopt())
+        throw conflict(
+            fmt::format("{} was created by another process meanwhile; nothing was written (run the "
+                        "command again)",
+                        target_.string()));
+}
+
+bool NewDataFile::try_adopt() {
     // link() never replaces a file: a data file another process made meanwhile is kept.
     if (::link(path_.c_str(), target_.c_str()) != 0) {
-        if (errno == EEXIST)
-            throw conflict(fmt::format(
-                "{} was created by another process meanwhile; nothing was written (run the "
-                "command again)",
-                target_.string()));
+        if (errno == EEXIST) return false;
         throw runtime_failure(
             fmt::format("cannot create {}: {}", target_.string(), std::strerror(errno)));
     }
     adopted_ = true;
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
+    return true;
 }
 
 }  // namespace funnel

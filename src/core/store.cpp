@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
+#include "funnel/paths.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 
@@ -47,8 +48,9 @@ void create_parent_folders(const std::filesystem::path& file) {
                                           display(file), display(parent)));
 }
 
-// Creates an empty data file readable by its owner only; SQLite would use the umask.
-void create_private_file(const std::filesystem::path& file) {
+// Creates an empty data file readable by its owner only; SQLite would use the umask. `shown`
+// is the name errors give.
+void create_private_file(const std::filesystem::path& file, const std::filesystem::path& shown) {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
         ::close(fd);
@@ -56,22 +58,29 @@ void create_private_file(const std::filesystem::path& file) {
     }
     if (errno != EEXIST)
         throw runtime_failure(
-            fmt::format("cannot create data file {}: {}", display(file), std::strerror(errno)));
+            fmt::format("cannot create data file {}: {}", display(shown), std::strerror(errno)));
 }
 
 // The schema version of a file, after checking that it is a funnel data file.
 int checked_version(SQLite::Database& db, const std::filesystem::path& path) {
     int version = 0;
     try {
-        version = schema::version_of(db);
+        // One statement, so one snapshot: a file another process is setting up is seen before
+        // or after, never in between.
+        SQLite::Statement query(
+            db,
+            "SELECT u.user_version, a.application_id, (SELECT count(*) FROM "
+            "sqlite_schema) FROM pragma_user_version u, pragma_application_id a");
+        query.executeStep();
+        version = query.getColumn(0).getInt();
+        const int id = query.getColumn(1).getInt();
+        const auto objects = query.getColumn(2).getInt64();
         if (version == 0) {
-            const auto objects = db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt64();
             if (objects > 0)
                 throw runtime_failure(fmt::format(
                     "{} is not a funnel data file (it is another SQLite database)", display(path)));
             return 0;
         }
-        const int id = db.execAndGet("PRAGMA application_id").getInt();
         if (id != schema::application_id)
             throw runtime_failure(fmt::format(
                 "{} is not a funnel data file (it is another SQLite database)", display(path)));
@@ -99,6 +108,44 @@ SQLite::Database open_database(const std::filesystem::path& path, int flags) {
     }
 }
 
+// A missing data file appears whole: it is made beside its place, in WAL mode and at the latest
+// schema, then linked there. Processes that write to a missing file at the same moment then
+// each find either no file or a finished one (not an empty file another is still setting up);
+// the first link wins and the others use its file. Where the file system cannot link, the file
+// is made in place, as a lone process would.
+void create_data_file(const std::filesystem::path& path, int target) {
+    NewDataFile file(path);
+    std::error_code ignored;
+    std::filesystem::remove(file.path(), ignored);  // left by a process that died
+    create_private_file(file.path(), path);
+    {
+        auto db = open_database(file.path(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA journal_mode = WAL");
+        schema::migrate(db, target);
+    }
+    try {
+        file.try_adopt();
+    } catch (const Error&) {
+        create_private_file(path, path);
+    }
+}
+
+// Switches a file to WAL mode. SQLite answers "busy" at once, without waiting, while another
+// process switches the same file: this waits for that as a write would.
+void use_wal(SQLite::Database& db) {
+    constexpr int pause_ms = 5;
+    for (int waited = 0;; waited += pause_ms) {
+        try {
+            if (db.execAndGet("PRAGMA journal_mode").getString() != "wal")
+                db.exec("PRAGMA journal_mode = WAL");
+            return;
+        } catch (const SQLite::Exception& e) {
+            if (e.getErrorCode() != SQLITE_BUSY || waited >= busy_timeout_ms) throw;
+        }
+        ::usleep(pause_ms * 1000);
+    }
+}
+
 void copy_database(SQLite::Database& from, SQLite::Database& to) {
     sqlite3_backup* backup = sqlite3_backup_init(to.getHandle(), "main", from.getHandle(), "main");
     if (!backup) throw runtime_failure(to.getErrorMsg());
@@ -108,12 +155,17 @@ void copy_database(SQLite::Database& from, SQLite::Database& to) {
 
 Store::Impl* open_for_writing(const std::filesystem::path& path, int target) {
     create_parent_folders(path);
-    create_private_file(path);
+    std::error_code ignored;
+    try {
+        if (!std::filesystem::exists(path, ignored)) create_data_file(path, target);
+    } catch (const SQLite::Exception& e) {
+        throw runtime_failure(
+            fmt::format("cannot create data file {}: {}", display(path), e.getErrorStr()));
+    }
     auto db = open_database(path, SQLite::OPEN_READWRITE);
     const int version = checked_version(db, path);
     try {
-        if (db.execAndGet("PRAGMA journal_mode").getString() != "wal")
-            db.exec("PRAGMA journal_mode = WAL");
+        use_wal(db);
         db.exec("PRAGMA foreign_keys = ON");
         if (version < target) schema::migrate(db, target);
     } catch (const SQLite::Exception& e) {

@@ -2,7 +2,10 @@
 """Several processes add and stage opportunities in one data file at the same moment.
 
 Every command must succeed (writers wait for each other instead of failing) and every write
-must be there afterwards. Usage: concurrency.py --funnel PATH [--writers N] [--deals N]
+must be there afterwards. Then, many times over, several processes make their first write to a
+data file that does not exist yet, all at once: each must succeed, whoever creates the file.
+Usage: concurrency.py --funnel PATH [--writers N] [--deals N] [--fresh-rounds N]
+       [--fresh-writers N]
 """
 
 import argparse
@@ -22,12 +25,45 @@ done
 """
 
 
+def first_writes(args):
+    """Rounds of processes writing at once to a data file that does not exist yet."""
+    failures = 0
+    for round_number in range(args.fresh_rounds):
+        with tempfile.TemporaryDirectory(prefix="funnel-first-write-") as tmp:
+            env = dict(os.environ, FUNNEL_DB=os.path.join(tmp, "new", "funnel.db"))
+            processes = [
+                subprocess.Popen([args.funnel, "-q", "opp", "add", f"deal {writer}", "--org", "Org",
+                                  "--close", "2026-12-31"], env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+                for writer in range(args.fresh_writers)
+            ]
+            for process in processes:
+                _, err = process.communicate(timeout=120)
+                if process.returncode != 0:
+                    failures += 1
+                    print(f"round {round_number}: exit {process.returncode}: {err.strip()}")
+            listed = subprocess.run([args.funnel, "opp", "list", "--all", "--json"], env=env,
+                                    capture_output=True, text=True)
+            count = len(json.loads(listed.stdout)) if listed.returncode == 0 else -1
+            leftovers = [name for name in os.listdir(os.path.join(tmp, "new"))
+                         if name not in ("funnel.db", "funnel.db-wal", "funnel.db-shm")]
+            if count != args.fresh_writers or leftovers:
+                failures += 1
+                print(f"round {round_number}: {count} deals of {args.fresh_writers}, files left: {leftovers}")
+    print(f"{args.fresh_rounds} rounds of {args.fresh_writers} first writes to a new file: "
+          f"{failures} failures")
+    return failures > 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--funnel", required=True)
     parser.add_argument("--writers", type=int, default=6)
     parser.add_argument("--deals", type=int, default=25)
+    parser.add_argument("--fresh-rounds", type=int, default=60)
+    parser.add_argument("--fresh-writers", type=int, default=8)
     args = parser.parse_args()
+    failed = first_writes(args)
     with tempfile.TemporaryDirectory(prefix="funnel-concurrency-") as tmp:
         env = dict(os.environ)
         env.update(
@@ -41,7 +77,6 @@ def main():
             writers.append(
                 subprocess.Popen(["bash", "-c", WRITER], env=env_writer, stderr=subprocess.PIPE, text=True)
             )
-        failed = False
         for writer, process in enumerate(writers):
             _, err = process.communicate(timeout=600)
             if process.returncode != 0:
