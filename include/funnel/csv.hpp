@@ -6,17 +6,27 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace funnel {
 
+// Whether text in `encoding` can be read: UTF-8, or a name iconv knows ("windows-1252",
+// "latin1", "UTF-16", ...).
+bool known_encoding(const std::string& encoding);
+
 class CsvReader {
   public:
     // Reads from `file`, which stays the caller's. With delimiter 0, the header line decides:
     // the most frequent of comma, semicolon and tab outside quotes (a comma when none is).
-    explicit CsvReader(std::FILE* file, char delimiter = 0);
+    // Text in another `encoding` than UTF-8 (a known_encoding) is read as UTF-8; a byte that
+    // is not text in that encoding is an Error(invalid) naming its offset in the file.
+    explicit CsvReader(std::FILE* file, char delimiter = 0, const std::string& encoding = "");
+    CsvReader(CsvReader&&) noexcept;
+    CsvReader& operator=(CsvReader&&) noexcept;
+    ~CsvReader();
 
     // The next record; false at the end of the file. Blank lines are skipped. Throws
     // Error(invalid) naming the line for a malformed record: text after a closing quote, or a
@@ -28,15 +38,18 @@ class CsvReader {
     std::int64_t record() const { return record_; }
     // The line where the record just read starts.
     std::int64_t line() const { return record_line_; }
-    // Bytes consumed so far, for progress.
-    std::uint64_t offset() const { return consumed_ + position_; }
+    // Bytes of the file consumed so far, for progress.
+    std::uint64_t offset() const;
 
   private:
-    bool fill();  // more input into the buffer; false at the end
-    int peek();   // the next byte or -1, without consuming it
+    struct Decoder;
+    bool fill();           // more input into the buffer; false at the end
+    std::size_t decode();  // the next text converted into the buffer; 0 at the end
+    int peek();            // the next byte or -1, without consuming it
     void detect_delimiter();
 
     std::FILE* file_;
+    std::unique_ptr<Decoder> decoder_;  // none for UTF-8
     std::vector<char> buffer_;
     std::size_t position_ = 0;
     std::size_t size_ = 0;

@@ -644,6 +644,11 @@ void setup_import(CLI::App& group, Action& action) {
             ->add_option("--delimiter", options->delimiter,
                          "',', ';', '|' or tab (default: the header line decides)")
             ->type_name("CHAR");
+        command
+            ->add_option("--encoding", options->encoding,
+                         "The file's text encoding: windows-1252 (Excel's CSV on Windows), "
+                         "latin1, utf-16 (Excel's Unicode text), ... (default utf-8)")
+            ->type_name("NAME");
         command->add_flag("--dry-run", options->dry_run,
                           "Check every row and show what would be done; write nothing");
         command->footer(

@@ -102,27 +102,49 @@ class Progress {
 // --lookup COLUMN=FILE: the file's first column is the id, its Name column (else its second
 // column) the name.
 std::unordered_map<std::string, std::string> read_lookup(const std::string& option,
-                                                         const std::string& path) {
+                                                         const std::string& path,
+                                                         const std::string& encoding) {
     Input input(path);
-    CsvReader reader(input.file());
-    std::vector<std::string> header;
-    if (!reader.next(header) || header.size() < 2)
-        throw invalid_input(fmt::format(
-            "invalid --lookup {}: expected a CSV file with a header, ids in the first column and "
-            "names in a Name column",
-            in_quotes(option)));
-    std::size_t name_column = 1;
-    for (std::size_t i = 0; i < header.size(); ++i)
-        if (iequals(trim(header[i]), "name")) name_column = i;
+    const auto malformed = [&](const std::string& why) {
+        return invalid_input(
+            fmt::format("invalid --lookup {}: {}: {}", in_quotes(option), input.label(), why));
+    };
     std::unordered_map<std::string, std::string> names;
-    std::vector<std::string> cells;
-    while (reader.next(cells))
-        if (cells.size() > name_column)
-            names.emplace(std::string(trim(cells[0])), std::string(trim(cells[name_column])));
+    bool has_header = false;
+    try {
+        CsvReader reader(input.file(), 0, encoding);
+        std::vector<std::string> header;
+        has_header = reader.next(header) && header.size() >= 2;
+        std::size_t name_column = 1;
+        for (std::size_t i = 0; i < header.size(); ++i)
+            if (iequals(trim(header[i]), "name")) name_column = i;
+        std::vector<std::string> cells;
+        while (has_header && reader.next(cells))
+            if (cells.size() > name_column)
+                names.emplace(std::string(trim(cells[0])), std::string(trim(cells[name_column])));
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::invalid) throw;
+        throw malformed(e.what());
+    }
+    if (!has_header)
+        throw malformed(
+            "expected a CSV file with a header, ids in the first column and names in a Name "
+            "column");
     return names;
 }
 
-ImportSettings settings_of(const ImportOptions& options) {
+// --encoding: "" for UTF-8.
+std::string encoding_of(const OptText& text) {
+    if (!text) return "";
+    if (!known_encoding(*text))
+        throw invalid_input(
+            fmt::format("invalid --encoding {}: not an encoding this system knows; expected utf-8, "
+                        "windows-1252, latin1, utf-16 or another name that iconv --list shows",
+                        in_quotes(*text)));
+    return *text;
+}
+
+ImportSettings settings_of(const ImportOptions& options, const std::string& encoding) {
     ImportSettings settings;
     settings.preset = parse_option("--preset", options.preset, parse_preset);
     for (const auto& text : options.maps) {
@@ -152,7 +174,7 @@ ImportSettings settings_of(const ImportOptions& options) {
     }
     for (const auto& text : options.lookups) {
         const auto [column, path] = parse_option("--lookup", text, split_assignment);
-        settings.lookups[column] = read_lookup(text, path);
+        settings.lookups[column] = read_lookup(text, path, encoding);
     }
     return settings;
 }
@@ -202,7 +224,8 @@ Row action_row(const ImportAction& action) {
 }  // namespace
 
 void run_import(const ImportOptions& options, Session& session) {
-    const ImportSettings settings = settings_of(options);
+    const std::string encoding = encoding_of(options.encoding);
+    const ImportSettings settings = settings_of(options, encoding);
     const char delimiter = delimiter_of(options.delimiter);
     Input input(options.file);
     const auto started = std::chrono::steady_clock::now();
@@ -214,7 +237,7 @@ void run_import(const ImportOptions& options, Session& session) {
             throw Error(e.kind(), fmt::format("{}: {}", input.label(), e.what()));
         }
     };
-    CsvReader reader = in_file([&] { return CsvReader(input.file(), delimiter); });
+    CsvReader reader = in_file([&] { return CsvReader(input.file(), delimiter, encoding); });
     std::vector<std::string> header;
     if (!in_file([&] { return reader.next(header); }))
         throw invalid_input(fmt::format("{} is empty: expected a header line", input.label()));

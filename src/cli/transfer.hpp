@@ -16,7 +16,7 @@ struct ImportOptions {
     std::string file;  // "-" for standard input
     std::string preset = "generic";
     std::vector<std::string> maps, stage_maps, defaults, lookups;
-    OptText date_format, currency, key, delimiter;
+    OptText date_format, currency, key, delimiter, encoding;
     std::string on_duplicate = "skip";
     bool dry_run = false;
 };

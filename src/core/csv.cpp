@@ -1,32 +1,123 @@
 #include "funnel/csv.hpp"
 
+#include <iconv.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
+#include "funnel/text.hpp"
 
 namespace funnel {
 
 namespace {
+
 constexpr std::size_t buffer_size = 1 << 16;
+
+bool is_utf8(const std::string& encoding) {
+    return encoding.empty() || iequals(encoding, "utf-8") || iequals(encoding, "utf8");
 }
 
-CsvReader::CsvReader(std::FILE* file, char delimiter)
-    : file_(file), buffer_(buffer_size), delimiter_(delimiter) {
+std::size_t read_bytes(std::FILE* file, char* into, std::size_t size) {
+    const std::size_t got = std::fread(into, 1, size, file);
+    if (got == 0 && std::ferror(file))
+        throw runtime_failure(fmt::format("cannot read the file: {}", std::strerror(errno)));
+    return got;
+}
+
+}  // namespace
+
+bool known_encoding(const std::string& encoding) {
+    if (is_utf8(encoding)) return true;
+    const iconv_t converter = ::iconv_open("UTF-8", encoding.c_str());
+    if (converter == iconv_t(-1)) return false;
+    ::iconv_close(converter);
+    return true;
+}
+
+// The file's bytes not yet converted, and iconv's state. A character in any encoding is far
+// shorter than the raw buffer, and a quarter of the text buffer converts into it whatever the
+// encoding.
+struct CsvReader::Decoder {
+    explicit Decoder(const std::string& name)
+        : encoding(name), converter(::iconv_open("UTF-8", name.c_str())), raw(buffer_size / 4) {
+        if (converter == iconv_t(-1))
+            throw invalid_input(fmt::format("unknown encoding {}", in_quotes(name)));
+    }
+    Decoder(const Decoder&) = delete;
+    Decoder& operator=(const Decoder&) = delete;
+    ~Decoder() { ::iconv_close(converter); }
+
+    std::string encoding;
+    iconv_t converter;
+    std::vector<char> raw;
+    std::size_t pending = 0;      // bytes at the start of raw not converted yet
+    std::uint64_t converted = 0;  // bytes of the file converted so far
+    bool at_end = false;
+};
+
+CsvReader::CsvReader(std::FILE* file, char delimiter, const std::string& encoding)
+    : file_(file),
+      decoder_(is_utf8(encoding) ? nullptr : std::make_unique<Decoder>(encoding)),
+      buffer_(buffer_size),
+      delimiter_(delimiter) {
     fill();
     if (size_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) position_ = 3;
     if (!delimiter_) detect_delimiter();
+}
+
+CsvReader::CsvReader(CsvReader&&) noexcept = default;
+CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
+CsvReader::~CsvReader() = default;
+
+std::uint64_t CsvReader::offset() const {
+    return decoder_ ? decoder_->converted : consumed_ + position_;
 }
 
 bool CsvReader::fill() {
     if (position_ < size_) return true;
     consumed_ += size_;
     position_ = 0;
-    size_ = std::fread(buffer_.data(), 1, buffer_.size(), file_);
-    if (size_ == 0 && std::ferror(file_))
-        throw runtime_failure(fmt::format("cannot read the file: {}", std::strerror(errno)));
+    size_ = decoder_ ? decode() : read_bytes(file_, buffer_.data(), buffer_.size());
     return size_ > 0;
+}
+
+std::size_t CsvReader::decode() {
+    Decoder& d = *decoder_;
+    for (;;) {
+        if (!d.at_end && d.pending < d.raw.size()) {
+            const std::size_t got =
+                read_bytes(file_, d.raw.data() + d.pending, d.raw.size() - d.pending);
+            d.pending += got;
+            d.at_end = got == 0;
+        }
+        char* in = d.raw.data();
+        std::size_t in_left = d.pending;
+        char* out = buffer_.data();
+        std::size_t out_left = buffer_.size();
+        const std::size_t result = ::iconv(d.converter, &in, &in_left, &out, &out_left);
+        const int failure = result == std::size_t(-1) ? errno : 0;
+        d.converted += d.pending - in_left;
+        std::memmove(d.raw.data(), in, in_left);
+        d.pending = in_left;
+        if (failure == EILSEQ)
+            throw invalid_input(fmt::format("byte {} is not {} text (check --encoding)",
+                                            d.converted + 1, d.encoding));
+        if (d.at_end && d.pending > 0)
+            throw invalid_input(
+                fmt::format("the file ends inside a character: it is not {} text "
+                            "(check --encoding)",
+                            d.encoding));
+        if (d.at_end) ::iconv(d.converter, nullptr, nullptr, &out, &out_left);  // shift state
+        const std::size_t produced = buffer_.size() - out_left;
+        if (produced > 0 || d.at_end) return produced;
+        // Only part of a character so far (EINVAL): read on, unless nothing fits.
+        if (d.pending == d.raw.size())
+            throw invalid_input(fmt::format("byte {} is not {} text (check --encoding)",
+                                            d.converted + 1, d.encoding));
+    }
 }
 
 int CsvReader::peek() {

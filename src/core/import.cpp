@@ -750,6 +750,15 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     // checked_text names the field itself: its messages are passed on as they are.
     const auto plain = [&](ImportField field, TextKind kind) -> std::optional<std::string> {
         if (auto from = cell(field)) {
+            if (!is_valid_utf8(from->text)) {
+                // Most often a spreadsheet saved the file in its own encoding.
+                errors.push_back({row, from->column, "",
+                                  fmt::format("invalid {}: not valid UTF-8 text (for a file in "
+                                              "another encoding give --encoding, such as "
+                                              "--encoding windows-1252)",
+                                              to_string(field))});
+                return std::nullopt;
+            }
             try {
                 return checked_text(to_string(field), from->text, kind);
             } catch (const Error& e) {

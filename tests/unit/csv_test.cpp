@@ -14,13 +14,14 @@ using Records = std::vector<std::vector<std::string>>;
 namespace {
 
 // Every record of a text read as a file; the delimiter is detected unless given.
-Records read_all(const std::string& text, char delimiter = 0, char* detected = nullptr) {
+Records read_all(const std::string& text, char delimiter = 0, char* detected = nullptr,
+                 const std::string& encoding = "") {
     std::string copy = text;
     std::FILE* file = ::fmemopen(copy.data(), copy.size(), "rb");
     REQUIRE(file);
     Records records;
     try {
-        CsvReader reader(file, delimiter);
+        CsvReader reader(file, delimiter, encoding);
         std::vector<std::string> fields;
         while (reader.next(fields))
             records.push_back(fields);
@@ -33,9 +34,9 @@ Records read_all(const std::string& text, char delimiter = 0, char* detected = n
     return records;
 }
 
-std::string error_of(const std::string& text) {
+std::string error_of(const std::string& text, const std::string& encoding = "") {
     try {
-        read_all(text);
+        read_all(text, 0, nullptr, encoding);
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::invalid);
         return e.what();
@@ -126,6 +127,60 @@ TEST_CASE("csv: records longer than the read buffer") {
     REQUIRE(records.size() == 2);
     CHECK(records[1][0] == long_field);
     CHECK(records[1][1] == quoted);
+}
+
+// UTF-8 text as UTF-16LE bytes with a byte order mark (ASCII and one emoji only).
+std::string utf16le(const std::string& ascii, std::size_t emoji_at = std::string::npos) {
+    std::string out = "\xFF\xFE";
+    for (std::size_t i = 0; i < ascii.size(); ++i) {
+        if (i == emoji_at) out += std::string("\x3D\xD8\x00\xDE", 4);  // U+1F600
+        out += ascii[i];
+        out += '\0';
+    }
+    return out;
+}
+
+TEST_CASE("csv: text in other encodings is read as UTF-8") {
+    CHECK(known_encoding(""));
+    CHECK(known_encoding("UTF-8"));
+    CHECK(known_encoding("windows-1252"));
+    CHECK(known_encoding("latin1"));
+    CHECK(known_encoding("UTF-16"));
+    CHECK_FALSE(known_encoding("klingon"));
+
+    const auto records = read_all("name;note\nCaf\xE9;\x80 5 \x93q\x94\n", 0, nullptr, "cp1252");
+    REQUIRE(records.size() == 2);
+    CHECK(records[1][0] == "Caf\xC3\xA9");
+    CHECK(records[1][1] == "\xE2\x82\xAC 5 \xE2\x80\x9Cq\xE2\x80\x9D");
+
+    // UTF-16 with its byte order mark; the delimiter is detected on the decoded header.
+    const auto wide = read_all(utf16le("a\tb\r\nx\ty\r\n", 5), 0, nullptr, "UTF-16");
+    REQUIRE(wide.size() == 2);
+    CHECK(wide[0] == std::vector<std::string>{"a", "b"});
+    CHECK(wide[1] == std::vector<std::string>{"\xF0\x9F\x98\x80x", "y"});
+}
+
+TEST_CASE("csv: a character split across reads is decoded whole") {
+    // The decoder reads 16 KiB at a time: a 4-byte character across the first boundary
+    // (8190), at it, after it, and near the second.
+    for (std::size_t at : {8190u, 8191u, 8192u, 16383u}) {
+        CAPTURE(at);
+        std::string ascii = "h\n" + std::string(20'000, 'x') + "\n";
+        const auto records = read_all(utf16le(ascii, at), 0, nullptr, "UTF-16");
+        REQUIRE(records.size() == 2);
+        std::string expected(20'000, 'x');
+        expected.insert(at - 2, "\xF0\x9F\x98\x80");
+        CHECK(records[1][0] == expected);
+    }
+}
+
+TEST_CASE("csv: bytes that are not text in the encoding are errors") {
+    CHECK(error_of("a,b\nA\x81"
+                   "B,c\n",
+                   "windows-1252") == "byte 6 is not windows-1252 text (check --encoding)");
+    CHECK(error_of(utf16le("a,b\n").substr(0, 7), "UTF-16") ==
+          "the file ends inside a character: it is not UTF-16 text (check --encoding)");
+    CHECK_THROWS_AS(read_all("a\n", 0, nullptr, "klingon"), Error);
 }
 
 TEST_CASE("csv: written fields are quoted only when they must be") {
