@@ -46,6 +46,38 @@ JOIN stage s ON s.id = o.stage_id)sql" +
                        : "");
 }
 
+// The columns of select_opportunities, in order; more_columns follow from `more`.
+namespace column {
+enum : int {
+    id,
+    name,
+    org_id,
+    org,
+    contact_id,
+    contact,
+    amount,
+    currency,
+    close_date,
+    stage_id,
+    stage,
+    state,
+    category,
+    probability,
+    type,
+    next_step,
+    description,
+    owner,
+    source,
+    created_at,
+    updated_at,
+    stage_changed_at,
+    closed_at,
+    lost_reason,
+    external_id,
+    more
+};
+}  // namespace column
+
 const std::string opportunity_select = select_opportunities(true);
 
 std::string optional_string(const sql::Cursor& row, int column) {
@@ -64,33 +96,34 @@ Date date_column(const sql::Cursor& row, int column) {
 
 Opportunity read_opportunity(const sql::Cursor& row) {
     Opportunity deal;
-    deal.id = row.integer(0);
-    deal.name = row.string(1);
-    deal.org_id = optional_integer(row, 2);
-    deal.org = optional_string(row, 3);
-    deal.contact_id = optional_integer(row, 4);
-    deal.contact = optional_string(row, 5);
-    const auto currency = Currency::find(row.text(7));
+    deal.id = row.integer(column::id);
+    deal.name = row.string(column::name);
+    deal.org_id = optional_integer(row, column::org_id);
+    deal.org = optional_string(row, column::org);
+    deal.contact_id = optional_integer(row, column::contact_id);
+    deal.contact = optional_string(row, column::contact);
+    const auto currency = Currency::find(row.text(column::currency));
     if (!currency)
-        throw runtime_failure(fmt::format("damaged currency {} in the data file", row.string(7)));
-    deal.amount = Money{row.integer(6), *currency};
-    deal.close_date = date_column(row, 8);
-    deal.stage_id = row.integer(9);
-    deal.stage = row.string(10);
-    deal.state = parse_stage_state(row.text(11));
-    deal.category = parse_forecast_category(row.text(12));
-    deal.probability = int(row.integer(13));
-    deal.type = parse_deal_type(row.text(14));
-    deal.next_step = optional_string(row, 15);
-    deal.description = optional_string(row, 16);
-    deal.owner = optional_string(row, 17);
-    deal.source = optional_string(row, 18);
-    deal.created_at = row.string(19);
-    deal.updated_at = row.string(20);
-    deal.stage_changed_at = row.string(21);
-    if (!row.null(22)) deal.closed_at = date_column(row, 22);
-    deal.lost_reason = optional_string(row, 23);
-    deal.external_id = optional_string(row, 24);
+        throw runtime_failure(
+            fmt::format("damaged currency {} in the data file", row.string(column::currency)));
+    deal.amount = Money{row.integer(column::amount), *currency};
+    deal.close_date = date_column(row, column::close_date);
+    deal.stage_id = row.integer(column::stage_id);
+    deal.stage = row.string(column::stage);
+    deal.state = parse_stage_state(row.text(column::state));
+    deal.category = parse_forecast_category(row.text(column::category));
+    deal.probability = int(row.integer(column::probability));
+    deal.type = parse_deal_type(row.text(column::type));
+    deal.next_step = optional_string(row, column::next_step);
+    deal.description = optional_string(row, column::description);
+    deal.owner = optional_string(row, column::owner);
+    deal.source = optional_string(row, column::source);
+    deal.created_at = row.string(column::created_at);
+    deal.updated_at = row.string(column::updated_at);
+    deal.stage_changed_at = row.string(column::stage_changed_at);
+    if (!row.null(column::closed_at)) deal.closed_at = date_column(row, column::closed_at);
+    deal.lost_reason = optional_string(row, column::lost_reason);
+    deal.external_id = optional_string(row, column::external_id);
     return deal;
 }
 
@@ -316,28 +349,28 @@ void Store::for_each_deal_columns(const OppQuery& query,
     sql::Cursor row = list_cursor(impl_->db, query);
     DealColumns deal;
     while (row.step()) {
-        deal.id = row.integer(0);
-        deal.name = row.text(1);
-        deal.org_id = optional_integer(row, 2);
-        deal.org = row.text(3);
-        deal.contact_id = optional_integer(row, 4);
-        deal.contact = row.text(5);
-        deal.amount = row.integer(6);
-        deal.currency = row.text(7);
-        deal.close_date = row.text(8);
-        deal.stage = row.text(10);
-        deal.category = row.text(12);
-        deal.probability = int(row.integer(13));
-        deal.type = row.text(14);
-        deal.next_step = row.text(15);
-        deal.description = row.text(16);
-        deal.owner = row.text(17);
-        deal.source = row.text(18);
-        deal.created_at = row.text(19);
-        deal.updated_at = row.text(20);
-        deal.closed_at = row.text(22);
-        deal.lost_reason = row.text(23);
-        deal.external_id = row.text(24);
+        deal.id = row.integer(column::id);
+        deal.name = row.text(column::name);
+        deal.org_id = optional_integer(row, column::org_id);
+        deal.org = row.text(column::org);
+        deal.contact_id = optional_integer(row, column::contact_id);
+        deal.contact = row.text(column::contact);
+        deal.amount = row.integer(column::amount);
+        deal.currency = row.text(column::currency);
+        deal.close_date = row.text(column::close_date);
+        deal.stage = row.text(column::stage);
+        deal.category = row.text(column::category);
+        deal.probability = int(row.integer(column::probability));
+        deal.type = row.text(column::type);
+        deal.next_step = row.text(column::next_step);
+        deal.description = row.text(column::description);
+        deal.owner = row.text(column::owner);
+        deal.source = row.text(column::source);
+        deal.created_at = row.text(column::created_at);
+        deal.updated_at = row.text(column::updated_at);
+        deal.closed_at = row.text(column::closed_at);
+        deal.lost_reason = row.text(column::lost_reason);
+        deal.external_id = row.text(column::external_id);
         visit(deal);
     }
 }
@@ -351,7 +384,7 @@ void Store::for_each_open_deal_by_last_touch(
                                                "o.id), '')) AS touched") +
                               " WHERE o.state = 'open' ORDER BY touched, o.id");
     while (statement.step())
-        visit(read_opportunity(statement), statement.string(25));
+        visit(read_opportunity(statement), statement.string(column::more));
 }
 
 void Store::record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,
