@@ -193,21 +193,31 @@ struct ActivityQuery {
 class Store {
   public:
     enum class Access { read, write };
+    // Whether a write to a missing file may create the missing folders of its path.
+    enum class Folders { must_exist, create };
 
-    // Opens the data file. For reading, a missing file reads as an empty one and is not
-    // created, and the file is opened read-only. For writing, the file and its folders are
-    // created (mode 0600), and an older schema is upgraded. A file made by a newer funnel is
-    // refused with Error(conflict) and left untouched.
-    static Store open(const std::filesystem::path& path, Access access);
+    // Opens the data file. For reading, the file is opened read-only (as immutable where
+    // nothing can write it: a read-only file system), an older schema is upgraded in a copy in
+    // memory, and a missing or empty file is Error(not_found): a mistyped path must never read
+    // as an empty pipeline. For writing, a missing file is created whole (mode 0600, WAL), and an
+    // older schema is upgraded. Either way a file made by a newer funnel is Error(conflict) and
+    // left untouched, one that is not a data file Error(runtime), and a folder, pipe or device
+    // Error(invalid).
+    static Store open(const std::filesystem::path& path, Access access,
+                      Folders folders = Folders::create);
     // Opens for writing and upgrades only up to `version`: for tests of migrations.
     static Store open_at_version(const std::filesystem::path& path, int version);
+    // An empty data file in memory standing for `path` (in messages): what a command tries its
+    // change on before it creates the real file, so that a failing command creates nothing.
+    static Store scratch(const std::filesystem::path& path);
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
     ~Store();
 
     const std::filesystem::path& path() const;
-    bool on_disk() const;  // false when a read found no file
+    bool on_disk() const;       // false for a scratch store
+    bool created_file() const;  // whether opening it for writing made the file
     int schema_version() const;
     static int latest_schema_version();
 

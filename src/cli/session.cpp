@@ -52,7 +52,10 @@ bool utf8_locale() {
 }  // namespace
 
 Session::Session(const GlobalOptions& options) {
-    data_file_ = data_file_path(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
+    const auto location =
+        locate_data_file(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
+    data_file_ = location.path;
+    default_data_file_ = location.is_default;
     today_ = system_today();
     if (!options.today.empty()) {
         today_ = parse_date_option("--today", options.today, today_);
@@ -83,7 +86,12 @@ Store Session::read_store() const {
     return Store::open(data_file_, Store::Access::read);
 }
 Store Session::write_store() const {
-    return Store::open(data_file_, Store::Access::write);
+    return Store::open(data_file_, Store::Access::write,
+                       default_data_file_ ? Store::Folders::create : Store::Folders::must_exist);
+}
+
+void Session::require_data_folder() const {
+    if (!default_data_file_) funnel::require_data_folder(data_file_);
 }
 
 Timestamp Session::now() const {
@@ -94,9 +102,10 @@ std::ostream& Session::out() const {
     return std::cout;
 }
 
-bool Session::data_file_exists() const {
-    std::error_code ignored;
-    return std::filesystem::exists(data_file_, ignored);
+bool Session::data_file_ready() const {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(data_file_, error);
+    return !error && size > 0;
 }
 
 void Session::note(const std::string& message) const {
@@ -109,6 +118,15 @@ void Session::note(const std::string& message) const {
 void Session::buffer_notes() const {
     buffering_notes_ = true;
     notes_.clear();
+}
+
+void Session::note_created() const {
+    notes_.insert(notes_.begin(), fmt::format("created data file {}", data_file_.string()));
+}
+
+void Session::flush_notes(const Store& store) const {
+    if (store.created_file()) note_created();
+    flush_notes();
 }
 
 void Session::flush_notes() const {

@@ -40,8 +40,8 @@ class Session {
     // printed only once it has committed.
     template <typename Change>
     auto write(Change&& change) const {
-        if (!data_file_exists()) {
-            Store scratch = read_store();
+        if (!data_file_ready()) {
+            Store scratch = Store::scratch(data_file_);
             Store::Transaction transaction(scratch);
             buffer_notes();
             change(scratch);
@@ -51,7 +51,7 @@ class Session {
         Store::Transaction transaction(store);
         auto result = change(store);
         transaction.commit();
-        flush_notes();
+        flush_notes(store);
         return result;
     }
 
@@ -62,13 +62,14 @@ class Session {
     template <typename Change>
     void write_once(Change&& change) const {
         buffer_notes();
-        if (data_file_exists()) {
+        if (data_file_ready()) {
             Store store = write_store();
             Store::Transaction transaction(store);
             if (change(store)) transaction.commit();
-            flush_notes();
+            flush_notes(store);
             return;
         }
+        require_data_folder();
         NewDataFile file(data_file_);
         {
             Store store = Store::open(file.path(), Store::Access::write);
@@ -80,6 +81,7 @@ class Session {
             transaction.commit();
         }
         file.adopt();
+        note_created();
         flush_notes();
     }
 
@@ -108,11 +110,18 @@ class Session {
 
   private:
     Store write_store() const;
-    bool data_file_exists() const;
+    // Whether the data file exists and is not empty.
+    bool data_file_ready() const;
+    // Error(not_found) when the data file's folder is missing and may not be created.
+    void require_data_folder() const;
     void buffer_notes() const;
+    // Prints the notes buffered, after saying so when `store` made the data file.
+    void flush_notes(const Store& store) const;
     void flush_notes() const;
+    void note_created() const;
 
     std::filesystem::path data_file_;
+    bool default_data_file_ = false;
     mutable bool buffering_notes_ = false;
     mutable std::vector<std::string> notes_;
     Date today_;

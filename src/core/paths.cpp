@@ -1,9 +1,13 @@
 #include "funnel/paths.hpp"
 
+#include <signal.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -12,23 +16,44 @@
 namespace funnel {
 
 namespace {
+
 bool set(const char* value) {
     return value && *value;
 }
+
+// The process id in a name NewDataFile gives (`.NAME.new-PID`, perhaps with a SQLite suffix),
+// or 0 when the name is not one of them for `target_name`.
+pid_t maker_of(std::string_view name, std::string_view target_name) {
+    const std::string prefix = fmt::format(".{}.new-", target_name);
+    if (!name.starts_with(prefix)) return 0;
+    name.remove_prefix(prefix.size());
+    for (std::string_view suffix : {"-wal", "-shm", "-journal"})
+        if (name.ends_with(suffix)) {
+            name.remove_suffix(suffix.size());
+            break;
+        }
+    pid_t pid = 0;
+    const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (error != std::errc() || end != name.data() + name.size() || pid <= 0) return 0;
+    return pid;
+}
+
 }  // namespace
 
-std::filesystem::path data_file_path(const std::string& option, const char* funnel_db,
-                                     const char* xdg_data_home, const char* home) {
-    if (!option.empty()) return option;
-    if (set(funnel_db)) return funnel_db;
+DataFileLocation locate_data_file(const std::string& option, const char* funnel_db,
+                                  const char* xdg_data_home, const char* home) {
+    if (!option.empty()) return {option, false};
+    if (set(funnel_db)) return {funnel_db, false};
     // The XDG base directory spec ignores relative values.
     if (set(xdg_data_home) && xdg_data_home[0] == '/')
-        return std::filesystem::path(xdg_data_home) / "funnel" / "funnel.db";
-    if (set(home)) return std::filesystem::path(home) / ".local" / "share" / "funnel" / "funnel.db";
+        return {std::filesystem::path(xdg_data_home) / "funnel" / "funnel.db", true};
+    if (set(home))
+        return {std::filesystem::path(home) / ".local" / "share" / "funnel" / "funnel.db", true};
     throw invalid_input("no data file: give --db PATH or set FUNNEL_DB (HOME is not set)");
 }
 
 NewDataFile::NewDataFile(std::filesystem::path target) : target_(std::move(target)) {
+    remove_abandoned_files(target_);
     path_ = target_;
     path_.replace_filename(fmt::format(".{}.new-{}", target_.filename().string(), ::getpid()));
 }
@@ -59,6 +84,35 @@ bool NewDataFile::try_adopt() {
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
     return true;
+}
+
+void require_data_folder(const std::filesystem::path& file) {
+    const auto parent = file.parent_path();
+    std::error_code ignored;
+    if (parent.empty() || std::filesystem::is_directory(parent, ignored)) return;
+    throw not_found(fmt::format(
+        "cannot create data file {}: folder {} does not exist (check --db and FUNNEL_DB, or "
+        "create the folder first)",
+        file.string(), parent.string()));
+}
+
+int remove_abandoned_files(const std::filesystem::path& target) {
+    const std::string target_name = target.filename().string();
+    auto folder = target.parent_path();
+    if (folder.empty()) folder = ".";
+    std::error_code error;
+    std::filesystem::directory_iterator entries(folder, error);
+    if (error) return 0;
+    int removed = 0;
+    for (const auto& entry : entries) {
+        const std::string name = entry.path().filename().string();
+        const pid_t pid = maker_of(name, target_name);
+        // kill(pid, 0) fails with ESRCH only when no such process exists.
+        if (pid == 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+        std::error_code ignored;
+        if (std::filesystem::remove(entry.path(), ignored)) ++removed;
+    }
+    return removed;
 }
 
 }  // namespace funnel

@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,6 +27,25 @@ constexpr int busy_timeout_ms = 10'000;
 
 std::string display(const std::filesystem::path& path) {
     return path.string();
+}
+
+// What is at a data file's path: nothing (false), an ordinary file (true), or something funnel
+// must not open: a folder, a named pipe (reading it would wait forever), a device or a socket.
+bool data_file_exists(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        // A path through a file (a typo in a folder's name) is as missing as any other.
+        if (errno == ENOENT || errno == ENOTDIR) return false;
+        throw runtime_failure(
+            fmt::format("cannot open data file {}: {}", display(path), std::strerror(errno)));
+    }
+    if (S_ISREG(info.st_mode)) return true;
+    const char* kind = S_ISDIR(info.st_mode)    ? "a folder"
+                       : S_ISFIFO(info.st_mode) ? "a named pipe"
+                       : S_ISSOCK(info.st_mode) ? "a socket"
+                                                : "a device";
+    throw invalid_input(fmt::format("data file {} is {}, not a file: give --db the path of a file",
+                                    display(path), kind));
 }
 
 // Creates the missing folders of a path, each readable by its owner only.
@@ -49,45 +71,60 @@ void create_parent_folders(const std::filesystem::path& file) {
 }
 
 // Creates an empty data file readable by its owner only; SQLite would use the umask. `shown`
-// is the name errors give.
-void create_private_file(const std::filesystem::path& file, const std::filesystem::path& shown) {
+// is the name errors give. False when the file exists already.
+bool create_private_file(const std::filesystem::path& file, const std::filesystem::path& shown) {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
         ::close(fd);
-        return;
+        return true;
     }
     if (errno != EEXIST)
         throw runtime_failure(
             fmt::format("cannot create data file {}: {}", display(shown), std::strerror(errno)));
+    return false;
 }
 
-// The schema version of a file, after checking that it is a funnel data file.
+// Whether a file starts as every SQLite database does: what tells a damaged data file from a
+// file that never was one.
+bool has_sqlite_header(const std::filesystem::path& path) {
+    static constexpr char magic[] = "SQLite format 3";  // with its NUL: 16 bytes
+    char header[sizeof magic] = {};
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const auto got = ::read(fd, header, sizeof header);
+    ::close(fd);
+    return got == sizeof header && std::memcmp(header, magic, sizeof magic) == 0;
+}
+
+Error unreadable(const std::filesystem::path& path, const SQLite::Exception& e) {
+    const int code = e.getErrorCode() & 0xff;
+    if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+        return runtime_failure(
+            fmt::format("cannot read data file {}: {}", display(path), e.getErrorStr()));
+    if (has_sqlite_header(path))
+        return runtime_failure(
+            fmt::format("data file {} is damaged ({}): restore it from a backup, or see what "
+                        "`sqlite3 {} .recover` can save",
+                        display(path), e.getErrorStr(), display(path)));
+    return runtime_failure(
+        fmt::format("{} is not a funnel data file ({})", display(path), e.getErrorStr()));
+}
+
+// The schema version of a file, after checking that it is a funnel data file: 0 for an empty
+// SQLite file. Failures to read are SQLite's own exceptions.
 int checked_version(SQLite::Database& db, const std::filesystem::path& path) {
-    int version = 0;
-    try {
-        // One statement, so one snapshot: a file another process is setting up is seen before
-        // or after, never in between.
-        SQLite::Statement query(
-            db,
-            "SELECT u.user_version, a.application_id, (SELECT count(*) FROM "
-            "sqlite_schema) FROM pragma_user_version u, pragma_application_id a");
-        query.executeStep();
-        version = query.getColumn(0).getInt();
-        const int id = query.getColumn(1).getInt();
-        const auto objects = query.getColumn(2).getInt64();
-        if (version == 0) {
-            if (objects > 0)
-                throw runtime_failure(fmt::format(
-                    "{} is not a funnel data file (it is another SQLite database)", display(path)));
-            return 0;
-        }
-        if (id != schema::application_id)
-            throw runtime_failure(fmt::format(
-                "{} is not a funnel data file (it is another SQLite database)", display(path)));
-    } catch (const SQLite::Exception& e) {
-        throw runtime_failure(
-            fmt::format("{} is not a funnel data file ({})", display(path), e.getErrorStr()));
-    }
+    // One statement, so one snapshot: a file another process is setting up is seen before or
+    // after, never in between.
+    SQLite::Statement query(db,
+                            "SELECT u.user_version, a.application_id, (SELECT count(*) FROM "
+                            "sqlite_schema) FROM pragma_user_version u, pragma_application_id a");
+    query.executeStep();
+    const int version = query.getColumn(0).getInt();
+    const int id = query.getColumn(1).getInt();
+    const auto objects = query.getColumn(2).getInt64();
+    if ((version == 0 && objects > 0) || (version != 0 && id != schema::application_id))
+        throw runtime_failure(fmt::format(
+            "{} is not a funnel data file (it is another SQLite database)", display(path)));
     if (version > schema::latest_version())
         throw conflict(fmt::format(
             "{} was written by a newer funnel (schema version {}; this funnel knows up to {}); "
@@ -108,12 +145,40 @@ SQLite::Database open_database(const std::filesystem::path& path, int flags) {
     }
 }
 
+// A file URI for SQLite: every byte but unreserved ones and '/' percent-encoded.
+std::string file_uri(const std::filesystem::path& path, std::string_view parameters) {
+    std::string uri = "file:";
+    for (const unsigned char c : std::filesystem::absolute(path).string()) {
+        if (std::isalnum(c) || std::strchr("/-._~", c))
+            uri += char(c);
+        else
+            uri += fmt::format("%{:02X}", c);
+    }
+    return fmt::format("{}?{}", uri, parameters);
+}
+
+SQLite::Database empty_database() {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
+    schema::migrate(db, schema::latest_version());
+    return db;
+}
+
+void sync_file(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    if (!synced)
+        throw runtime_failure(
+            fmt::format("cannot write data file {}: {}", display(path), std::strerror(error)));
+}
+
 // A missing data file appears whole: it is made beside its place, in WAL mode and at the latest
 // schema, then linked there. Processes that write to a missing file at the same moment then
 // each find either no file or a finished one (not an empty file another is still setting up);
 // the first link wins and the others use its file. Where the file system cannot link, the file
-// is made in place, as a lone process would.
-void create_data_file(const std::filesystem::path& path, int target) {
+// is made in place, as a lone process would. True when this process made the file.
+bool create_data_file(const std::filesystem::path& path, int target) {
     NewDataFile file(path);
     std::error_code ignored;
     std::filesystem::remove(file.path(), ignored);  // left by a process that died
@@ -121,12 +186,16 @@ void create_data_file(const std::filesystem::path& path, int target) {
     {
         auto db = open_database(file.path(), SQLite::OPEN_READWRITE);
         db.exec("PRAGMA journal_mode = WAL");
+        // No one sees the file before it is linked: one sync of the whole file at the end
+        // does what a sync at each step of the schema would.
+        db.exec("PRAGMA synchronous = OFF");
         schema::migrate(db, target);
     }
+    sync_file(file.path());
     try {
-        file.try_adopt();
+        return file.try_adopt();
     } catch (const Error&) {
-        create_private_file(path, path);
+        return create_private_file(path, path);
     }
 }
 
@@ -153,17 +222,32 @@ void copy_database(SQLite::Database& from, SQLite::Database& to) {
     if (sqlite3_backup_finish(backup) != SQLITE_OK) throw runtime_failure(to.getErrorMsg());
 }
 
-Store::Impl* open_for_writing(const std::filesystem::path& path, int target) {
-    create_parent_folders(path);
-    std::error_code ignored;
-    try {
-        if (!std::filesystem::exists(path, ignored)) create_data_file(path, target);
-    } catch (const SQLite::Exception& e) {
-        throw runtime_failure(
-            fmt::format("cannot create data file {}: {}", display(path), e.getErrorStr()));
+Store::Impl* open_for_writing(const std::filesystem::path& path, int target,
+                              Store::Folders folders) {
+    bool created = false;
+    if (!data_file_exists(path)) {
+        if (folders == Store::Folders::must_exist) require_data_folder(path);
+        create_parent_folders(path);
+        try {
+            created = create_data_file(path, target);
+        } catch (const SQLite::Exception& e) {
+            throw runtime_failure(
+                fmt::format("cannot create data file {}: {}", display(path), e.getErrorStr()));
+        }
+    } else {
+        // SQLite would open a file it cannot write read-only, and fail later on.
+        if (::access(path.c_str(), W_OK) != 0)
+            throw runtime_failure(
+                fmt::format("cannot write data file {}: {}", display(path), std::strerror(errno)));
+        remove_abandoned_files(path);
     }
     auto db = open_database(path, SQLite::OPEN_READWRITE);
-    const int version = checked_version(db, path);
+    int version = 0;
+    try {
+        version = checked_version(db, path);
+    } catch (const SQLite::Exception& e) {
+        throw unreadable(path, e);
+    }
     try {
         use_wal(db);
         db.exec("PRAGMA foreign_keys = ON");
@@ -177,35 +261,53 @@ Store::Impl* open_for_writing(const std::filesystem::path& path, int target) {
     }
     auto* impl = new Store::Impl(path, true, std::move(db));
     impl->version = schema::version_of(impl->db);
+    impl->created = created;
     return impl;
 }
 
-Store::Impl* open_for_reading(const std::filesystem::path& path) {
-    std::error_code ignored;
-    if (std::filesystem::exists(path, ignored)) {
+// Opens a file read-only and reads its version. On a read-only file system, or in a folder
+// this user cannot write, SQLite cannot make the shared-memory file that reading a WAL file
+// needs; nothing can change the file there, so it is read as immutable.
+std::pair<SQLite::Database, int> open_read_only(const std::filesystem::path& path) {
+    try {
         auto db = open_database(path, SQLite::OPEN_READONLY);
         const int version = checked_version(db, path);
-        if (version == schema::latest_version()) {
-            auto* impl = new Store::Impl(path, true, std::move(db));
-            impl->version = version;
-            return impl;
-        }
-        if (version > 0) {
-            // An older file is upgraded in a private copy: reading never writes.
-            SQLite::Database copy(":memory:",
-                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
-            copy_database(db, copy);
-            schema::migrate(copy, schema::latest_version());
-            auto* impl = new Store::Impl(path, true, std::move(copy));
-            impl->version = schema::latest_version();
-            return impl;
-        }
+        return {std::move(db), version};
+    } catch (const SQLite::Exception& e) {
+        const int code = e.getErrorCode() & 0xff;
+        const auto folder = std::filesystem::absolute(path).parent_path();
+        if ((code != SQLITE_CANTOPEN && code != SQLITE_READONLY) ||
+            ::access(folder.c_str(), W_OK) == 0)
+            throw unreadable(path, e);
     }
-    // No data yet: an empty file in memory answers every read with nothing.
-    SQLite::Database empty(":memory:",
-                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
-    schema::migrate(empty, schema::latest_version());
-    auto* impl = new Store::Impl(path, false, std::move(empty));
+    try {
+        auto db =
+            open_database(file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLITE_OPEN_URI);
+        const int version = checked_version(db, path);
+        return {std::move(db), version};
+    } catch (const SQLite::Exception& e) {
+        throw unreadable(path, e);
+    }
+}
+
+Store::Impl* open_for_reading(const std::filesystem::path& path) {
+    if (!data_file_exists(path))
+        throw not_found(fmt::format(
+            "no data file {} (check --db and FUNNEL_DB; the first `funnel opp add` creates it)",
+            display(path)));
+    auto [db, version] = open_read_only(path);
+    if (version == 0)
+        throw not_found(fmt::format("data file {} is empty (the first `funnel opp add` sets it up)",
+                                    display(path)));
+    if (version < schema::latest_version()) {
+        // An older file is upgraded in a private copy: reading never writes.
+        SQLite::Database copy(":memory:",
+                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
+        copy_database(db, copy);
+        schema::migrate(copy, schema::latest_version());
+        db = std::move(copy);
+    }
+    auto* impl = new Store::Impl(path, true, std::move(db));
     impl->version = schema::latest_version();
     return impl;
 }
@@ -217,14 +319,21 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-Store Store::open(const std::filesystem::path& path, Access access) {
+Store Store::open(const std::filesystem::path& path, Access access, Folders folders) {
     if (access == Access::write)
-        return Store(std::unique_ptr<Impl>(open_for_writing(path, schema::latest_version())));
+        return Store(
+            std::unique_ptr<Impl>(open_for_writing(path, schema::latest_version(), folders)));
     return Store(std::unique_ptr<Impl>(open_for_reading(path)));
 }
 
 Store Store::open_at_version(const std::filesystem::path& path, int version) {
-    return Store(std::unique_ptr<Impl>(open_for_writing(path, version)));
+    return Store(std::unique_ptr<Impl>(open_for_writing(path, version, Folders::create)));
+}
+
+Store Store::scratch(const std::filesystem::path& path) {
+    auto impl = std::make_unique<Impl>(path, false, empty_database());
+    impl->version = schema::latest_version();
+    return Store(std::move(impl));
 }
 
 const std::filesystem::path& Store::path() const {
@@ -232,6 +341,9 @@ const std::filesystem::path& Store::path() const {
 }
 bool Store::on_disk() const {
     return impl_->on_disk;
+}
+bool Store::created_file() const {
+    return impl_->created;
 }
 int Store::schema_version() const {
     return impl_->version;

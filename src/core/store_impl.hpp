@@ -16,6 +16,7 @@ namespace funnel {
 struct Store::Impl {
     std::filesystem::path path;
     bool on_disk = false;
+    bool created = false;  // this process made the file
     SQLite::Database db;
     int version = 0;
 

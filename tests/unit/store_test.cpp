@@ -67,15 +67,112 @@ TEST_CASE("a new data file is private, in WAL mode and seeded") {
     CHECK(db.execAndGet("PRAGMA application_id").getInt() == schema::application_id);
 }
 
-TEST_CASE("reading a missing file shows nothing and creates nothing") {
+TEST_CASE("reading a missing file fails and creates nothing") {
     TempDir dir;
     const fs::path file = dir.path / "missing" / "funnel.db";
-    Store store = Store::open(file, Store::Access::read);
+    try {
+        Store::open(file, Store::Access::read);
+        FAIL("opened");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::not_found);
+        CHECK(std::string(e.what()).find(file.string()) != std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(file));
+    CHECK_FALSE(fs::exists(file.parent_path()));
+}
+
+TEST_CASE("a scratch store is empty and seeded and touches no file") {
+    TempDir dir;
+    const fs::path file = dir.path / "funnel.db";
+    Store store = Store::scratch(file);
     CHECK_FALSE(store.on_disk());
     CHECK(store.counts().opportunities == 0);
     CHECK(store.stages().size() == 6);
+    {
+        Store::Transaction transaction(store);
+        sample_deal(store, "Scratch", 100);
+        transaction.commit();
+    }
+    CHECK(store.counts().opportunities == 1);
     CHECK_FALSE(fs::exists(file));
+}
+
+TEST_CASE("the store says whether opening it made the file") {
+    TempDir dir;
+    const fs::path file = dir.path / "funnel.db";
+    CHECK(Store::open(file, Store::Access::write).created_file());
+    CHECK_FALSE(Store::open(file, Store::Access::write).created_file());
+}
+
+TEST_CASE("a write to a missing folder is refused unless folders may be created") {
+    TempDir dir;
+    const fs::path file = dir.path / "typo" / "funnel.db";
+    CHECK_THROWS_AS(Store::open(file, Store::Access::write, Store::Folders::must_exist), Error);
     CHECK_FALSE(fs::exists(file.parent_path()));
+    CHECK(Store::open(file, Store::Access::write, Store::Folders::create).created_file());
+}
+
+TEST_CASE("what is not a file is refused as a data file") {
+    TempDir dir;
+    const fs::path fifo = dir.path / "pipe.db";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    for (const auto& [path, kind] :
+         {std::pair{dir.path, "is a folder"}, std::pair{fifo, "is a named pipe"},
+          std::pair{fs::path("/dev/null"), "is a device"}}) {
+        for (auto access : {Store::Access::read, Store::Access::write}) {
+            CAPTURE(path);
+            try {
+                Store::open(path, access);
+                FAIL("opened");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::invalid);
+                CHECK(std::string(e.what()).find(kind) != std::string::npos);
+            }
+        }
+    }
+    CHECK_FALSE(fs::exists("/dev/null-journal"));
+}
+
+TEST_CASE("a truncated data file is damaged and an empty one is not found") {
+    TempDir dir;
+    const fs::path file = dir.path / "funnel.db";
+    {
+        Store store = Store::open(file, Store::Access::write);
+        Store::Transaction transaction(store);
+        for (int i = 0; i < 200; ++i)
+            sample_deal(store, "Org " + std::to_string(i), 100);
+        transaction.commit();
+    }
+    {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        db.exec("PRAGMA journal_mode = DELETE");
+    }
+    fs::resize_file(file, fs::file_size(file) / 2);
+    try {
+        Store store = Store::open(file, Store::Access::read);
+        store.counts();
+        FAIL("read");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("is damaged") != std::string::npos);
+    } catch (const SQLite::Exception& e) {
+        CHECK(e.getErrorCode() == SQLITE_CORRUPT);
+    }
+    fs::resize_file(file, 50);
+    try {
+        Store::open(file, Store::Access::read);
+        FAIL("opened");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("is damaged") != std::string::npos);
+    }
+    fs::resize_file(file, 0);
+    try {
+        Store::open(file, Store::Access::read);
+        FAIL("opened");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::not_found);
+        CHECK(std::string(e.what()).find("is empty") != std::string::npos);
+    }
 }
 
 TEST_CASE("reading never changes the file") {
@@ -103,7 +200,10 @@ TEST_CASE("every older schema version upgrades and keeps its data") {
         const fs::path file = dir.path / "old.db";
         Store::open_at_version(file, version);
         const std::string before = bytes_of(file);
-        {
+        if (version == 0) {
+            // A file with no schema at all holds nothing to read.
+            CHECK_THROWS_AS(Store::open(file, Store::Access::read), Error);
+        } else {
             // Reading upgrades a private copy only.
             Store reader = Store::open(file, Store::Access::read);
             CHECK(reader.schema_version() == Store::latest_schema_version());
