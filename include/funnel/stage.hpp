@@ -37,7 +37,7 @@ std::vector<Stage> default_stages();
 
 // The stage an argument names: its name in any case, or a unique prefix of one ("quote" for
 // "quote-sent"), or else a unique prefix of one of its words ("won" for "closed-won"). Throws
-// Error(invalid) for no match and Error(conflict) for an ambiguous prefix; the messages do not
+// Error(invalid) for no match or an ambiguous prefix (both are bad input); the messages do not
 // repeat the input, which the caller names.
 const Stage& resolve_stage(std::span<const Stage> stages, std::string_view input);
 

@@ -87,6 +87,16 @@ struct DataCounts {
     std::int64_t history = 0;
 };
 
+// What goes with a deal when it is deleted, and what stays.
+struct DealDependents {
+    std::int64_t history = 0;
+    std::int64_t contacts = 0;  // links to contacts, not the contacts themselves
+    std::int64_t quotes = 0;
+    std::int64_t documents = 0;
+    std::int64_t lines = 0;
+    std::int64_t activities = 0;  // kept, no longer linked to the deal
+};
+
 struct OrganizationSummary {
     Organization organization;
     std::int64_t open_deals = 0;
@@ -282,7 +292,10 @@ class Store {
     // nothing changed.
     bool update_opportunity(const Opportunity& before, const Opportunity& after,
                             const Timestamp& when, const std::string& note);
-    void delete_opportunity(std::int64_t id);
+    DealDependents dependents_of(std::int64_t id);
+    // Deletes the deal with its history, contact links, quotes, documents and product lines;
+    // its activities stay, no longer linked to it (as opp unlink leaves them).
+    void delete_opportunity(std::int64_t id, const Timestamp& now);
     // Records something that happened to a deal besides a change of its fields (a link made or
     // removed), and marks the deal updated.
     void record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,

@@ -15,6 +15,8 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 // "a", "a and b", "a, b and c".
 std::string join_with_and(const std::vector<std::string>& parts);
+// "a", "a or b", "a, b or c".
+std::string join_with_or(const std::vector<std::string>& parts);
 
 // Columns a string takes in a terminal: one per code point, two for wide East Asian ones,
 // none for combining marks and zero-width characters.

@@ -225,12 +225,8 @@ void run_edit(const EditOptions& options, Session& session) {
 void run_delete(const DeleteOptions& options, Session& session) {
     const auto id = parse_id("activity", options.id);
     const Activity activity = session.read_store().activity(id);
-    if (!options.yes) {
-        if (!session.stdin_is_terminal())
-            throw invalid_input(fmt::format("not deleting activity {} without --yes", id));
-        if (!session.confirm(fmt::format("Delete activity {} '{}'?", id, activity.subject)))
-            throw runtime_failure(fmt::format("activity {} not deleted", id));
-    }
+    session.confirm_delete(options.yes, fmt::format("activity {}", id),
+                           fmt::format("Delete activity {} '{}'?", id, activity.subject));
     session.write([&](Store& store) {
         const Activity current = store.activity(id);
         store.delete_activity(id);

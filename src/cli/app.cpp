@@ -184,7 +184,8 @@ void setup(CLI::App& group, Action& action) {
     }
     {
         auto options = std::make_shared<DeleteOptions>();
-        auto* command = opp->add_subcommand("delete", "Delete an opportunity and its history");
+        auto* command = opp->add_subcommand(
+            "delete", "Delete an opportunity, its history, quotes, documents and lines");
         command->add_option("ID", options->id, "Opportunity id")->required();
         command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
         on_run(command, action, options, run_delete);

@@ -123,13 +123,8 @@ void run_edit(const EditOptions& options, Session& session) {
 
 void run_delete(const DeleteOptions& options, Session& session) {
     const Contact contact = session.read_store().contact(options.contact);
-    if (!options.yes) {
-        if (!session.stdin_is_terminal())
-            throw invalid_input(
-                fmt::format("not deleting contact {} without --yes", in_quotes(contact.name)));
-        if (!session.confirm(fmt::format("Delete contact {} '{}'?", contact.id, contact.name)))
-            throw runtime_failure(fmt::format("contact {} not deleted", in_quotes(contact.name)));
-    }
+    session.confirm_delete(options.yes, fmt::format("contact {}", in_quotes(contact.name)),
+                           fmt::format("Delete contact {} '{}'?", contact.id, contact.name));
     session.write([&](Store& store) {
         const Contact current = store.contact(std::to_string(contact.id));
         // A deal's own contact is one of its linked contacts.

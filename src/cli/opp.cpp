@@ -373,25 +373,50 @@ void run_stage(const StageOptions& options, Session& session) {
 
 // ---- opp delete
 
+namespace {
+
+std::string counted(std::int64_t count, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+// "its 4 history entries, 1 quote and 2 product lines": what goes with the deal.
+std::string deleted_with(const DealDependents& d) {
+    std::vector<std::string> parts{counted(d.history, "history entry", "history entries")};
+    if (d.contacts) parts.push_back(counted(d.contacts, "contact link", "contact links"));
+    if (d.quotes) parts.push_back(counted(d.quotes, "quote", "quotes"));
+    if (d.documents) parts.push_back(counted(d.documents, "document", "documents"));
+    if (d.lines) parts.push_back(counted(d.lines, "product line", "product lines"));
+    return "its " + join_with_and(parts);
+}
+
+std::string activities_kept(const DealDependents& d) {
+    if (!d.activities) return "";
+    return fmt::format("; {} {} kept, no longer linked to it",
+                       counted(d.activities, "activity", "activities"),
+                       d.activities == 1 ? "is" : "are");
+}
+
+}  // namespace
+
 void run_delete(const DeleteOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
-    const Opportunity deal = session.read_store().opportunity(id);
-    if (!options.yes) {
-        if (!session.stdin_is_terminal())
-            throw invalid_input(fmt::format("not deleting opportunity {} without --yes", id));
-        if (!session.confirm(
-                fmt::format("Delete opportunity {} '{}' and its history?", id, deal.name)))
-            throw runtime_failure(fmt::format("opportunity {} not deleted", id));
-    }
-    session.write([&](Store& store) {
+    Store reader = session.read_store();
+    const Opportunity deal = reader.opportunity(id);
+    const DealDependents seen = reader.dependents_of(id);
+    session.confirm_delete(options.yes, fmt::format("opportunity {}", id),
+                           fmt::format("Delete opportunity {} '{}' with {}{}?", id, deal.name,
+                                       deleted_with(seen), activities_kept(seen)));
+    const DealDependents gone = session.write([&](Store& store) {
         store.opportunity(id);  // it may have gone meanwhile
-        store.delete_opportunity(id);
-        return id;
+        const DealDependents dependents = store.dependents_of(id);
+        store.delete_opportunity(id, session.now());
+        return dependents;
     });
     if (session.quiet())
         session.out() << id << '\n';
     else
-        session.out() << fmt::format("Deleted opportunity {}: {}\n", id, deal.name);
+        session.out() << fmt::format("Deleted opportunity {}: {}, with {}{}\n", id, deal.name,
+                                     deleted_with(gone), activities_kept(gone));
 }
 
 // ---- opp history

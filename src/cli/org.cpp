@@ -106,13 +106,8 @@ void run_edit(const EditOptions& options, Session& session) {
 
 void run_delete(const DeleteOptions& options, Session& session) {
     const Organization org = session.read_store().organization(options.org);
-    if (!options.yes) {
-        if (!session.stdin_is_terminal())
-            throw invalid_input(
-                fmt::format("not deleting organization {} without --yes", in_quotes(org.name)));
-        if (!session.confirm(fmt::format("Delete organization {} '{}'?", org.id, org.name)))
-            throw runtime_failure(fmt::format("organization {} not deleted", in_quotes(org.name)));
-    }
+    session.confirm_delete(options.yes, fmt::format("organization {}", in_quotes(org.name)),
+                           fmt::format("Delete organization {} '{}'?", org.id, org.name));
     session.write([&](Store& store) {
         const Organization current = store.organization(std::to_string(org.id));
         const auto deals = store.count_deals_of_organization(current.id);

@@ -107,13 +107,8 @@ void run_edit(const EditOptions& options, Session& session) {
 
 void run_delete(const DeleteOptions& options, Session& session) {
     const Product product = session.read_store().product(options.product);
-    if (!options.yes) {
-        if (!session.stdin_is_terminal())
-            throw invalid_input(
-                fmt::format("not deleting product {} without --yes", in_quotes(product.name)));
-        if (!session.confirm(fmt::format("Delete product {} '{}'?", product.id, product.name)))
-            throw runtime_failure(fmt::format("product {} not deleted", in_quotes(product.name)));
-    }
+    session.confirm_delete(options.yes, fmt::format("product {}", in_quotes(product.name)),
+                           fmt::format("Delete product {} '{}'?", product.id, product.name));
     session.write([&](Store& store) {
         const Product current = store.product(std::to_string(product.id));
         if (const auto lines = store.count_lines_of_product(current.id))

@@ -149,6 +149,13 @@ bool Session::confirm(const std::string& question) const {
     return word == "y" || word == "yes";
 }
 
+void Session::confirm_delete(bool yes, const std::string& what, const std::string& question) const {
+    if (yes) return;
+    if (!stdin_is_terminal())
+        throw invalid_input(fmt::format("not deleting {} without --yes", what));
+    if (!confirm(question)) throw conflict(fmt::format("{} not deleted: declined", what));
+}
+
 void Session::print(const Table& table) const {
     render_table(format_, out(), render_options_, table);
 }

@@ -103,6 +103,9 @@ class Session {
     void note(const std::string& message) const;
     // Asks a yes/no question on the terminal; false when stdin is not a terminal.
     bool confirm(const std::string& question) const;
+    // Before a delete of `what` ("opportunity 2"): nothing with --yes; else asks `question`
+    // on a terminal. Error(invalid) without a terminal, Error(conflict) when declined.
+    void confirm_delete(bool yes, const std::string& what, const std::string& question) const;
     bool stdin_is_terminal() const;
 
     void print(const Table& table) const;

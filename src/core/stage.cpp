@@ -103,7 +103,8 @@ const Stage& resolve_stage(std::span<const Stage> stages, std::string_view input
         }
         if (candidates.size() == 1) return *match;
         if (candidates.size() > 1)
-            throw conflict(fmt::format("ambiguous, could be {}", join(candidates, ", ")));
+            throw invalid_input(fmt::format("ambiguous, could be {}; type more of the name",
+                                            join_with_or(candidates)));
     }
     throw invalid_input(fmt::format("no such stage; expected one of {}", stage_names(stages)));
 }

@@ -317,7 +317,29 @@ bool Store::update_opportunity(const Opportunity& before, const Opportunity& aft
     return true;
 }
 
-void Store::delete_opportunity(std::int64_t id) {
+DealDependents Store::dependents_of(std::int64_t id) {
+    SQLite::Statement query(impl_->db, R"sql(
+SELECT (SELECT count(*) FROM opportunity_history WHERE opp_id = ?1),
+       (SELECT count(*) FROM opportunity_contact WHERE opp_id = ?1),
+       (SELECT count(*) FROM quote WHERE opp_id = ?1),
+       (SELECT count(*) FROM document WHERE opp_id = ?1),
+       (SELECT count(*) FROM opportunity_line WHERE opp_id = ?1),
+       (SELECT count(*) FROM activity WHERE opp_id = ?1))sql");
+    query.bind(1, id);
+    query.executeStep();
+    return {query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
+            query.getColumn(2).getInt64(), query.getColumn(3).getInt64(),
+            query.getColumn(4).getInt64(), query.getColumn(5).getInt64()};
+}
+
+void Store::delete_opportunity(std::int64_t id, const Timestamp& now) {
+    // The schema cascades a deal's delete to its activities; they are the user's record of
+    // calls and meetings, so they are unlinked first.
+    SQLite::Statement unlink(impl_->db,
+                             "UPDATE activity SET opp_id = NULL, updated_at = ? WHERE opp_id = ?");
+    unlink.bind(1, now);
+    unlink.bind(2, id);
+    unlink.exec();
     SQLite::Statement remove(impl_->db, "DELETE FROM opportunity WHERE id = ?");
     remove.bind(1, id);
     remove.exec();

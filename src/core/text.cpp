@@ -50,10 +50,20 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     return out;
 }
 
-std::string join_with_and(const std::vector<std::string>& parts) {
+namespace {
+std::string join_last_with(const std::vector<std::string>& parts, std::string_view last) {
     if (parts.size() < 2) return join(parts, "");
     std::vector<std::string> head(parts.begin(), parts.end() - 1);
-    return join(head, ", ") + " and " + parts.back();
+    return join(head, ", ") + std::string(last) + parts.back();
+}
+}  // namespace
+
+std::string join_with_and(const std::vector<std::string>& parts) {
+    return join_last_with(parts, " and ");
+}
+
+std::string join_with_or(const std::vector<std::string>& parts) {
+    return join_last_with(parts, " or ");
 }
 
 namespace {

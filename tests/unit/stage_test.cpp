@@ -74,15 +74,15 @@ TEST_CASE("an exact name wins over a longer name it prefixes") {
     CHECK(resolve_stage(stages, "quote-").name == "quote-sent");
 }
 
-TEST_CASE("ambiguous prefixes are a conflict and unknown stages invalid") {
+TEST_CASE("ambiguous prefixes and unknown stages are invalid input") {
     const auto stages = defaults();
-    CHECK(kind_of(stages, "closed") == ErrorKind::conflict);
-    CHECK(kind_of(stages, "c") == ErrorKind::conflict);
+    CHECK(kind_of(stages, "closed") == ErrorKind::invalid);
+    CHECK(kind_of(stages, "c") == ErrorKind::invalid);
     CHECK(kind_of(stages, "negotiation") == ErrorKind::invalid);
     CHECK(kind_of(stages, "") == ErrorKind::invalid);
     CHECK(kind_of(stages, "prospectingx") == ErrorKind::invalid);
     CHECK_THROWS_WITH(resolve_stage(stages, "closed"),
-                      "ambiguous, could be closed-won, closed-lost");
+                      "ambiguous, could be closed-won or closed-lost; type more of the name");
     CHECK_THROWS_WITH(resolve_stage(stages, "nope"),
                       "no such stage; expected one of prospecting, value-proposition, quote-sent, "
                       "renegotiation, closed-won, closed-lost");

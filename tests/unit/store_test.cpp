@@ -357,14 +357,37 @@ TEST_CASE("updates record each changed field with the note on the stage change")
     transaction.commit();
 }
 
-TEST_CASE("deleting a deal deletes its history") {
+TEST_CASE("deleting a deal deletes its history and quotes but keeps its activities") {
     TempDir dir;
     Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
     const Opportunity deal = sample_deal(store, "ACME", 1);
-    store.delete_opportunity(deal.id);
+    Quote quote;
+    quote.opp_id = deal.id;
+    quote.number = "Q-1";
+    quote.currency = "EUR";
+    quote.created_at = quote.updated_at = "2026-11-16T09:00:00";
+    store.insert_quote(quote);
+    Activity call;
+    call.opp_id = deal.id;
+    call.org_id = deal.org_id;
+    call.subject = "Call Ann";
+    call.due_date = year{2026} / November / 20;
+    call.created_at = call.updated_at = "2026-11-16T09:00:00";
+    call.id = store.insert_activity(call);
+    const DealDependents dependents = store.dependents_of(deal.id);
+    CHECK(dependents.history == 1);
+    CHECK(dependents.quotes == 1);
+    CHECK(dependents.activities == 1);
+    CHECK(dependents.lines == 0);
+    store.delete_opportunity(deal.id, "2026-11-17T09:00:00");
     CHECK_FALSE(store.find_opportunity(deal.id));
     CHECK(store.counts().history == 0);
+    CHECK(store.quotes(deal.id).empty());
     CHECK_THROWS_AS(store.opportunity(deal.id), Error);
+    const Activity kept = store.activity(call.id);
+    CHECK_FALSE(kept.opp_id);
+    CHECK(kept.org_id == deal.org_id);
+    CHECK(kept.updated_at == "2026-11-17T09:00:00");
 }
 
 TEST_CASE("lists filter sort and limit in the database") {
