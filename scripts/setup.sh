@@ -10,6 +10,7 @@ packages=(
     libfmt-dev                       # formatting
     libssl-dev                       # SHA-256 of linked documents
     nlohmann-json3-dev               # reading the JSON dumps that import all restores
+    libutf8proc-dev                  # Unicode case folding and normalization of names
     doctest-dev                      # unit tests
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
     python3 python3-icalendar        # the golden test runner; a real iCalendar parser

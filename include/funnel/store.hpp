@@ -416,7 +416,7 @@ class Store {
 };
 
 // Writes many deals in a transaction the caller holds, each statement prepared once: what an
-// import of a million rows needs. Names are matched as SQLite's NOCASE does (ASCII case).
+// import of a million rows needs. Names are matched by fold_name, as everywhere.
 class DealWriter {
   public:
     explicit DealWriter(Store& store);

@@ -8,6 +8,10 @@
 namespace funnel {
 
 std::string ascii_lower(std::string_view text);
+// A name as names are compared everywhere: Unicode case folding and NFC normalization, so that
+// "SOCIÉTÉ GÉNÉRALE", "société générale" and a decomposed "Société" match. Invalid UTF-8 is
+// compared as it is.
+std::string fold_name(std::string_view name);
 std::string ascii_upper(std::string_view text);
 std::string_view trim(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);

@@ -19,7 +19,7 @@ void apply_org_fields(const OrgFields& fields, Organization& org) {
 
 void refuse_duplicate(Store& store, const std::string& name, std::int64_t except_id) {
     if (auto existing = store.find_organization(name);
-        existing && existing->id != except_id && iequals(existing->name, name))
+        existing && existing->id != except_id && fold_name(existing->name) == fold_name(name))
         throw conflict(fmt::format("an organization named {} already exists (id {})",
                                    in_quotes(existing->name), existing->id));
 }

@@ -29,7 +29,7 @@ std::string summary(const Product& product) {
 
 void refuse_duplicate(Store& store, const std::string& name, std::int64_t except_id) {
     if (auto existing = store.find_product(name);
-        existing && existing->id != except_id && iequals(existing->name, name))
+        existing && existing->id != except_id && fold_name(existing->name) == fold_name(name))
         throw conflict(fmt::format("a product named {} already exists (id {})",
                                    in_quotes(existing->name), existing->id));
 }

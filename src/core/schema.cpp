@@ -294,11 +294,31 @@ void check_lists_as_comparisons(SQLite::Database& db) {
     db.exec("PRAGMA writable_schema = OFF");
 }
 
+// Names match by Unicode case folding and NFC normalization, not SQLite's ASCII-only NOCASE:
+// each name's folded key is stored beside it, indexed, so that lookups stay fast. funnel_fold
+// is the store's own SQL function (fold_name), registered on every connection it opens; no
+// trigger or index uses it, so other SQLite programs can still read and write the file (and
+// db check finds keys they left wrong).
+void name_keys(SQLite::Database& db) {
+    db.exec(R"sql(
+ALTER TABLE organization ADD COLUMN name_key TEXT;
+UPDATE organization SET name_key = funnel_fold(name);
+CREATE INDEX organization_by_key ON organization (name_key);
+ALTER TABLE contact ADD COLUMN name_key TEXT;
+UPDATE contact SET name_key = funnel_fold(name);
+DROP INDEX contact_by_name;
+CREATE INDEX contact_by_key ON contact (name_key);
+ALTER TABLE product ADD COLUMN name_key TEXT;
+UPDATE product SET name_key = funnel_fold(name);
+CREATE INDEX product_by_key ON product (name_key);
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
-    foundation,      forecast_indexes, history_indexes,
-    related_records, external_ids,     check_lists_as_comparisons,
+    foundation,   forecast_indexes,           history_indexes, related_records,
+    external_ids, check_lists_as_comparisons, name_keys,
 };
 
 }  // namespace

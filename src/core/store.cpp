@@ -15,6 +15,7 @@
 
 #include "funnel/error.hpp"
 #include "funnel/paths.hpp"
+#include "funnel/text.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 
@@ -136,13 +137,38 @@ int checked_version(SQLite::Database& db, const std::filesystem::path& path) {
 // Each process uses its connection from one thread: SQLite's own locking would only cost time.
 constexpr int single_thread = SQLITE_OPEN_NOMUTEX;
 
+void fold_function(sqlite3_context* context, int, sqlite3_value** arguments) {
+    if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) return sqlite3_result_null(context);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+    const std::string folded =
+        fold_name(std::string_view(text, std::size_t(sqlite3_value_bytes(arguments[0]))));
+    sqlite3_result_text(context, folded.data(), int(folded.size()), SQLITE_TRANSIENT);
+}
+
+// Every connection gets the store's SQL functions: funnel_fold(name), the key names match by.
+SQLite::Database& with_functions(SQLite::Database& db) {
+    const int result = sqlite3_create_function_v2(
+        db.getHandle(), "funnel_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+        nullptr, fold_function, nullptr, nullptr, nullptr);
+    if (result != SQLITE_OK) throw SQLite::Exception(db.getHandle(), result);
+    return db;
+}
+
 SQLite::Database open_database(const std::filesystem::path& path, int flags) {
     try {
-        return SQLite::Database(path, flags | single_thread, busy_timeout_ms);
+        SQLite::Database db(path, flags | single_thread, busy_timeout_ms);
+        with_functions(db);
+        return db;
     } catch (const SQLite::Exception& e) {
         throw runtime_failure(
             fmt::format("cannot open data file {}: {}", display(path), e.getErrorStr()));
     }
+}
+
+SQLite::Database memory_database() {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
+    with_functions(db);
+    return db;
 }
 
 // A file URI for SQLite: every byte but unreserved ones and '/' percent-encoded.
@@ -158,7 +184,7 @@ std::string file_uri(const std::filesystem::path& path, std::string_view paramet
 }
 
 SQLite::Database empty_database() {
-    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
+    SQLite::Database db = memory_database();
     schema::migrate(db, schema::latest_version());
     return db;
 }
@@ -301,8 +327,7 @@ Store::Impl* open_for_reading(const std::filesystem::path& path) {
                                     display(path)));
     if (version < schema::latest_version()) {
         // An older file is upgraded in a private copy: reading never writes.
-        SQLite::Database copy(":memory:",
-                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
+        SQLite::Database copy = memory_database();
         copy_database(db, copy);
         schema::migrate(copy, schema::latest_version());
         db = std::move(copy);

@@ -101,14 +101,25 @@ class Statement {
     sqlite3_stmt* statement_ = nullptr;
 };
 
-std::set<std::string> columns_of(SQLite::Database& db, const std::string& table) {
-    std::set<std::string> columns;
-    SQLite::Statement info(db, "SELECT name FROM pragma_table_info(?)");
+// A table's columns as a dump holds them, in table order: all but name_key, which the store
+// derives from the name (and a restore derives again).
+std::vector<std::string> dump_columns(SQLite::Database& db, const std::string& table) {
+    std::vector<std::string> columns;
+    SQLite::Statement info(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
     info.bind(1, table);
     while (info.executeStep())
-        columns.insert(info.getColumn(0).getString());
+        if (info.getColumn(0).getString() != "name_key")
+            columns.push_back(info.getColumn(0).getString());
     return columns;
 }
+
+std::set<std::string> columns_of(SQLite::Database& db, const std::string& table) {
+    const auto columns = dump_columns(db, table);
+    return {columns.begin(), columns.end()};
+}
+
+// The tables whose names are looked up by their folded key.
+constexpr const char* named_tables[] = {"organization", "contact", "product"};
 
 // Restores rows as the parser hands them over, one at a time: the document is never held whole.
 class Restorer {
@@ -207,8 +218,10 @@ void Store::dump(std::ostream& out, const Timestamp& now) {
         dump_format, dump_format_version, impl_->version, json_string(now));
     for (const auto& table : top_tables) {
         buffer += fmt::format(",\n  \"{}\": [", table.key);
-        Statement rows(db, fmt::format("SELECT * FROM {} ORDER BY {}", table.table,
-                                       std::string_view(table.table) == "meta" ? "key" : "id"));
+        Statement rows(db,
+                       fmt::format("SELECT {} FROM {} ORDER BY {}",
+                                   join(dump_columns(impl_->db, table.table), ", "), table.table,
+                                   std::string_view(table.table) == "meta" ? "key" : "id"));
         const bool deals = std::string_view(table.table) == "opportunity";
         // The records of deals, read side by side with them in deal order.
         std::vector<std::unique_ptr<Statement>> records;
@@ -319,6 +332,8 @@ void Store::restore(std::istream& in) {
             update.exec();
         }
     }
+    for (const char* table : named_tables)
+        db.exec(fmt::format("UPDATE {} SET name_key = funnel_fold(name)", table));
     SQLite::Statement dangling(
         db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1");
     if (dangling.executeStep())
@@ -380,6 +395,26 @@ std::vector<Store::Check> Store::check() {
                 currencies.problems.push_back(fmt::format("unknown currency {}", in_quotes(code)));
         }
         checks.push_back(std::move(currencies));
+    }
+    {
+        // Names are looked up by their folded key: one left wrong or missing by another
+        // program makes a record unfindable by name, and two organizations or products whose
+        // names fold alike make the name ambiguous.
+        std::string keys, twins;
+        for (const char* table : named_tables) {
+            keys += fmt::format(
+                "{}SELECT '{} ' || id || ' ' || quote(name) || ' has a lookup key that does not "
+                "match its name (written by another program?): funnel {} edit ' || id || ' "
+                "--name NAME repairs it' FROM {} WHERE name_key IS NOT funnel_fold(name)",
+                keys.empty() ? "" : " UNION ALL ", table,
+                table == std::string("organization") ? "org" : table, table);
+            if (std::string_view(table) != "contact")
+                twins += fmt::format(
+                    "{}SELECT '{}s ' || group_concat(id || ' ' || quote(name), ' and ') || ' "
+                    "have the same name' FROM {} GROUP BY name_key HAVING count(*) > 1",
+                    twins.empty() ? "" : " UNION ALL ", table, table);
+        }
+        run("names", keys + " UNION ALL " + twins);
     }
     run("primary contacts",
         "SELECT 'opportunity ' || opp_id || ' has ' || count(*) || ' primary contacts' FROM "

@@ -14,12 +14,14 @@ constexpr std::size_t max_remembered = 100'000;
 
 struct DealWriter::Statements {
     explicit Statements(SQLite::Database& db)
-        : find_org(db, "SELECT id FROM organization WHERE name = ?"),
+        : find_org(db, "SELECT id FROM organization WHERE name_key = ? ORDER BY id"),
           insert_org(db,
-                     "INSERT INTO organization (name, created_at, updated_at) VALUES (?, ?, ?)"),
-          find_contacts(db, "SELECT id, org_id FROM contact WHERE name = ? ORDER BY id"),
-          insert_contact(
-              db, "INSERT INTO contact (name, org_id, created_at, updated_at) VALUES (?, ?, ?, ?)"),
+                     "INSERT INTO organization (name, name_key, created_at, updated_at) VALUES "
+                     "(?, ?, ?, ?)"),
+          find_contacts(db, "SELECT id, org_id FROM contact WHERE name_key = ? ORDER BY id"),
+          insert_contact(db,
+                         "INSERT INTO contact (name, name_key, org_id, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?)"),
           won_deal(db, "SELECT 1 FROM opportunity WHERE org_id = ? AND state = 'won' LIMIT 1"),
           find_key(db, "SELECT id FROM opportunity WHERE external_id = ?"),
           insert_deal(db, sql::insert_opportunity),
@@ -31,7 +33,7 @@ struct DealWriter::Statements {
 
     sql::Cursor find_org, insert_org, find_contacts, insert_contact, won_deal, find_key,
         insert_deal, insert_change, insert_primary;
-    std::unordered_map<std::string, std::int64_t> orgs;  // by ASCII lower-case name
+    std::unordered_map<std::string, std::int64_t> orgs;  // by fold_name
     std::unordered_map<std::int64_t, bool> won;
     std::vector<std::string> dropped;  // CREATE INDEX statements to run again
     SQLite::Database& db_;
@@ -49,10 +51,10 @@ DealWriter::~DealWriter() = default;
 
 std::optional<std::int64_t> DealWriter::organization_named(const std::string& name) {
     auto& s = *statements_;
-    const std::string key = ascii_lower(name);
+    const std::string key = fold_name(name);
     if (auto it = s.orgs.find(key); it != s.orgs.end()) return it->second;
     s.find_org.reset();
-    s.find_org.bind(1, name);
+    s.find_org.bind(1, key);
     if (!s.find_org.step()) return std::nullopt;
     const std::int64_t id = s.find_org.integer(0);
     s.find_org.reset();
@@ -63,13 +65,15 @@ std::optional<std::int64_t> DealWriter::organization_named(const std::string& na
 
 std::int64_t DealWriter::create_organization(const std::string& name, const Timestamp& now) {
     auto& s = *statements_;
+    const std::string key = fold_name(name);
     s.insert_org.bind(1, name);
-    s.insert_org.bind(2, now);
+    s.insert_org.bind(2, key);
     s.insert_org.bind(3, now);
+    s.insert_org.bind(4, now);
     s.insert_org.run();
     const std::int64_t id = s.last_id();
     if (s.orgs.size() >= max_remembered) s.orgs.clear();
-    s.orgs.emplace(ascii_lower(name), id);
+    s.orgs.emplace(key, id);
     if (s.dropped.empty()) s.won.emplace(id, false);
     return id;
 }
@@ -78,7 +82,7 @@ std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> DealWriter::co
     const std::string& name) {
     auto& s = *statements_;
     s.find_contacts.reset();
-    s.find_contacts.bind(1, name);
+    s.find_contacts.bind(1, fold_name(name));
     std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> found;
     while (s.find_contacts.step())
         found.emplace_back(s.find_contacts.integer(0),
@@ -92,9 +96,10 @@ std::int64_t DealWriter::create_contact(const std::string& name, std::optional<s
                                         const Timestamp& now) {
     auto& s = *statements_;
     s.insert_contact.bind(1, name);
-    s.insert_contact.bind_id(2, org_id);
-    s.insert_contact.bind(3, now);
+    s.insert_contact.bind(2, fold_name(name));
+    s.insert_contact.bind_id(3, org_id);
     s.insert_contact.bind(4, now);
+    s.insert_contact.bind(5, now);
     s.insert_contact.run();
     return s.last_id();
 }

@@ -148,15 +148,6 @@ struct Where {
     }
 };
 
-std::string like_pattern(std::string_view text) {
-    std::string pattern = "%";
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-        pattern += c;
-    }
-    return pattern + "%";
-}
-
 Where where_clause(const OppFilter& filter) {
     Where where;
     switch (filter.states) {
@@ -194,12 +185,14 @@ Where where_clause(const OppFilter& filter) {
         where.add("o.close_date < ?", format_date(*filter.overdue_on));
     }
     if (!filter.search.empty()) {
-        const std::string pattern = like_pattern(filter.search);
+        // Names are compared folded everywhere; folding each row's text costs a scan, which a
+        // search for text inside fields needs anyway.
+        const std::string key = fold_name(filter.search);
         where.add(
-            "(o.name LIKE ? ESCAPE '\\' OR o.description LIKE ? ESCAPE '\\' OR o.next_step LIKE ? "
-            "ESCAPE '\\' OR g.name LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')");
+            "(instr(funnel_fold(o.name), ?) OR instr(funnel_fold(o.description), ?) OR "
+            "instr(funnel_fold(o.next_step), ?) OR instr(g.name_key, ?) OR instr(c.name_key, ?))");
         for (int i = 0; i < 5; ++i)
-            where.values.push_back(pattern);
+            where.values.push_back(key);
     }
     return where;
 }

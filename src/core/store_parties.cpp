@@ -73,10 +73,18 @@ std::optional<Organization> Store::find_organization(std::string_view id_or_name
         if (query.executeStep()) return read_organization(query);
     }
     SQLite::Statement query(
-        impl_->db, fmt::format("SELECT {} FROM organization WHERE name = ?", organization_columns));
+        impl_->db,
+        fmt::format("SELECT {} FROM organization WHERE name_key = funnel_fold(?) ORDER BY id",
+                    organization_columns));
     query.bind(1, wanted);
-    if (query.executeStep()) return read_organization(query);
-    return std::nullopt;
+    if (!query.executeStep()) return std::nullopt;
+    Organization found = read_organization(query);
+    // A file written before names were folded may hold two that now match.
+    if (query.executeStep())
+        throw conflict(fmt::format(
+            "organizations {} and {} both match {}: use an id (db check lists such names)",
+            found.id, query.getColumn(0).getInt64(), in_quotes(wanted)));
+    return found;
 }
 
 Organization Store::organization(std::string_view id_or_name) {
@@ -86,8 +94,9 @@ Organization Store::organization(std::string_view id_or_name) {
 
 std::int64_t Store::insert_organization(const Organization& org) {
     SQLite::Statement insert(impl_->db,
-                             "INSERT INTO organization (name, industry, website, phone, notes, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO organization (name, name_key, industry, website, phone, "
+                             "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
+                             "?, ?, ?, ?)");
     insert.bind(1, org.name);
     sql::bind_text(insert, 2, org.industry);
     sql::bind_text(insert, 3, org.website);
@@ -101,8 +110,9 @@ std::int64_t Store::insert_organization(const Organization& org) {
 
 void Store::update_organization(const Organization& org) {
     SQLite::Statement update(impl_->db,
-                             "UPDATE organization SET name = ?, industry = ?, website = ?, "
-                             "phone = ?, notes = ?, updated_at = ? WHERE id = ?");
+                             "UPDATE organization SET name = ?, name_key = funnel_fold(?1), "
+                             "industry = ?, website = ?, phone = ?, notes = ?, updated_at = ? "
+                             "WHERE id = ?");
     update.bind(1, org.name);
     sql::bind_text(update, 2, org.industry);
     sql::bind_text(update, 3, org.website);
@@ -158,7 +168,8 @@ std::vector<Contact> Store::find_contacts(std::string_view id_or_name) {
         if (query.executeStep()) return {read_contact(query)};
     }
     SQLite::Statement query(
-        impl_->db, fmt::format("SELECT {} WHERE c.name = ? ORDER BY c.id", contact_columns));
+        impl_->db,
+        fmt::format("SELECT {} WHERE c.name_key = funnel_fold(?) ORDER BY c.id", contact_columns));
     query.bind(1, wanted);
     while (query.executeStep())
         found.push_back(read_contact(query));
@@ -181,8 +192,9 @@ Contact Store::contact(std::string_view id_or_name) {
 
 std::int64_t Store::insert_contact(const Contact& contact) {
     SQLite::Statement insert(impl_->db,
-                             "INSERT INTO contact (name, org_id, email, phone, title, notes, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO contact (name, name_key, org_id, email, phone, title, "
+                             "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
+                             "?, ?, ?, ?, ?)");
     insert.bind(1, contact.name);
     sql::bind_id(insert, 2, contact.org_id);
     sql::bind_text(insert, 3, contact.email);
@@ -197,8 +209,9 @@ std::int64_t Store::insert_contact(const Contact& contact) {
 
 void Store::update_contact(const Contact& contact) {
     SQLite::Statement update(impl_->db,
-                             "UPDATE contact SET name = ?, org_id = ?, email = ?, phone = ?, "
-                             "title = ?, notes = ?, updated_at = ? WHERE id = ?");
+                             "UPDATE contact SET name = ?, name_key = funnel_fold(?1), org_id = ?, "
+                             "email = ?, phone = ?, title = ?, notes = ?, updated_at = ? WHERE "
+                             "id = ?");
     update.bind(1, contact.name);
     sql::bind_id(update, 2, contact.org_id);
     sql::bind_text(update, 3, contact.email);

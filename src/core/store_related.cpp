@@ -294,7 +294,8 @@ std::optional<Product> Store::find_product(std::string_view id_or_name) {
         query.bind(1, *id);
         if (query.executeStep()) return read_product(query);
     }
-    SQLite::Statement query(impl_->db, std::string(product_columns) + " WHERE name = ?");
+    SQLite::Statement query(
+        impl_->db, std::string(product_columns) + " WHERE name_key = funnel_fold(?) ORDER BY id");
     query.bind(1, wanted);
     if (query.executeStep()) return read_product(query);
     return std::nullopt;
@@ -307,8 +308,9 @@ Product Store::product(std::string_view id_or_name) {
 
 std::int64_t Store::insert_product(const Product& product) {
     SQLite::Statement insert(impl_->db,
-                             "INSERT INTO product (name, kind, unit, price, currency, created_at, "
-                             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO product (name, name_key, kind, unit, price, currency, "
+                             "created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, ?, ?, ?, "
+                             "?)");
     insert.bind(1, product.name);
     insert.bind(2, std::string(to_string(product.kind)));
     sql::bind_text(insert, 3, product.unit);
@@ -323,8 +325,8 @@ std::int64_t Store::insert_product(const Product& product) {
 void Store::update_product(const Product& product) {
     SQLite::Statement update(
         impl_->db,
-        "UPDATE product SET name = ?, kind = ?, unit = ?, price = ?, currency = "
-        "?, updated_at = ? WHERE id = ?");
+        "UPDATE product SET name = ?, name_key = funnel_fold(?1), kind = ?, unit = ?, price = ?, "
+        "currency = ?, updated_at = ? WHERE id = ?");
     update.bind(1, product.name);
     update.bind(2, std::string(to_string(product.kind)));
     sql::bind_text(update, 3, product.unit);

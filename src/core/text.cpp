@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include "funnel/error.hpp"
 
@@ -15,6 +17,19 @@ std::string ascii_lower(std::string_view text) {
     for (char& c : out)
         if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
     return out;
+}
+
+std::string fold_name(std::string_view name) {
+    if (std::all_of(name.begin(), name.end(), [](char c) { return (unsigned char)c < 0x80; }))
+        return ascii_lower(name);
+    utf8proc_uint8_t* folded = nullptr;
+    const auto length = utf8proc_map(
+        reinterpret_cast<const utf8proc_uint8_t*>(name.data()), utf8proc_ssize_t(name.size()),
+        &folded, utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+    if (length < 0) return std::string(name);
+    std::string result(reinterpret_cast<const char*>(folded), std::size_t(length));
+    std::free(folded);
+    return result;
 }
 
 std::string ascii_upper(std::string_view text) {

@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -520,4 +521,44 @@ TEST_CASE("upgrading to version 6 keeps every check constraint, as comparisons")
     CHECK_NOTHROW(db.exec("UPDATE stage SET category = 'commit', state = 'open' WHERE id = 1"));
     db.exec("UPDATE opportunity SET state = 'won' WHERE id = 1");
     CHECK(db.execAndGet("SELECT state FROM opportunity WHERE id = 1").getString() == "won");
+}
+
+TEST_CASE("an upgrade gives the names of an older file their folded keys") {
+    TempDir dir;
+    const fs::path file = dir.path / "old.db";
+    { Store::open_at_version(file, 6); }
+    {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        db.exec(
+            "INSERT INTO organization (name, created_at, updated_at) VALUES ('SOCIÉTÉ GÉNÉRALE', "
+            "'2026-11-16T09:00:00', '2026-11-16T09:00:00')");
+    }
+    Store store = Store::open(file, Store::Access::write);
+    const auto found = store.find_organization("société générale");
+    REQUIRE(found);
+    CHECK(found->name == "SOCIÉTÉ GÉNÉRALE");
+    CHECK(store.find_organization("Société Générale")->id == found->id);
+}
+
+TEST_CASE("two organizations whose names fold alike make the name ambiguous") {
+    TempDir dir;
+    const fs::path file = dir.path / "old.db";
+    { Store::open_at_version(file, 6); }
+    {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        // NOCASE, the only rule before, tells these apart.
+        db.exec(
+            "INSERT INTO organization (name, created_at, updated_at) VALUES ('Société', "
+            "'2026-11-16T09:00:00', '2026-11-16T09:00:00'), ('SOCIÉTÉ', '2026-11-16T09:00:00', "
+            "'2026-11-16T09:00:00')");
+    }
+    Store store = Store::open(file, Store::Access::write);
+    CHECK_THROWS_AS(store.find_organization("société"), Error);
+    CHECK(store.find_organization("2")->name == "SOCIÉTÉ");
+    const auto checks = store.check();
+    const auto names = std::find_if(checks.begin(), checks.end(),
+                                    [](const Store::Check& c) { return c.name == "names"; });
+    REQUIRE(names != checks.end());
+    REQUIRE(names->problems.size() == 1);
+    CHECK(names->problems[0] == "organizations 1 'Société' and 2 'SOCIÉTÉ' have the same name");
 }

@@ -50,3 +50,15 @@ TEST_CASE("values in messages are quoted on one line") {
     CHECK(in_quotes("a\nb\tc\x01") == "'a\\nb\\tc\\x01'");
     CHECK(in_quotes("\xff") == "'\uFFFD'");
 }
+
+TEST_CASE("names fold by Unicode case and normalization") {
+    CHECK(fold_name("ACME Corp") == "acme corp");
+    CHECK(fold_name("SOCIÉTÉ GÉNÉRALE") == fold_name("Société Générale"));
+    // "e" and a combining acute accent is the same name as "é".
+    CHECK(fold_name("Soci\x65\xcc\x81t\xc3\xa9") == fold_name("Société"));
+    CHECK(fold_name("STRASSE") == fold_name("straße"));
+    CHECK(fold_name("ΣΊΣΥΦΟΣ") == fold_name("σίσυφος"));
+    CHECK(fold_name("Zoë") != fold_name("Zoe"));
+    // Invalid UTF-8 is compared as it is.
+    CHECK(fold_name("\xff\xfe") == "\xff\xfe");
+}
