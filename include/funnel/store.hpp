@@ -281,6 +281,8 @@ class Store {
     void for_each_contact(std::optional<std::int64_t> org_id,
                           const std::function<void(const Contact&)>& visit);
     std::int64_t count_deals_of_contact(std::int64_t id);
+    // Every contact's name, for suggestions when a name matches none.
+    std::vector<std::string> contact_names();
 
     // Inserts the deal as given (timestamps included) and records its creation.
     std::int64_t insert_opportunity(const Opportunity& deal);

@@ -1,6 +1,7 @@
 // Small string helpers shared by parsing and rendering.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,12 @@ bool is_valid_utf8(std::string_view text);
 // Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
 enum class TextKind { name, line, multiline };
 std::string checked_text(std::string_view what, std::string_view value, TextKind kind);
+
+// The one of `candidates` that `typed` most likely misspells, compared folded (fold_name): within
+// an edit distance of 1 for short names, up to 3 for long ones; nothing when none is that close
+// or two are equally close.
+std::optional<std::string> closest_name(std::string_view typed,
+                                        const std::vector<std::string>& candidates);
 
 // A value shown to the user in a message, quoted and on one line: 'value'.
 std::string in_quotes(std::string_view value);

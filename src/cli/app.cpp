@@ -67,12 +67,13 @@ namespace funnel::cli::opp {
 
 namespace {
 
-void add_deal_options(CLI::App* command, DealFields& fields, bool close_required) {
+// The fields of opp add (`adding`) and opp edit.
+void add_deal_options(CLI::App* command, DealFields& fields, bool adding) {
     auto* close = command
                       ->add_option("--close", fields.close,
                                    "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)")
                       ->type_name("DATE");
-    if (close_required) close->required();
+    if (adding) close->required();
     command->add_option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k")
         ->type_name("AMOUNT");
     command
@@ -83,9 +84,10 @@ void add_deal_options(CLI::App* command, DealFields& fields, bool close_required
         ->add_option("--probability", fields.probability,
                      "Chance of winning, 0-100 (default: the stage's)")
         ->type_name("0-100");
-    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
+    const char* missing = adding ? " (created if missing)" : " (--create makes a new one)";
+    command->add_option("--org", fields.org, fmt::format("Organization id or name{}", missing))
         ->type_name("ORG");
-    command->add_option("--contact", fields.contact, "Contact id or name (created if missing)")
+    command->add_option("--contact", fields.contact, fmt::format("Contact id or name{}", missing))
         ->type_name("CONTACT");
     command->add_option("--type", fields.type, "new or existing business")
         ->type_name("new|existing");
@@ -163,6 +165,8 @@ void setup(CLI::App& group, Action& action) {
         add_deal_options(command, options->fields, false);
         command->add_option("--note", options->note, "Why, recorded in the history")
             ->type_name("TEXT");
+        command->add_flag("--create", options->create,
+                          "Create the --org or --contact named when none has that name");
         on_run(command, action, options, run_edit);
     }
     {
@@ -208,13 +212,15 @@ void setup(CLI::App& group, Action& action) {
         };
         {
             auto options = std::make_shared<link::ContactOptions>();
-            auto* sub = kind("contact", "A contact, with a role (created if missing)");
+            auto* sub = kind("contact", "A contact, with a role");
             sub->add_option("CONTACT", options->contact, "Contact id or name")->required();
             sub->add_option(
                    "--role", options->role,
                    "decision-maker, economic-buyer, evaluator, influencer, champion, user or other")
                 ->type_name("ROLE");
             sub->add_flag("--primary", options->primary, "Make it the deal's primary contact");
+            sub->add_flag("--create", options->create,
+                          "Create the contact when none has that name");
             sub->callback([&action, target, options] {
                 action = [target, options](Session& session) {
                     link::run_contact(*target, *options, session);
@@ -348,8 +354,12 @@ namespace funnel::cli::contact {
 
 namespace {
 
-void add_contact_options(CLI::App* command, ContactFields& fields) {
-    command->add_option("--org", fields.org, "Organization id or name (created if missing)")
+// The fields of contact add (`adding`) and contact edit.
+void add_contact_options(CLI::App* command, ContactFields& fields, bool adding) {
+    command
+        ->add_option("--org", fields.org,
+                     adding ? "Organization id or name (created if missing)"
+                            : "Organization id or name (--create makes a new one)")
         ->type_name("ORG");
     command->add_option("--email", fields.email, "Email address")->type_name("ADDRESS");
     command->add_option("--phone", fields.phone, "Phone number")->type_name("TEXT");
@@ -364,7 +374,7 @@ void setup(CLI::App& group, Action& action) {
         auto options = std::make_shared<AddOptions>();
         auto* command = group.add_subcommand("add", "Add a contact");
         command->add_option("NAME", options->name, "Full name")->required();
-        add_contact_options(command, options->fields);
+        add_contact_options(command, options->fields, true);
         on_run(command, action, options, run_add);
     }
     {
@@ -385,7 +395,9 @@ void setup(CLI::App& group, Action& action) {
         auto* command = group.add_subcommand("edit", "Change a contact");
         command->add_option("CONTACT", options->contact, "Contact id or name")->required();
         command->add_option("--name", options->name, "New name")->type_name("NAME");
-        add_contact_options(command, options->fields);
+        add_contact_options(command, options->fields, false);
+        command->add_flag("--create", options->create,
+                          "Create the --org named when none has that name");
         on_run(command, action, options, run_edit);
     }
     {

@@ -25,13 +25,13 @@ void check_contact_fields(const ContactFields& fields) {
 
 // Sets the given fields; an empty --org clears the organization.
 void apply_contact_fields(const ContactFields& fields, Contact& contact, Store& store,
-                          const Session& session) {
+                          const Session& session, Missing missing) {
     if (fields.org) {
         if (fields.org->empty()) {
             contact.org_id.reset();
             contact.org.clear();
         } else {
-            const auto org = organization_or_create(store, session, "--org", *fields.org);
+            const auto org = organization_named(store, session, "--org", *fields.org, missing);
             contact.org_id = org.id;
             contact.org = org.name;
         }
@@ -61,7 +61,7 @@ void run_add(const AddOptions& options, Session& session) {
     const Contact contact = session.write([&](Store& store) {
         Contact contact;
         contact.name = name;
-        apply_contact_fields(options.fields, contact, store, session);
+        apply_contact_fields(options.fields, contact, store, session, Missing::create);
         contact.created_at = contact.updated_at = session.now();
         contact.id = store.insert_contact(contact);
         return contact;
@@ -113,7 +113,8 @@ void run_edit(const EditOptions& options, Session& session) {
     const Contact contact = session.write([&](Store& store) {
         Contact contact = store.contact(options.contact);
         if (name) contact.name = *name;
-        apply_contact_fields(options.fields, contact, store, session);
+        apply_contact_fields(options.fields, contact, store, session,
+                             options.create ? Missing::create : Missing::refuse);
         contact.updated_at = session.now();
         store.update_contact(contact);
         return contact;

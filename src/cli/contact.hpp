@@ -32,6 +32,7 @@ struct EditOptions {
     std::string contact;
     OptText name;
     ContactFields fields;
+    bool create = false;  // an --org that does not exist is made
 };
 
 struct DeleteOptions {

@@ -60,7 +60,8 @@ void run_contact(const Target& target, const ContactOptions& options, Session& s
     const Result result = session.write([&](Store& store) {
         const Opportunity deal = store.opportunity(id);
         const Contact contact =
-            contact_or_create(store, session, "CONTACT", options.contact, deal.org_id);
+            contact_named(store, session, "CONTACT", options.contact, deal.org_id,
+                          options.create ? Missing::create : Missing::refuse);
         const std::int64_t link_id =
             store.link_contact(id, contact.id, role, options.primary, session.now());
         linked(store, session, id,

@@ -16,6 +16,7 @@ struct ContactOptions {
     std::string contact;
     OptText role;
     bool primary = false;
+    bool create = false;  // a contact that does not exist is made
 };
 
 struct QuoteOptions {

@@ -97,13 +97,13 @@ void run_add(const AddOptions& options, Session& session) {
         }
         if (!stage) throw invalid_input("there is no open stage: give --stage");
         if (f.org) {
-            const auto org = organization_or_create(store, session, "--org", *f.org);
+            const auto org = organization_named(store, session, "--org", *f.org, Missing::create);
             deal.org_id = org.id;
             deal.org = org.name;
         }
         if (f.contact) {
-            const auto contact =
-                contact_or_create(store, session, "--contact", *f.contact, deal.org_id);
+            const auto contact = contact_named(store, session, "--contact", *f.contact, deal.org_id,
+                                               Missing::create);
             deal.contact_id = contact.id;
             deal.contact = contact.name;
         }
@@ -247,6 +247,7 @@ void run_edit(const EditOptions& options, Session& session) {
     check_fields(f, session.today());
     const std::string note =
         options.note ? text_option("--note", *options.note, TextKind::line) : "";
+    const Missing missing = options.create ? Missing::create : Missing::refuse;
     const auto [before, after] = session.write([&](Store& store) {
         const Opportunity before = store.opportunity(id);
         Opportunity deal = before;
@@ -285,7 +286,7 @@ void run_edit(const EditOptions& options, Session& session) {
                 deal.org_id.reset();
                 deal.org.clear();
             } else {
-                const auto org = organization_or_create(store, session, "--org", *f.org);
+                const auto org = organization_named(store, session, "--org", *f.org, missing);
                 deal.org_id = org.id;
                 deal.org = org.name;
             }
@@ -296,7 +297,7 @@ void run_edit(const EditOptions& options, Session& session) {
                 deal.contact.clear();
             } else {
                 const auto contact =
-                    contact_or_create(store, session, "--contact", *f.contact, deal.org_id);
+                    contact_named(store, session, "--contact", *f.contact, deal.org_id, missing);
                 deal.contact_id = contact.id;
                 deal.contact = contact.name;
             }

@@ -37,6 +37,7 @@ struct EditOptions {
     std::string id;
     OptText name, note;
     DealFields fields;
+    bool create = false;  // an --org or --contact that does not exist is made
 };
 
 struct StageOptions {

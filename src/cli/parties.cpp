@@ -10,17 +10,34 @@
 namespace funnel::cli {
 
 namespace {
+
 bool all_digits(std::string_view text) {
     return !text.empty() &&
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+// "no organization 'ScrptCo' (did you mean 'ScriptCo'?); add --create to create it"
+Error unknown_party(std::string_view kind, const std::string& name,
+                    const std::vector<std::string>& names) {
+    const auto suggestion = closest_name(name, names);
+    return not_found(
+        fmt::format("no {} {}{}; add --create to create it", kind, in_quotes(name),
+                    suggestion ? fmt::format(" (did you mean {}?)", in_quotes(*suggestion)) : ""));
+}
+
 }  // namespace
 
-Organization organization_or_create(Store& store, const Session& session, const std::string& option,
-                                    const std::string& id_or_name) {
+Organization organization_named(Store& store, const Session& session, const std::string& option,
+                                const std::string& id_or_name, Missing missing) {
     const std::string name = text_option(option, id_or_name, TextKind::name);
     if (auto org = store.find_organization(name)) return *org;
     if (all_digits(name)) throw not_found(fmt::format("no organization with id {}", name));
+    if (missing == Missing::refuse) {
+        std::vector<std::string> names;
+        for (auto& [id, known] : store.organization_names())
+            names.push_back(std::move(known));
+        throw unknown_party("organization", name, names);
+    }
     Organization org;
     org.name = name;
     org.created_at = org.updated_at = session.now();
@@ -29,13 +46,15 @@ Organization organization_or_create(Store& store, const Session& session, const 
     return org;
 }
 
-Contact contact_or_create(Store& store, const Session& session, const std::string& option,
-                          const std::string& id_or_name, std::optional<std::int64_t> org_id) {
+Contact contact_named(Store& store, const Session& session, const std::string& option,
+                      const std::string& id_or_name, std::optional<std::int64_t> org_id,
+                      Missing missing) {
     const std::string name = text_option(option, id_or_name, TextKind::name);
     auto found = store.find_contacts(name);
     if (found.size() == 1) return found.front();
     if (found.size() > 1) return store.contact(name);  // throws: ambiguous
     if (all_digits(name)) throw not_found(fmt::format("no contact with id {}", name));
+    if (missing == Missing::refuse) throw unknown_party("contact", name, store.contact_names());
     Contact contact;
     contact.name = name;
     contact.org_id = org_id;

@@ -243,4 +243,12 @@ std::int64_t Store::count_deals_of_contact(std::int64_t id) {
     return count_where(impl_->db, "SELECT count(*) FROM opportunity WHERE contact_id = ?", id);
 }
 
+std::vector<std::string> Store::contact_names() {
+    SQLite::Statement query(impl_->db, "SELECT DISTINCT name FROM contact ORDER BY name");
+    std::vector<std::string> names;
+    while (query.executeStep())
+        names.push_back(query.getColumn(0).getString());
+    return names;
+}
+
 }  // namespace funnel

@@ -19,17 +19,23 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
-std::string fold_name(std::string_view name) {
-    if (std::all_of(name.begin(), name.end(), [](char c) { return (unsigned char)c < 0x80; }))
-        return ascii_lower(name);
-    utf8proc_uint8_t* folded = nullptr;
+namespace {
+std::string utf8proc_mapped(std::string_view text, int options) {
+    if (std::all_of(text.begin(), text.end(), [](char c) { return (unsigned char)c < 0x80; }))
+        return ascii_lower(text);
+    utf8proc_uint8_t* mapped = nullptr;
     const auto length = utf8proc_map(
-        reinterpret_cast<const utf8proc_uint8_t*>(name.data()), utf8proc_ssize_t(name.size()),
-        &folded, utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
-    if (length < 0) return std::string(name);
-    std::string result(reinterpret_cast<const char*>(folded), std::size_t(length));
-    std::free(folded);
+        reinterpret_cast<const utf8proc_uint8_t*>(text.data()), utf8proc_ssize_t(text.size()),
+        &mapped, utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE | options));
+    if (length < 0) return std::string(text);
+    std::string result(reinterpret_cast<const char*>(mapped), std::size_t(length));
+    std::free(mapped);
     return result;
+}
+}  // namespace
+
+std::string fold_name(std::string_view name) {
+    return utf8proc_mapped(name, UTF8PROC_CASEFOLD);
 }
 
 std::string ascii_upper(std::string_view text) {
@@ -227,6 +233,65 @@ std::string checked_text(std::string_view what, std::string_view value, TextKind
         return name;
     }
     return std::string(trim(value));
+}
+
+namespace {
+
+std::u32string code_points(std::string_view text) {
+    std::u32string points;
+    for (std::size_t pos = 0, length = 1; pos < text.size(); pos += length)
+        points.push_back(decode(text, pos, length).value_or(0xFFFD));
+    return points;
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+// neighbours, the typing mistakes people make.
+std::size_t edit_distance(const std::u32string& a, const std::u32string& b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest_name(std::string_view typed,
+                                        const std::vector<std::string>& candidates) {
+    // Accents are compared away: a name typed without them is close to the one with them.
+    const auto loose = [](std::string_view text) {
+        return code_points(utf8proc_mapped(text, UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK));
+    };
+    const std::u32string wanted = loose(trim(typed));
+    const std::size_t allowed = wanted.size() < 4    ? 0
+                                : wanted.size() < 8  ? 1
+                                : wanted.size() < 14 ? 2
+                                                     : 3;
+    std::optional<std::string> best;
+    std::size_t best_distance = allowed + 1;
+    bool tie = false;
+    for (const auto& candidate : candidates) {
+        const std::u32string name = loose(candidate);
+        // Lengths further apart than the allowance cannot be within it.
+        if (std::max(name.size(), wanted.size()) - std::min(name.size(), wanted.size()) > allowed)
+            continue;
+        const std::size_t distance = edit_distance(wanted, name);
+        if (distance < best_distance) {
+            best = candidate, best_distance = distance, tie = false;
+        } else if (distance == best_distance && best && fold_name(*best) != fold_name(candidate)) {
+            tie = true;
+        }
+    }
+    if (tie) return std::nullopt;
+    return best;
 }
 
 }  // namespace funnel

@@ -62,3 +62,16 @@ TEST_CASE("names fold by Unicode case and normalization") {
     // Invalid UTF-8 is compared as it is.
     CHECK(fold_name("\xff\xfe") == "\xff\xfe");
 }
+
+TEST_CASE("a misspelt name suggests the closest one") {
+    const std::vector<std::string> names{"ScriptCo", "Globex", "Initech", "Société Générale"};
+    CHECK(closest_name("ScrptCo", names) == "ScriptCo");
+    CHECK(closest_name("scirptco", names) == "ScriptCo");
+    CHECK(closest_name("Globx", names) == "Globex");
+    CHECK(closest_name("SOCIETE GENERALE", names) == "Société Générale");
+    CHECK_FALSE(closest_name("Umbrella", names));
+    CHECK_FALSE(closest_name("Abc", {"Abd"}));  // too short to guess
+    // Two equally close names: no guess.
+    CHECK_FALSE(closest_name("Acme 2", {"Acme 1", "Acme 3"}));
+    CHECK_FALSE(closest_name("Acme", {}));
+}
