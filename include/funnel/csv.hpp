@@ -22,7 +22,8 @@ class CsvReader {
     // Reads from `file`, which stays the caller's. With delimiter 0, the header line decides:
     // the most frequent of comma, semicolon and tab outside quotes (a comma when none is).
     // Text in another `encoding` than UTF-8 (a known_encoding) is read as UTF-8; a byte that
-    // is not text in that encoding is an Error(invalid) naming its offset in the file.
+    // is not text in that encoding is an Error(invalid) naming its offset in the file. A UTF-8
+    // file whose first block holds a NUL byte (a binary file, UTF-16) is refused at once.
     explicit CsvReader(std::FILE* file, char delimiter = 0, const std::string& encoding = "");
     CsvReader(CsvReader&&) noexcept;
     CsvReader& operator=(CsvReader&&) noexcept;

@@ -9,6 +9,12 @@ Date parse_date_option(std::string_view option, const std::string& value, Date t
                         [&](const std::string& text) { return parse_date(text, today); });
 }
 
+void require_range(std::string_view from_option, Date from, std::string_view to_option, Date to) {
+    if (to < from)
+        throw invalid_input(fmt::format("invalid {} {}: it comes before {} {}", to_option,
+                                        format_date(to), from_option, format_date(from)));
+}
+
 std::int64_t parse_amount_option(std::string_view option, const std::string& value,
                                  const Currency& currency) {
     return parse_option(option, value, [&](const std::string& text) {

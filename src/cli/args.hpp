@@ -30,6 +30,9 @@ auto parse_option(std::string_view option, const std::string& value, Parse&& par
 }
 
 Date parse_date_option(std::string_view option, const std::string& value, Date today);
+// Error(invalid) when a range's end (option `to_option`) comes before its start: an empty range
+// would read as "nothing there".
+void require_range(std::string_view from_option, Date from, std::string_view to_option, Date to);
 std::int64_t parse_amount_option(std::string_view option, const std::string& value,
                                  const Currency& currency);
 Currency parse_currency_option(std::string_view option, const std::string& value);

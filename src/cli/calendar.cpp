@@ -34,9 +34,7 @@ void run(const Options& options, Session& session) {
                               : session.today();
     query.to = options.to ? parse_date_option("--to", *options.to, session.today())
                           : add_days(query.from, 14);
-    if (query.to < query.from)
-        throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
-                                        format_date(query.to), format_date(query.from)));
+    require_range("--from", query.from, "--to", query.to);
     if (days_between(query.from, query.to) > 3660)
         throw invalid_input("the range is longer than ten years");
     if (options.owner) query.owner = text_option("--owner", *options.owner, TextKind::line);

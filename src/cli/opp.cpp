@@ -147,6 +147,8 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
         filter.closing_from = parse_date_option("--closing-from", *options.closing_from, today);
     if (options.closing_to)
         filter.closing_to = parse_date_option("--closing-to", *options.closing_to, today);
+    if (filter.closing_from && filter.closing_to)
+        require_range("--closing-from", *filter.closing_from, "--closing-to", *filter.closing_to);
     if (options.overdue) filter.overdue_on = today;
     if (options.search) filter.search = *options.search;
     query.sort = parse_option("--sort", options.sort, parse_opp_sort);

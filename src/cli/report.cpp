@@ -270,9 +270,7 @@ void run_performance(const PerformanceOptions& options, Session& session) {
         optional_date("--to", options.range.to, session.today()).value_or(session.today());
     const Date from = optional_date("--from", options.range.from, session.today())
                           .value_or(add_days(add_months(to, -12), 1));
-    if (to < from)
-        throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
-                                        format_date(to), format_date(from)));
+    require_range("--from", from, "--to", to);
     DealField field = DealField::none;
     if (options.by) {
         field = parse_option("--by", *options.by, [](const std::string& text) {
@@ -296,9 +294,7 @@ void run_slipped(const SlippedOptions& options, Session& session) {
                               .value_or(start_of_quarter(session.today()));
         const Date to =
             optional_date("--to", options.range.to, session.today()).value_or(end_of_quarter(from));
-        if (to < from)
-            throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
-                                            format_date(to), format_date(from)));
+        require_range("--from", from, "--to", to);
         range = SlipRange{from, to};
     }
     Store store = session.read_store();
@@ -315,9 +311,7 @@ void run_stale(const StaleOptions& options, Session& session) {
 void run_conversion(const ConversionOptions& options, Session& session) {
     const auto from = optional_date("--from", options.range.from, session.today());
     const auto to = optional_date("--to", options.range.to, session.today());
-    if (from && to && *to < *from)
-        throw invalid_input(fmt::format("invalid --to {}: it comes before --from {}",
-                                        format_date(*to), format_date(*from)));
+    if (from && to) require_range("--from", *from, "--to", *to);
     Store store = session.read_store();
     print(session, conversion_report(store, from, to));
 }

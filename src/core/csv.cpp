@@ -64,6 +64,13 @@ CsvReader::CsvReader(std::FILE* file, char delimiter, const std::string& encodin
       buffer_(buffer_size),
       delimiter_(delimiter) {
     fill();
+    // A NUL byte is never in UTF-8 text: the file is binary, or text in UTF-16.
+    if (!decoder_ && std::memchr(buffer_.data(), 0, size_)) {
+        const bool utf16 = size_ >= 2 && (std::memcmp(buffer_.data(), "\xFF\xFE", 2) == 0 ||
+                                          std::memcmp(buffer_.data(), "\xFE\xFF", 2) == 0);
+        throw invalid_input(utf16 ? "it is UTF-16 text: give --encoding UTF-16"
+                                  : "it is not text (it holds NUL bytes): give a CSV file");
+    }
     if (size_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) position_ = 3;
     if (!delimiter_) detect_delimiter();
 }
