@@ -36,7 +36,7 @@ struct ForecastQuery {
 struct ForecastFigures {
     std::int64_t open = 0;
     std::int64_t pipeline = 0;
-    std::int64_t weighted_product = 0;  // Σ amount × probability: weighted × 100
+    std::int64_t weighted = 0;  // the sum of the deals' weighted amounts
     std::int64_t commit = 0;
     std::int64_t best_case = 0;
     std::int64_t won = 0;
@@ -45,8 +45,6 @@ struct ForecastFigures {
     std::int64_t lost_amount = 0;
     std::int64_t overdue = 0;
     std::optional<Outcome> outcome;
-
-    std::int64_t weighted() const;
 };
 
 struct ForecastRow {

@@ -163,6 +163,9 @@ struct ImportCounts {
     std::int64_t skipped = 0;  // duplicates skipped, and updates that changed nothing
     std::int64_t organizations = 0;
     std::int64_t contacts = 0;
+    // Closed deals whose file said they were created after they closed: taken as created on
+    // the day they closed.
+    std::int64_t created_on_close = 0;
 };
 
 // What importing a row did, or would do.

@@ -48,9 +48,10 @@ std::string format_plain_number(std::int64_t units, int digits);
 void append_plain_number(std::string& out, std::int64_t units, int digits);
 std::string format_money(const Money& money);  // "12,000.50 EUR"
 
-// amount × probability / 100, rounded half up to a minor unit.
+// A deal's weighted amount: amount × probability / 100, rounded half up to a minor unit, once.
+// Every total of weighted amounts (lists, JSON, forecast, pipeline, exports) is the sum of
+// these rounded values, so that rows always add up to their total. The store computes the same
+// in SQL (sql::weighted_amount).
 std::int64_t weighted_minor(std::int64_t amount_minor, int probability);
-// Σ(amount × probability) / 100, rounded once: sums of weighted amounts stay exact.
-std::int64_t weighted_from_product_sum(std::int64_t product_sum);
 
 }  // namespace funnel

@@ -51,12 +51,20 @@ struct Opportunity {
 };
 
 // Puts a new deal in its first stage: the stage default probability unless one is given;
-// a deal recorded as already won or lost gets 100 or 0 and closed on its close date.
-void enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability);
+// a deal recorded as already won or lost gets 100 or 0 and closed on its close date. When that
+// day comes before the deal's creation (a past deal recorded now), the deal is taken as created
+// that day, and true is returned.
+bool enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability);
+
+// Records the day a won or lost deal closed: it is also its close date (the expected date
+// stays in the history), so that every list, calendar and report puts the deal in the same
+// period. Throws Error(invalid) for a day before the deal was created.
+void close_on(Opportunity& deal, Date day);
 
 // The probability rule of a stage change: the new stage's default probability unless one is
-// given; won and lost force 100 and 0 and record the close date `on`; reopening clears it.
-// A lost reason is only for a lost stage. Throws Error(invalid) for a contradiction.
+// given; won and lost force 100 and 0 and close the deal `on` that day (close_on); reopening
+// clears the day it closed. A lost reason is only for a lost stage. Throws Error(invalid) for
+// a contradiction.
 void move_to_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability, Date on,
                    std::optional<std::string> lost_reason);
 

@@ -141,8 +141,8 @@ struct OpenAggregate {
     std::optional<std::string> group;
     std::int64_t stage_id = 0;
     std::int64_t count = 0;
-    std::int64_t amount = 0;   // minor units
-    std::int64_t product = 0;  // sum of amount x probability
+    std::int64_t amount = 0;    // minor units
+    std::int64_t weighted = 0;  // the sum of the deals' weighted amounts
 };
 
 // Won and lost deals by currency, the day they closed, group and state.
@@ -170,7 +170,7 @@ struct StageAggregate {
     std::int64_t stage_id = 0;
     std::int64_t count = 0;
     std::int64_t amount = 0;
-    std::int64_t product = 0;
+    std::int64_t weighted = 0;
     std::int64_t age_days = 0;  // sum of days in stage
 };
 

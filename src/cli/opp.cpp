@@ -61,6 +61,15 @@ std::string summary(const Opportunity& deal) {
                        format_money(deal.amount), format_date(deal.close_date));
 }
 
+// A won or lost deal closed on a day that has come.
+void require_closed_by_today(const Opportunity& deal, Date today) {
+    if (deal.is_open() || deal.close_date <= today) return;
+    throw invalid_input(fmt::format(
+        "invalid --close {}: a {} deal's close date is the day it closed, which cannot be after "
+        "today ({})",
+        format_date(deal.close_date), to_string(deal.state), format_date(today)));
+}
+
 // Prints the deal a command changed: its id with -q, its record in machine formats, else a line.
 void report_change(const Session& session, const Opportunity& deal, const std::string& line) {
     if (session.quiet())
@@ -114,6 +123,7 @@ void run_add(const AddOptions& options, Session& session) {
         apply_text_fields(f, deal);
         deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
         enter_first_stage(deal, *stage, probability_of(f));
+        require_closed_by_today(deal, session.today());
         deal.id = store.insert_opportunity(deal);
         // The deal's own contact is its primary contact.
         if (deal.contact_id) store.set_primary_contact(deal.id, deal.contact_id, deal.created_at);
@@ -168,15 +178,15 @@ void run_list(const ListOptions& options, Session& session) {
     }
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
     renderer->begin(opportunity_columns());
-    // Per currency: amount and Σ amount × probability of the deals shown.
+    // Per currency: amount and weighted amount of the deals shown.
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
     std::map<std::string, int> digits;
     store.for_each_opportunity(query, [&](const Opportunity& deal) {
         renderer->row(opportunity_row(deal, session.today()));
         ++count;
-        auto& [amount, product] = sums[std::string(deal.amount.currency.code())];
+        auto& [amount, weighted] = sums[std::string(deal.amount.currency.code())];
         amount += deal.amount.minor;
-        product += deal.amount.minor * deal.probability;
+        weighted += deal.weighted_minor();
         digits[std::string(deal.amount.currency.code())] = deal.amount.currency.digits();
     });
     if (count == 0 && session.format() == Format::table) {
@@ -189,8 +199,7 @@ void run_list(const ListOptions& options, Session& session) {
     for (const auto& [code, sum] : sums)
         parts.push_back(fmt::format("{} {} total, {} weighted", code,
                                     format_units(sum.first, digits[code], Grouping::thousands),
-                                    format_units(weighted_from_product_sum(sum.second),
-                                                 digits[code], Grouping::thousands)));
+                                    format_units(sum.second, digits[code], Grouping::thousands)));
     session.out() << fmt::format("\n{} opportunit{}: {}\n", count, count == 1 ? "y" : "ies",
                                  join(parts, "; "));
 }
@@ -310,7 +319,9 @@ void run_edit(const EditOptions& options, Session& session) {
         const auto stages = store.stages();
         const Stage* stage = f.stage ? &stage_named(stages, "--stage", *f.stage) : nullptr;
         if (stage && stage->id != deal.stage_id) {
-            move_to_stage(deal, *stage, probability_of(f), session.today(), std::nullopt);
+            // Closing with --close: that is the day it closed.
+            const Date on = f.close && stage->is_closed() ? deal.close_date : session.today();
+            move_to_stage(deal, *stage, probability_of(f), on, std::nullopt);
         } else if (f.probability) {
             const int probability = *probability_of(f);
             if (!deal.is_open() && probability != deal.probability)
@@ -320,6 +331,13 @@ void run_edit(const EditOptions& options, Session& session) {
                     probability, deal.id, to_string(deal.state), deal.stage, deal.probability));
             deal.probability = probability;
         }
+        if (!deal.is_open() && deal.closed_at != deal.close_date)
+            throw invalid_input(fmt::format(
+                "invalid --close {}: opportunity {} is {}, so its close date is the day it "
+                "closed ({}); `funnel opp stage {} {} --on DATE` moves that day",
+                in_quotes(*f.close), id, to_string(deal.state), format_date(*deal.closed_at), id,
+                deal.stage));
+        require_closed_by_today(deal, session.today());
         store.update_opportunity(before, deal, session.now(), note);
         if (deal.contact_id != before.contact_id)
             store.set_primary_contact(id, deal.contact_id, session.now());
@@ -365,6 +383,9 @@ void run_stage(const StageOptions& options, Session& session) {
         before.closed_at == after.closed_at)
         line = fmt::format("Opportunity {} is already in {} ({}%)", id, after.stage,
                            after.probability);
+    else if (before.stage_id == after.stage_id && after.closed_at && before.closed_at)
+        line = fmt::format("Opportunity {}: {} on {}, not {}", id, after.stage,
+                           format_date(*after.closed_at), format_date(*before.closed_at));
     else if (after.closed_at && after.state != StageState::open)
         line = fmt::format("Opportunity {}: {} -> {} on {}", id, before.stage, after.stage,
                            format_date(*after.closed_at));

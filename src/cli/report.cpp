@@ -126,7 +126,7 @@ std::vector<Chart> forecast_charts(const Forecast& forecast, const std::vector<P
         auto& series = charts.back().series;
         const auto bucket = std::size_t(row.bucket);
         series[0].values[bucket] += row.figures.pipeline;
-        series[1].values[bucket] += row.figures.weighted();
+        series[1].values[bucket] += row.figures.weighted;
         series[2].values[bucket] += row.figures.won_amount;
     }
     return charts;

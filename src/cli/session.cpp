@@ -109,10 +109,13 @@ bool Session::data_file_ready() const {
 }
 
 void Session::note(const std::string& message) const {
-    if (buffering_notes_)
+    if (buffering_notes_) {
         notes_.push_back(message);
-    else if (!quiet_)
+    } else if (!quiet_) {
+        // What was printed before the note comes before it on a terminal too.
+        std::cout.flush();
         std::cerr << "funnel: " << message << '\n';
+    }
 }
 
 void Session::buffer_notes() const {

@@ -304,23 +304,30 @@ void run_import(const ImportOptions& options, Session& session) {
                 "Imported {}: {}; {} created, {} updated, {} skipped; {} created; {:.2f} s\n",
                 input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
                 n(counts.skipped), parties, seconds);
+        if (counts.created_on_close > 0)
+            session.note(fmt::format(
+                "{} closed before the creation date the file gives: taken as created on the day "
+                "{} closed",
+                count(counts.created_on_close, "deal"),
+                counts.created_on_close == 1 ? "it" : "they"));
         return;
     }
     if (options.dry_run) return;
-    session.print(
-        Record{{{"file", "File"},
-                {"rows", "Rows"},
-                {"created", "Created"},
-                {"updated", "Updated"},
-                {"skipped", "Skipped"},
-                {"organizations_created", "Organizations created"},
-                {"contacts_created", "Contacts created"},
-                {"seconds", "Seconds"}},
-               {text_cell(input.label()), integer_cell(counts.rows), integer_cell(counts.created),
-                integer_cell(counts.updated), integer_cell(counts.skipped),
-                integer_cell(counts.organizations), integer_cell(counts.contacts),
-                decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
-               {}});
+    session.print(Record{{{"file", "File"},
+                          {"rows", "Rows"},
+                          {"created", "Created"},
+                          {"updated", "Updated"},
+                          {"skipped", "Skipped"},
+                          {"organizations_created", "Organizations created"},
+                          {"contacts_created", "Contacts created"},
+                          {"created_on_close", "Created on their close day"},
+                          {"seconds", "Seconds"}},
+                         {text_cell(input.label()), integer_cell(counts.rows),
+                          integer_cell(counts.created), integer_cell(counts.updated),
+                          integer_cell(counts.skipped), integer_cell(counts.organizations),
+                          integer_cell(counts.contacts), integer_cell(counts.created_on_close),
+                          decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
+                         {}});
 }
 
 void run_export(const ExportOptions& options, Session& session) {

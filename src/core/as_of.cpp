@@ -92,7 +92,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
             if (deal.is_open()) {
                 if (in_window(window, deal.close_date))
                     open({currency, deal.close_date, field_value(deal, field), deal.stage_id, 1,
-                          deal.amount.minor, deal.amount.minor * deal.probability});
+                          deal.amount.minor, deal.weighted_minor()});
             } else if (deal.closed_at && *deal.closed_at >= first && *deal.closed_at <= last) {
                 closed({currency, *deal.closed_at, field_value(deal, field), deal.state, 1,
                         deal.amount.minor});
@@ -121,7 +121,7 @@ std::vector<StageAggregate> open_by_stage_as_of(Store& store, Date day, const Re
         row.stage_id = deal.stage_id;
         row.count += 1;
         row.amount += deal.amount.minor;
-        row.product += deal.amount.minor * deal.probability;
+        row.weighted += deal.weighted_minor();
         if (const auto entered = date_of(deal.stage_changed_at))
             row.age_days += std::max<std::int64_t>(0, days_between(*entered, day));
     });

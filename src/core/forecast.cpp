@@ -25,10 +25,6 @@ ForecastGroup parse_forecast_group(std::string_view text) {
     throw invalid_input("expected stage, owner, type, org, category or source");
 }
 
-std::int64_t ForecastFigures::weighted() const {
-    return weighted_from_product_sum(weighted_product);
-}
-
 DealField field_of(ForecastGroup group) {
     switch (group) {
         case ForecastGroup::none:
@@ -111,7 +107,7 @@ bool counts_in(const RowKey& key, const ForecastRow& row) {
 void add_figures(ForecastFigures& to, const ForecastFigures& from) {
     to.open += from.open;
     to.pipeline += from.pipeline;
-    to.weighted_product += from.weighted_product;
+    to.weighted += from.weighted;
     to.commit += from.commit;
     to.best_case += from.best_case;
     to.won += from.won;
@@ -151,7 +147,7 @@ class ForecastBuilder {
         currencies_.insert(row.currency);
         figures.open += row.count;
         figures.pipeline += row.amount;
-        figures.weighted_product += row.product;
+        figures.weighted += row.weighted;
         if (row.close_date < query_.today) figures.overdue += row.count;
         const Stage* stage = stage_with_id(stages_, row.stage_id);
         const auto category = stage ? stage->category : ForecastCategory::pipeline;
@@ -344,7 +340,7 @@ Table forecast_table(const Forecast& forecast) {
     // Bars compare the weighted amounts of the periods of one currency.
     std::map<std::string, std::int64_t> scale;
     for (const auto& row : forecast.rows)
-        if (!row.total) scale[row.currency] = std::max(scale[row.currency], row.figures.weighted());
+        if (!row.total) scale[row.currency] = std::max(scale[row.currency], row.figures.weighted);
 
     for (const auto& row : forecast.rows) {
         const int digits =
@@ -359,7 +355,7 @@ Table forecast_table(const Forecast& forecast) {
                      {
                          integer_cell(f.open, style),
                          money(f.pipeline),
-                         money(f.weighted()),
+                         money(f.weighted),
                          money(f.commit),
                          money(f.best_case),
                          integer_cell(f.won, style),
@@ -372,7 +368,7 @@ Table forecast_table(const Forecast& forecast) {
             const Outcome outcome = f.outcome.value_or(Outcome{});
             cells.insert(cells.end(), {money(outcome.p10), money(outcome.p50), money(outcome.p90)});
         }
-        cells.push_back(row.total ? null_cell() : bar_cell(f.weighted(), scale[row.currency]));
+        cells.push_back(row.total ? null_cell() : bar_cell(f.weighted, scale[row.currency]));
         table.rows.push_back(std::move(cells));
     }
     return table;

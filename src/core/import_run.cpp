@@ -74,8 +74,15 @@ std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<
     const std::size_t errors_before = errors.size();
     const auto contact_id = contact(row, *imported, org_id, errors);
     if (errors.size() != errors_before) return std::nullopt;
-    if (existing) return update(row, *existing, *imported, org_id, contact_id);
-    return create(row, *imported, org_id, contact_id);
+    try {
+        if (existing) return update(row, *existing, *imported, org_id, contact_id);
+        return create(row, *imported, org_id, contact_id);
+    } catch (const Error& e) {
+        // A rule of deals the row breaks (a close before the deal's creation): the row's error.
+        if (e.kind() != ErrorKind::invalid) throw;
+        errors.push_back({row, "", "", e.what()});
+        return std::nullopt;
+    }
 }
 
 std::optional<std::int64_t> DealImport::organization(const ImportedDeal& deal) {
@@ -118,12 +125,14 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
     deal.contact_id = contact_id;
     deal.contact = imported.contact;
     deal.amount = imported.amount.value_or(Money{0, imported.currency});
-    deal.close_date = *imported.close_date;
-    deal.created_at = imported.created_at.value_or(now_);
     const Stage& stage = imported.stage ? *imported.stage : *first_open_;
+    // A closed deal's close date is the day it closed, when the file says which.
+    deal.close_date =
+        stage.is_closed() && imported.closed_at ? *imported.closed_at : *imported.close_date;
+    deal.created_at = imported.created_at.value_or(now_);
     // What the file says is kept: its probability, and for a closed deal its close date.
-    enter_first_stage(deal, stage, stage.is_open() ? imported.probability : std::nullopt);
-    if (imported.closed_at) deal.closed_at = imported.closed_at;
+    if (enter_first_stage(deal, stage, stage.is_open() ? imported.probability : std::nullopt))
+        ++counts_.created_on_close;
     deal.lost_reason = imported.lost_reason.value_or("");
     deal.type = imported.type                                          ? *imported.type
                 : org_id && writer_.organization_has_won_deal(*org_id) ? DealType::existing_business
@@ -197,7 +206,7 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
     } else if (imported.probability && after.is_open()) {
         after.probability = *imported.probability;
     }
-    if (imported.closed_at && !after.is_open()) after.closed_at = imported.closed_at;
+    if (!after.is_open()) close_on(after, imported.closed_at.value_or(after.close_date));
     if (imported.type) after.type = *imported.type;
     const auto set_text = [&](ImportField field, std::string& value,
                               const std::optional<std::string>& text) {

@@ -190,12 +190,8 @@ std::string format_money(const Money& money) {
 }
 
 std::int64_t weighted_minor(std::int64_t amount_minor, int probability) {
-    return weighted_from_product_sum(amount_minor * probability);
-}
-
-std::int64_t weighted_from_product_sum(std::int64_t product_sum) {
-    if (product_sum >= 0) return (product_sum + 50) / 100;
-    return -((-product_sum + 50) / 100);
+    // Amounts are never negative; their maximum times 100 fits in 64 bits.
+    return (amount_minor * probability + 50) / 100;
 }
 
 }  // namespace funnel

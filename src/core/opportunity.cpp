@@ -45,10 +45,25 @@ void take_stage(Opportunity& deal, const Stage& stage) {
 
 }  // namespace
 
-void enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability) {
+bool enter_first_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability) {
     deal.probability = forced_probability(stage, probability);
     take_stage(deal, stage);
-    if (stage.is_closed()) deal.closed_at = deal.close_date;
+    if (!stage.is_closed()) return false;
+    const auto created = date_of(deal.created_at);
+    const bool moved = created && deal.close_date < *created;
+    if (moved) deal.created_at = deal.stage_changed_at = timestamp_at_start_of(deal.close_date);
+    close_on(deal, deal.close_date);
+    return moved;
+}
+
+void close_on(Opportunity& deal, Date day) {
+    if (const auto created = date_of(deal.created_at); created && day < *created)
+        throw invalid_input(fmt::format(
+            "{} cannot close on {}: it was created on {}, and a deal closes after it exists",
+            deal.id ? fmt::format("opportunity {}", deal.id) : std::string("a deal"),
+            format_date(day), format_date(*created)));
+    deal.closed_at = day;
+    deal.close_date = day;
 }
 
 void move_to_stage(Opportunity& deal, const Stage& stage, std::optional<int> probability, Date on,
@@ -61,7 +76,7 @@ void move_to_stage(Opportunity& deal, const Stage& stage, std::optional<int> pro
         deal.closed_at.reset();
         deal.lost_reason.clear();
     } else {
-        deal.closed_at = on;
+        close_on(deal, on);
         deal.lost_reason = stage.state == StageState::lost ? lost_reason.value_or("") : "";
     }
 }

@@ -35,11 +35,10 @@ Table pipeline_table(const std::vector<Stage>& stages, const std::vector<StageAg
             const Cell age =
                 a.count ? decimal_cell((a.age_days * 20 + a.count) / (2 * a.count), 1, style)
                         : null_cell();
-            table.rows.push_back({text_cell(currency, style), text_cell(name, style),
-                                  integer_cell(a.count, style),
-                                  decimal_cell(a.amount, digits, style),
-                                  decimal_cell(weighted_from_product_sum(a.product), digits, style),
-                                  age, bar ? bar_cell(a.amount, scale) : null_cell()});
+            table.rows.push_back(
+                {text_cell(currency, style), text_cell(name, style), integer_cell(a.count, style),
+                 decimal_cell(a.amount, digits, style), decimal_cell(a.weighted, digits, style),
+                 age, bar ? bar_cell(a.amount, scale) : null_cell()});
         };
         for (const auto& stage : stages) {
             if (!stage.is_open()) continue;
@@ -48,12 +47,12 @@ Table pipeline_table(const std::vector<Stage>& stages, const std::vector<StageAg
                 if (row.currency == currency && row.stage_id == stage.id) {
                     in_stage.count += row.count;
                     in_stage.amount += row.amount;
-                    in_stage.product += row.product;
+                    in_stage.weighted += row.weighted;
                     in_stage.age_days += row.age_days;
                 }
             total.count += in_stage.count;
             total.amount += in_stage.amount;
-            total.product += in_stage.product;
+            total.weighted += in_stage.weighted;
             total.age_days += in_stage.age_days;
             add_row(stage.name, in_stage, Style::plain, true);
         }

@@ -314,11 +314,27 @@ CREATE INDEX product_by_key ON product (name_key);
 )sql");
 }
 
+// A won or lost deal's close date is the day it closed, so that lists, calendars and reports
+// put it in one period; before this version it kept the date expected. The expected date
+// goes into the history, dated the day the deal closed, where the reports of slipped deals
+// and as-of views read it.
+void closed_close_dates(SQLite::Database& db) {
+    db.exec(R"sql(
+INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, new_value, note)
+SELECT id, closed_at || 'T00:00:00', 'close_date', close_date, closed_at,
+       'the close date of a closed deal is the day it closed'
+FROM opportunity WHERE state <> 'open' AND closed_at IS NOT NULL AND close_date <> closed_at
+ORDER BY id;
+UPDATE opportunity SET close_date = closed_at
+WHERE state <> 'open' AND closed_at IS NOT NULL AND close_date <> closed_at;
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     foundation,   forecast_indexes,           history_indexes, related_records,
-    external_ids, check_lists_as_comparisons, name_keys,
+    external_ids, check_lists_as_comparisons, name_keys,       closed_close_dates,
 };
 
 }  // namespace

@@ -26,6 +26,9 @@ struct Store::Impl {
 
 namespace sql {
 
+// A deal's weighted amount, rounded as weighted_minor rounds it: totals sum these.
+inline constexpr const char* weighted_amount = "((o.amount * o.probability + 50) / 100)";
+
 // A prepared statement read through SQLite's C API. Reads of every deal or every change call
 // the column accessors millions of times, and SQLiteCpp's Column objects cost a shared_ptr
 // copy each; failures still throw SQLite::Exception.

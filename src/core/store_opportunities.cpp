@@ -207,7 +207,7 @@ std::string order_by(OppSort sort, bool descending) {
             key = "o.amount";
             break;
         case OppSort::weighted:
-            key = "o.amount * o.probability";
+            key = sql::weighted_amount;
             break;
         case OppSort::probability:
             key = "o.probability";
@@ -480,10 +480,13 @@ std::vector<CurrencyTotals> Store::totals(const OppFilter& filter) {
     SQLite::Statement statement(
         impl_->db,
         "SELECT o.currency, sum(o.state = 'open'), sum(CASE WHEN o.state = 'open' THEN o.amount "
-        "END), sum(CASE WHEN o.state = 'open' THEN o.amount * o.probability END), "
-        "sum(o.state = 'won'), sum(CASE WHEN o.state = 'won' THEN o.amount END), "
-        "sum(o.state = 'lost') FROM opportunity o JOIN stage s ON s.id = o.stage_id "
-        "LEFT JOIN organization g ON g.id = o.org_id LEFT JOIN contact c ON c.id = o.contact_id" +
+        "END), sum(CASE WHEN o.state = 'open' THEN " +
+            std::string(sql::weighted_amount) +
+            " END), "
+            "sum(o.state = 'won'), sum(CASE WHEN o.state = 'won' THEN o.amount END), "
+            "sum(o.state = 'lost') FROM opportunity o JOIN stage s ON s.id = o.stage_id "
+            "LEFT JOIN organization g ON g.id = o.org_id LEFT JOIN contact c ON c.id = "
+            "o.contact_id" +
             where.sql + " GROUP BY o.currency ORDER BY o.currency");
     bind_all(statement, where.values);
     std::vector<CurrencyTotals> totals;
@@ -491,8 +494,8 @@ std::vector<CurrencyTotals> Store::totals(const OppFilter& filter) {
         const auto number = [&](int i) {
             return statement.getColumn(i).isNull() ? 0 : statement.getColumn(i).getInt64();
         };
-        totals.push_back({statement.getColumn(0).getString(), number(1), number(2),
-                          weighted_from_product_sum(number(3)), number(4), number(5), number(6)});
+        totals.push_back({statement.getColumn(0).getString(), number(1), number(2), number(3),
+                          number(4), number(5), number(6)});
     }
     return totals;
 }

@@ -94,8 +94,8 @@ void Store::aggregate_open_deals(const OpenWindow& window, DealField group,
     Query query;
     query.add(
         "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
-        "sum(o.amount * o.probability)" +
-        group_key(group) + from_clause(group));
+        "sum" +
+        std::string(sql::weighted_amount) + group_key(group) + from_clause(group));
     add_open_where(query, window, scope);
     // In the order of the covering index: no sorting for an ungrouped forecast.
     query.add(" GROUP BY o.close_date, o.currency, o.stage_id" + group_key(group));
@@ -202,9 +202,8 @@ std::vector<std::pair<std::int64_t, std::string>> Store::organization_names() {
 std::vector<StageAggregate> Store::aggregate_open_by_stage(Date today, const ReportScope& scope) {
     Query query;
     query
-        .add(
-            "SELECT o.currency, o.stage_id, count(*), sum(o.amount), "
-            "sum(o.amount * o.probability), ")
+        .add("SELECT o.currency, o.stage_id, count(*), sum(o.amount), sum" +
+             std::string(sql::weighted_amount) + ", ")
         .bind(
             "sum(max(0, CAST(julianday(?) - julianday(substr(o.stage_changed_at, 1, 10)) AS "
             "INTEGER)))",

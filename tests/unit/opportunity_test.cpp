@@ -70,6 +70,8 @@ TEST_CASE("won and lost force 100 and 0 and record the close date") {
     move_to_stage(deal, s[4], std::nullopt, tuesday, std::nullopt);
     CHECK(deal.probability == 100);
     CHECK(deal.closed_at == tuesday);
+    // The close date is the day it closed, not the one expected (which history keeps).
+    CHECK(deal.close_date == tuesday);
     CHECK(deal.state == StageState::won);
 
     auto lost = deal_in(s[3]);
@@ -77,6 +79,35 @@ TEST_CASE("won and lost force 100 and 0 and record the close date") {
     CHECK(lost.probability == 0);
     CHECK(lost.closed_at == today);
     CHECK(lost.lost_reason == "price");
+}
+
+TEST_CASE("a deal cannot close before it was created") {
+    const auto s = stages();
+    auto deal = deal_in(s[0]);
+    deal.id = 2;
+    deal.created_at = "2026-11-12T09:00:00";
+    CHECK_THROWS_WITH_AS(move_to_stage(deal, s[4], std::nullopt, tuesday, std::nullopt),
+                         "opportunity 2 cannot close on 2026-11-10: it was created on "
+                         "2026-11-12, and a deal closes after it exists",
+                         Error);
+    CHECK_NOTHROW(
+        move_to_stage(deal, s[4], std::nullopt, year{2026} / November / 12, std::nullopt));
+}
+
+TEST_CASE("a past deal recorded as closed is taken as created the day it closed") {
+    const auto s = stages();
+    Opportunity deal;
+    deal.name = "Won last month";
+    deal.close_date = year{2026} / October / 15;
+    deal.created_at = deal.stage_changed_at = "2026-11-16T09:00:00";
+    CHECK(enter_first_stage(deal, s[4], std::nullopt));
+    CHECK(deal.created_at == "2026-10-15T00:00:00");
+    CHECK(deal.closed_at == deal.close_date);
+    Opportunity open;
+    open.close_date = year{2026} / October / 15;
+    open.created_at = "2026-11-16T09:00:00";
+    CHECK_FALSE(enter_first_stage(open, s[0], std::nullopt));
+    CHECK(open.created_at == "2026-11-16T09:00:00");
 }
 
 TEST_CASE("a contradicting probability for a closed stage is refused") {
@@ -134,22 +165,25 @@ TEST_CASE("changes between two versions name each field with stored values") {
     after.next_step = "call";
     move_to_stage(after, s[5], std::nullopt, today, "price");
     const auto changes = changes_between(before, after);
-    REQUIRE(changes.size() == 7);
+    REQUIRE(changes.size() == 8);
     CHECK(changes[0].field == "org");
     CHECK(changes[0].old_value == "3");
     CHECK_FALSE(changes[0].new_value);
     CHECK(changes[1].field == "amount");
     CHECK(changes[1].old_value == "12000.00");
     CHECK(changes[1].new_value == "15000.50");
-    CHECK(changes[2].field == "stage");
-    CHECK(changes[2].old_value == "1");
-    CHECK(changes[2].new_value == "6");
-    CHECK(changes[3].field == "probability");
-    CHECK(changes[3].new_value == "0");
-    CHECK(changes[4].field == "next_step");
-    CHECK_FALSE(changes[4].old_value);
-    CHECK(changes[5].field == "closed_at");
-    CHECK(changes[5].new_value == "2026-11-16");
-    CHECK(changes[6].field == "lost_reason");
-    CHECK(changes[6].new_value == "price");
+    CHECK(changes[2].field == "close_date");
+    CHECK(changes[2].old_value == "2026-12-31");
+    CHECK(changes[2].new_value == "2026-11-16");
+    CHECK(changes[3].field == "stage");
+    CHECK(changes[3].old_value == "1");
+    CHECK(changes[3].new_value == "6");
+    CHECK(changes[4].field == "probability");
+    CHECK(changes[4].new_value == "0");
+    CHECK(changes[5].field == "next_step");
+    CHECK_FALSE(changes[5].old_value);
+    CHECK(changes[6].field == "closed_at");
+    CHECK(changes[6].new_value == "2026-11-16");
+    CHECK(changes[7].field == "lost_reason");
+    CHECK(changes[7].new_value == "price");
 }

@@ -562,3 +562,65 @@ TEST_CASE("two organizations whose names fold alike make the name ambiguous") {
     REQUIRE(names->problems.size() == 1);
     CHECK(names->problems[0] == "organizations 1 'Société' and 2 'SOCIÉTÉ' have the same name");
 }
+
+TEST_CASE("an upgrade makes the day a deal closed its close date and keeps the expected one") {
+    TempDir dir;
+    const fs::path file = dir.path / "old.db";
+    { Store::open_at_version(file, 7); }
+    {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        db.exec(
+            "INSERT INTO organization (name, name_key, created_at, updated_at) VALUES ('ACME', "
+            "'acme', '2026-11-01T09:00:00', '2026-11-01T09:00:00');"
+            "INSERT INTO opportunity (name, org_id, amount, currency, close_date, stage_id, state, "
+            "probability, type, created_at, updated_at, stage_changed_at, closed_at) VALUES "
+            "('Won early', 1, 100, 'EUR', '2026-12-05', 5, 'won', 100, 'new', "
+            "'2026-11-01T09:00:00', '2026-11-27T10:00:00', '2026-11-27T10:00:00', '2026-11-27'),"
+            "('Open', 1, 100, 'EUR', '2026-12-05', 1, 'open', 10, 'new', "
+            "'2026-11-01T09:00:00', '2026-11-01T09:00:00', '2026-11-01T09:00:00', NULL);");
+    }
+    Store store = Store::open(file, Store::Access::write);
+    CHECK(store.opportunity(1).close_date == year{2026} / November / 27);
+    CHECK(store.opportunity(2).close_date == year{2026} / December / 5);
+    const auto history = store.history(1);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].field == "close_date");
+    CHECK(history[0].old_value == "2026-12-05");
+    CHECK(history[0].new_value == "2026-11-27");
+    CHECK(history[0].changed_at == "2026-11-27T00:00:00");
+}
+
+TEST_CASE("totals of weighted amounts are sums of each deal rounded once") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    Store::Transaction transaction(store);
+    std::int64_t expected = 0;
+    // Four deals of 9,999.99 at 50 %: 5,000.00 each (4,999.995 rounded), 20,000.00 in all.
+    for (int i = 0; i < 4; ++i) {
+        Opportunity deal = sample_deal(store, "Quote " + std::to_string(i), 999'999, "quote-sent");
+        expected += deal.weighted_minor();
+    }
+    // And amounts and probabilities whose products end in every pair of digits.
+    for (int i = 1; i <= 60; ++i) {
+        Opportunity deal =
+            sample_deal(store, "Deal " + std::to_string(i), 1'000 + i * 37, "prospecting");
+        Opportunity changed = deal;
+        changed.probability = (i * 7) % 101;
+        store.update_opportunity(deal, changed, "2026-11-16T10:00:00", "");
+        expected += store.opportunity(deal.id).weighted_minor();
+    }
+    transaction.commit();
+    OppFilter open;
+    const auto totals = store.totals(open);
+    REQUIRE(totals.size() == 1);
+    CHECK(totals[0].weighted_minor == expected);
+    std::int64_t listed = 0;
+    store.for_each_opportunity({},
+                               [&](const Opportunity& deal) { listed += deal.weighted_minor(); });
+    CHECK(listed == expected);
+    std::int64_t aggregated = 0;
+    store.aggregate_open_deals({year{2000} / 1 / 1, year{2100} / 1 / 1, today, true},
+                               DealField::none, {},
+                               [&](const OpenAggregate& row) { aggregated += row.weighted; });
+    CHECK(aggregated == expected);
+}

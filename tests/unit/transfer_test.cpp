@@ -103,7 +103,7 @@ TEST_CASE("export: csv with every field, quoted where needed, formulas made iner
           "id,name,org,org_id,contact,contact_id,amount,currency,close_date,stage,probability,"
           "weighted_amount,category,type,next_step,description,owner,source,created_at,"
           "updated_at,closed_at,lost_reason,external_id\n"
-          "1,=SUM(A1),\"ACME, Inc.\",1,\"Ann \"\"Q\"\" Lee\",1,12000.5,EUR,2026-12-31,closed-won,"
+          "1,=SUM(A1),\"ACME, Inc.\",1,\"Ann \"\"Q\"\" Lee\",1,12000.5,EUR,2026-11-10,closed-won,"
           "100,12000.5,closed,new,,\"two\nlines\",,,2026-11-02T09:00:00,2026-11-10T10:00:00,"
           "2026-11-10,,X-1\n"
           "2,Plain,\"ACME, Inc.\",1,,,500,JPY,2027-01-15,quote-sent,50,250,best-case,new,,,,,"
@@ -120,7 +120,7 @@ TEST_CASE("export: json and jsonl have the fields and nulls of opp list, and the
     CHECK(
         jsonl.substr(0, jsonl.find('\n')) ==
         R"j({"id":1,"name":"=SUM(A1)","org":"ACME, Inc.","org_id":1,"contact":"Ann \"Q\" Lee",)j"
-        R"j("contact_id":1,"amount":12000.5,"currency":"EUR","close_date":"2026-12-31",)j"
+        R"j("contact_id":1,"amount":12000.5,"currency":"EUR","close_date":"2026-11-10",)j"
         R"j("stage":"closed-won","probability":100,"weighted_amount":12000.5,"category":"closed",)j"
         R"j("type":"new","next_step":null,"description":"two\nlines","owner":null,"source":null,)j"
         R"j("created_at":"2026-11-02T09:00:00","updated_at":"2026-11-10T10:00:00",)j"
