@@ -227,6 +227,10 @@ std::string order_by(OppSort sort, bool descending) {
     }
     const char* direction = descending ? " DESC" : "";
     if (sort == OppSort::id) return fmt::format(" ORDER BY o.id{}", direction);
+    // Minor units of different currencies do not compare (5,000,000 JPY is not more than
+    // 47,500 EUR): money sorts within each currency, the currencies in alphabetical order.
+    if (sort == OppSort::amount || sort == OppSort::weighted)
+        return fmt::format(" ORDER BY o.currency, {0}{1}, o.id{1}", key, direction);
     return fmt::format(" ORDER BY {0}{1}, o.id{1}", key, direction);
 }
 
