@@ -14,6 +14,15 @@ using Date = std::chrono::year_month_day;
 // A strict YYYY-MM-DD that names a real day, or nothing.
 std::optional<Date> parse_iso_date(std::string_view text);
 
+// A day funnel keeps: a real day of the years 1000 to 9999, the one range that options,
+// imports and restores are all held to. Throws Error(invalid).
+Date checked_date(Date date);
+
+// A time of day as people and exports write it: HH:MM or HH:MM:SS, perhaps with fractions of a
+// second, a zone (Z, +01:00; taken as written) or AM/PM. Returns "HH:MM:SS"; throws
+// Error(invalid) for anything else, such as 25:00.
+std::string parse_time_of_day(std::string_view text);
+
 // Any input form of the contract: YYYY-MM-DD, today, yesterday, tomorrow, +N/-N with unit
 // d|w|m|q|y, sow/eow, som/eom, soq/eoq, soy/eoy, weekday names (the next such day) and YYYYQn
 // (the first day of the quarter). Throws Error(invalid) saying what is accepted.
@@ -50,5 +59,8 @@ Timestamp system_now();
 Timestamp timestamp_at_start_of(Date date);
 // The calendar date of a timestamp (its first ten characters), or nothing if malformed.
 std::optional<Date> date_of(std::string_view timestamp);
+// Whether text is a moment as funnel stores one, "YYYY-MM-DDTHH:MM:SS", of a day checked_date
+// accepts and a real time.
+bool is_timestamp(std::string_view text);
 
 }  // namespace funnel

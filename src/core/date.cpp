@@ -1,5 +1,6 @@
 #include "funnel/date.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
@@ -21,12 +22,6 @@ namespace {
 
 constexpr int min_year = 1000;
 constexpr int max_year = 9999;
-
-Date checked(Date date) {
-    if (!date.ok() || int(date.year()) < min_year || int(date.year()) > max_year)
-        throw invalid_input("date out of range (years 1000 to 9999)");
-    return date;
-}
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
@@ -97,6 +92,71 @@ std::optional<Date> parse_quarter(std::string_view text) {
 
 }  // namespace
 
+Date checked_date(Date date) {
+    if (!date.ok()) throw invalid_input("not a day of the calendar");
+    if (int(date.year()) < min_year || int(date.year()) > max_year)
+        throw invalid_input("date out of range (years 1000 to 9999)");
+    return date;
+}
+
+std::string parse_time_of_day(std::string_view input) {
+    std::string_view text = trim(input);
+    const auto fail = [&] {
+        return invalid_input(fmt::format(
+            "{} is not a time of day (expected HH:MM or HH:MM:SS, 24-hour or with AM/PM)",
+            in_quotes(input)));
+    };
+    const auto two_digits = [&](std::size_t at) -> int {
+        if (text.size() < at + 2 || !all_digits(text.substr(at, 2))) throw fail();
+        return to_int(text.substr(at, 2));
+    };
+    // An hour may have one digit ("8:55 PM").
+    std::size_t at = text.size() > 1 && text[1] == ':' ? 1 : 2;
+    if (text.size() < at || !all_digits(text.substr(0, at))) throw fail();
+    int hour = to_int(text.substr(0, at));
+    if (text.size() <= at || text[at] != ':') throw fail();
+    const int minute = two_digits(at + 1);
+    at += 3;
+    int second = 0;
+    if (at < text.size() && text[at] == ':') {
+        second = two_digits(at + 1);
+        at += 3;
+        if (at < text.size() && (text[at] == '.' || text[at] == ',')) {
+            const std::size_t digits = at + 1;
+            for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at) {
+            }
+            if (at == digits) throw fail();
+        }
+    }
+    std::string_view rest = trim(text.substr(at));
+    const std::string meridiem = ascii_lower(rest);
+    if (meridiem == "am" || meridiem == "pm") {
+        if (hour < 1 || hour > 12) throw fail();
+        hour = hour % 12 + (meridiem == "pm" ? 12 : 0);
+    } else if (!rest.empty() && rest != "Z" && rest != "z") {
+        // A zone: +hh, +hhmm or +hh:mm.
+        const bool sign = rest.front() == '+' || rest.front() == '-';
+        std::string zone(rest.substr(sign ? 1 : 0));
+        zone.erase(std::remove(zone.begin(), zone.end(), ':'), zone.end());
+        if (!sign || (zone.size() != 2 && zone.size() != 4) || !all_digits(zone)) throw fail();
+    }
+    if (hour > 23 || minute > 59 || second > 59) throw fail();
+    return fmt::format("{:02}:{:02}:{:02}", hour, minute, second);
+}
+
+bool is_timestamp(std::string_view text) {
+    if (text.size() != 19 || text[10] != 'T') return false;
+    const auto day = parse_iso_date(text.substr(0, 10));
+    if (!day || int(day->year()) < min_year || int(day->year()) > max_year) return false;
+    const std::string_view time = text.substr(11);
+    if (time[2] != ':' || time[5] != ':') return false;
+    try {
+        return parse_time_of_day(time) == time;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
 std::optional<Date> parse_iso_date(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     auto y = text.substr(0, 4), m = text.substr(5, 2), d = text.substr(8, 2);
@@ -108,29 +168,29 @@ std::optional<Date> parse_iso_date(std::string_view text) {
 
 Date parse_date(std::string_view input, Date today) {
     const std::string text = ascii_lower(trim(input));
-    if (auto iso = parse_iso_date(text)) return checked(*iso);
+    if (auto iso = parse_iso_date(text)) return checked_date(*iso);
     if (text.size() == 10 && text[4] == '-' && text[7] == '-' && all_digits(text.substr(0, 4)) &&
         all_digits(text.substr(5, 2)) && all_digits(text.substr(8, 2)))
         throw invalid_input(fmt::format("{} is not a day of the calendar", text));
     if (text == "today") return today;
-    if (text == "yesterday") return checked(add_days(today, -1));
-    if (text == "tomorrow") return checked(add_days(today, 1));
-    if (text == "sow") return checked(start_of_week(today));
-    if (text == "eow") return checked(end_of_week(today));
+    if (text == "yesterday") return checked_date(add_days(today, -1));
+    if (text == "tomorrow") return checked_date(add_days(today, 1));
+    if (text == "sow") return checked_date(start_of_week(today));
+    if (text == "eow") return checked_date(end_of_week(today));
     if (text == "som") return start_of_month(today);
     if (text == "eom") return end_of_month(today);
     if (text == "soq") return start_of_quarter(today);
     if (text == "eoq") return end_of_quarter(today);
     if (text == "soy") return start_of_year(today);
     if (text == "eoy") return end_of_year(today);
-    if (auto relative = parse_relative(text, today)) return checked(*relative);
-    if (auto quarter = parse_quarter(text)) return checked(*quarter);
+    if (auto relative = parse_relative(text, today)) return checked_date(*relative);
+    if (auto quarter = parse_quarter(text)) return checked_date(*quarter);
     if (auto index = weekday_index(text)) {
         const chr::weekday now{chr::sys_days{today}};
         // The next such day, never today: "fri" on a Friday is a week later.
         auto ahead = (chr::weekday{*index} - now).count();
         if (ahead == 0) ahead = 7;
-        return checked(add_days(today, ahead));
+        return checked_date(add_days(today, ahead));
     }
     throw invalid_input(date_forms_hint);
 }

@@ -227,6 +227,12 @@ bool only_time_follows(std::string_view text, std::size_t at) {
     return at == text.size() || text[at] == ' ' || text[at] == 'T';
 }
 
+// The time after a date that ends at `at`, when one follows: never dropped when malformed.
+std::optional<std::string> time_after(std::string_view text, std::size_t at) {
+    if (at >= text.size()) return std::nullopt;
+    return parse_time_of_day(text.substr(at + 1));
+}
+
 std::string lower(std::string_view text) {
     return ascii_lower(trim(text));
 }
@@ -420,12 +426,17 @@ void validate_date_format(std::string_view format) {
         throw invalid_input("a format needs a year (%Y or %y), a month (%m or %b) and a day (%d)");
 }
 
-Date parse_date_in_format(std::string_view text, std::string_view format) {
-    text = trim(text);
+namespace {
+
+// The date at the start of `text` in `format` (ISO 8601 when empty); `end` is where it ends.
+Date date_in_format(std::string_view text, std::string_view format, std::size_t& end) {
     if (format.empty()) {
         if (text.size() >= 10 && only_time_follows(text, 10)) {
             const std::string_view day = text.substr(0, 10);
-            if (auto date = parse_iso_date(day)) return *date;
+            if (auto date = parse_iso_date(day)) {
+                end = 10;
+                return checked_date(*date);
+            }
             bool shaped = day[4] == '-' && day[7] == '-';
             for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
                 shaped = shaped && day[i] >= '0' && day[i] <= '9';
@@ -483,23 +494,26 @@ Date parse_date_in_format(std::string_view text, std::string_view format) {
     const Date date{std::chrono::year(year), std::chrono::month(unsigned(month)),
                     std::chrono::day(unsigned(day))};
     if (!date.ok()) throw invalid_input(fmt::format("no such day ({})", date_expectation(format)));
+    end = at;
+    return checked_date(date);
+}
+
+}  // namespace
+
+Date parse_date_in_format(std::string_view text, std::string_view format) {
+    text = trim(text);
+    std::size_t end = 0;
+    const Date date = date_in_format(text, format, end);
+    time_after(text, end);  // a time may follow, but not a malformed one
     return date;
 }
 
 Timestamp parse_timestamp_in_format(std::string_view text, std::string_view format) {
     text = trim(text);
-    const Date date = parse_date_in_format(text, format);
-    // The time of an ISO 8601 date-time is kept; any zone after it is taken as written.
-    if (format.empty() && text.size() >= 19 && (text[10] == 'T' || text[10] == ' ')) {
-        const std::string_view time = text.substr(11, 8);
-        const bool well_formed =
-            time[2] == ':' && time[5] == ':' && std::all_of(time.begin(), time.end(), [](char c) {
-                return c == ':' || (c >= '0' && c <= '9');
-            });
-        if (well_formed && time.substr(0, 2) < "24" && time.substr(3, 2) < "60" &&
-            time.substr(6, 2) < "60")
-            return format_date(date) + "T" + std::string(time);
-    }
+    std::size_t end = 0;
+    const Date date = date_in_format(text, format, end);
+    // The time after the date is kept (any zone taken as written); a date alone is its start.
+    if (const auto time = time_after(text, end)) return format_date(date) + "T" + *time;
     return timestamp_at_start_of(date);
 }
 

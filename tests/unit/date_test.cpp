@@ -145,3 +145,28 @@ TEST_CASE("timestamps") {
     CHECK(now.size() == 19);
     CHECK(date_of(now) == system_today());
 }
+
+TEST_CASE("times of day in the forms people and exports write") {
+    CHECK(parse_time_of_day("09:05") == "09:05:00");
+    CHECK(parse_time_of_day("9:05") == "09:05:00");
+    CHECK(parse_time_of_day("23:59:59") == "23:59:59");
+    CHECK(parse_time_of_day("16:14:25.000+0000") == "16:14:25");
+    CHECK(parse_time_of_day("16:14:25Z") == "16:14:25");
+    CHECK(parse_time_of_day("16:14:25+01:00") == "16:14:25");
+    CHECK(parse_time_of_day("08:55 PM") == "20:55:00");
+    CHECK(parse_time_of_day("12:00 am") == "00:00:00");
+    CHECK(parse_time_of_day("12:30 PM") == "12:30:00");
+    for (const char* bad : {"24:00", "12:60", "12:00:60", "13:00 PM", "0:00 AM", "noon", "12",
+                            "12:5", "12:00:00.", "12:00 +1", "12:00 CET", ""})
+        CHECK_THROWS_AS(parse_time_of_day(bad), Error);
+}
+
+TEST_CASE("stored moments are checked whole") {
+    CHECK(is_timestamp("2026-11-16T09:00:00"));
+    CHECK_FALSE(is_timestamp("2026-11-16 09:00:00"));
+    CHECK_FALSE(is_timestamp("2026-02-30T09:00:00"));
+    CHECK_FALSE(is_timestamp("0999-11-16T09:00:00"));
+    CHECK_FALSE(is_timestamp("2026-11-16T24:00:00"));
+    CHECK_FALSE(is_timestamp("2026-11-16T9:00:000"));
+    CHECK_FALSE(is_timestamp("2026-11-16"));
+}

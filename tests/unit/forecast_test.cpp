@@ -145,8 +145,7 @@ TEST_CASE("groups follow stage order and deals without a value come last") {
 }
 
 TEST_CASE("categories come from the stages and the closed states") {
-    const std::vector<OpenAggregate> open = {
-        {"EUR", d(2026, 11, 20), std::nullopt, 4, 1, 100, 70}};
+    const std::vector<OpenAggregate> open = {{"EUR", d(2026, 11, 20), std::nullopt, 4, 1, 100, 70}};
     const std::vector<ClosedAggregate> closed = {
         {"EUR", d(2026, 11, 2), std::nullopt, StageState::won, 1, 50}};
     const Forecast forecast =

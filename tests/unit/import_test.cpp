@@ -135,6 +135,20 @@ TEST_CASE("import: dates in the forms exports write") {
     CHECK(parse_timestamp_in_format("2024-01-22T16:14:25.000+0000", "") == "2024-01-22T16:14:25");
     CHECK(parse_timestamp_in_format("2016-10-20", "") == "2016-10-20T00:00:00");
     CHECK(parse_timestamp_in_format("10/20/2016", "%m/%d/%Y") == "2016-10-20T00:00:00");
+    CHECK(parse_timestamp_in_format("02/23/26 08:55 PM", "%m/%d/%y") == "2026-02-23T20:55:00");
+}
+
+TEST_CASE("import: dates follow the rules of the command line") {
+    // One range of years for options, imports and restores.
+    CHECK(contains(error_of([] { parse_date_in_format("0999-12-31", ""); }), "years 1000 to 9999"));
+    CHECK(contains(error_of([] { parse_date_in_format("1/1/0012", "%m/%d/%Y"); }), "years 1000"));
+    // A time that follows a date is kept or refused, never dropped.
+    CHECK(contains(error_of([] { parse_timestamp_in_format("2026-11-16T25:00:00", ""); }),
+                   "is not a time of day"));
+    CHECK(contains(error_of([] { parse_date_in_format("2026-11-16 noonish", ""); }),
+                   "is not a time of day"));
+    CHECK(contains(error_of([] { parse_date_in_format("11/16/2026 13:00 PM", "%m/%d/%Y"); }),
+                   "is not a time of day"));
 }
 
 TEST_CASE("import: amounts with the separators and signs spreadsheets write") {
