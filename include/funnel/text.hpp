@@ -33,8 +33,8 @@ std::string truncate_to_width(std::string_view utf8, std::size_t width);
 std::string valid_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
-// Text typed for a field: valid UTF-8, no control characters (line breaks and tabs only in
-// multiline text), at most 500 bytes (100,000 for multiline text); names must not be blank.
+// Text typed for a field: valid UTF-8, no hidden controls (is_hidden_control; line breaks and
+// tabs only in multiline text), at most 500 bytes (100,000 for multiline text); names must not be blank.
 // Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
 enum class TextKind { name, line, multiline };
 std::string checked_text(std::string_view what, std::string_view value, TextKind kind);
@@ -45,7 +45,12 @@ std::string checked_text(std::string_view what, std::string_view value, TextKind
 std::optional<std::string> closest_name(std::string_view typed,
                                         const std::vector<std::string>& candidates);
 
-// A value shown to the user in a message, quoted and on one line: 'value'.
+// Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069): what would make text on a terminal show other than it is.
+bool is_hidden_control(char32_t c);
+
+// A value shown to the user in a message, quoted, on one line, at most about 300 bytes of it
+// (then "…"), its hidden controls escaped: 'value'.
 std::string in_quotes(std::string_view value);
 
 }  // namespace funnel

@@ -196,18 +196,32 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
+bool is_hidden_control(char32_t c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
 std::string in_quotes(std::string_view value) {
-    // Messages are one line: control characters are shown escaped.
+    // Messages are one line, of a length a terminal shows: control characters, C1 controls and
+    // bidirectional overrides are shown escaped, and a long value is cut.
+    constexpr std::size_t shown = 300;
+    const std::string text = valid_utf8(value);
     std::string out = "'";
-    for (unsigned char c : valid_utf8(value)) {
+    for (std::size_t pos = 0, length = 1; pos < text.size(); pos += length) {
+        if (out.size() > shown) {
+            out += "…";
+            break;
+        }
+        const char32_t c = decode(text, pos, length).value_or(0xfffd);
         if (c == '\n')
             out += "\\n";
         else if (c == '\t')
             out += "\\t";
-        else if (c < 0x20 || c == 0x7f)
-            out += fmt::format("\\x{:02x}", c);
+        else if (is_hidden_control(c))
+            out += c < 0x100 ? fmt::format("\\x{:02x}", unsigned(c))
+                             : fmt::format("\\u{:04x}", unsigned(c));
         else
-            out += char(c);
+            out.append(text, pos, length);
     }
     return out + "'";
 }
@@ -216,12 +230,14 @@ std::string checked_text(std::string_view what, std::string_view value, TextKind
     const std::size_t max_length = kind == TextKind::multiline ? 100'000 : 500;
     if (!is_valid_utf8(value))
         throw invalid_input(fmt::format("invalid {}: not valid UTF-8 text", what));
-    for (unsigned char c : value) {
+    for (std::size_t pos = 0, length = 1; pos < value.size(); pos += length) {
+        const char32_t c = decode(value, pos, length).value_or(0xfffd);
         const bool allowed_space =
             kind == TextKind::multiline && (c == '\n' || c == '\t' || c == '\r');
-        if ((c < 0x20 || c == 0x7f) && !allowed_space)
-            throw invalid_input(fmt::format("invalid {} {}: control characters are not allowed{}",
+        if (is_hidden_control(c) && !allowed_space)
+            throw invalid_input(fmt::format("invalid {} {}: control characters{} are not allowed{}",
                                             what, in_quotes(value),
+                                            c >= 0x80 ? " and bidirectional overrides" : "",
                                             kind == TextKind::multiline ? "" : " (one line only)"));
     }
     if (value.size() > max_length)

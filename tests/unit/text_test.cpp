@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "funnel/error.hpp"
+
 using namespace funnel;
 
 TEST_CASE("case and trimming helpers") {
@@ -74,4 +76,33 @@ TEST_CASE("a misspelt name suggests the closest one") {
     // Two equally close names: no guess.
     CHECK_FALSE(closest_name("Acme 2", {"Acme 1", "Acme 3"}));
     CHECK_FALSE(closest_name("Acme", {}));
+}
+
+TEST_CASE("names refuse C1 controls and bidirectional overrides") {
+    CHECK_THROWS_AS(checked_text("--org", "Evil\u202Egnp.exe", TextKind::name), Error);
+    CHECK_THROWS_AS(checked_text("--org", "Evil\u2066x\u2069", TextKind::name), Error);
+    CHECK_THROWS_AS(checked_text("--org",
+                                 "CSI \xc2\x9b"
+                                 "2J",
+                                 TextKind::name),
+                    Error);
+    CHECK_THROWS_AS(checked_text("--notes", "a\u202Eb", TextKind::multiline), Error);
+    // Right-to-left text and its marks are text.
+    CHECK(checked_text("--org", "שלום\u200F", TextKind::name) == "שלום\u200F");
+    CHECK(checked_text("--notes", "two\nlines", TextKind::multiline) == "two\nlines");
+}
+
+TEST_CASE("quoted values in messages are bounded and show hidden controls") {
+    CHECK(in_quotes("a\u202Eb") == "'a\\u202eb'");
+    CHECK(in_quotes("\x1b[2J") == "'\\x1b[2J'");
+    CHECK(in_quotes("\xc2\x9b") == "'\\x9b'");
+    const std::string quoted = in_quotes(std::string(10'000'000, 'x'));
+    CHECK(quoted.size() < 320);
+    CHECK(quoted.ends_with("…'"));
+    // Cut between characters, never inside one.
+    CHECK(is_valid_utf8(in_quotes(std::string(1000, '\xc3') + "")));
+    std::string accents;
+    for (int i = 0; i < 400; ++i)
+        accents += "é";
+    CHECK(is_valid_utf8(in_quotes(accents)));
 }
