@@ -69,5 +69,7 @@ std::string csv_field(std::string_view field, char delimiter = ',');
 // A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
 // return) made inert by a leading apostrophe, as OWASP recommends; other text is unchanged.
 std::string spreadsheet_safe(std::string_view field);
+// The inverse, as a spreadsheet reads a leading apostrophe: the text a safe cell stands for.
+std::string_view spreadsheet_text(std::string_view field);
 
 }  // namespace funnel

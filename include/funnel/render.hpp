@@ -20,7 +20,10 @@ bool is_machine_format(Format format);
 struct RenderOptions {
     bool color = false;   // ANSI colour in table output
     bool unicode = true;  // Unicode bars and rules; plain ASCII otherwise
-    std::string title;    // the page title of html output
+    // csv and tsv text cells as stored, even those a spreadsheet would run as a formula; by
+    // default those get a leading apostrophe (spreadsheet_safe).
+    bool raw = false;
+    std::string title;  // the page title of html output
 };
 
 // Renders rows as they come: the machine formats stream, the table format waits for the last

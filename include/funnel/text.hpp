@@ -34,8 +34,8 @@ std::string valid_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
 // Text typed for a field: valid UTF-8, no hidden controls (is_hidden_control; line breaks and
-// tabs only in multiline text), at most 500 bytes (100,000 for multiline text); names must not be blank.
-// Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
+// tabs only in multiline text), at most 500 bytes (100,000 for multiline text); names must not be
+// blank. Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
 enum class TextKind { name, line, multiline };
 std::string checked_text(std::string_view what, std::string_view value, TextKind kind);
 

@@ -687,7 +687,8 @@ void setup_export(CLI::App& group, Action& action) {
             "opportunities", "Every deal (or those filtered as in opp list) as csv, json or jsonl");
         opp::add_list_options(command, options->list, false);
         command->add_flag("--excel-safe", options->excel_safe,
-                          "Make cells that a spreadsheet would run as formulas inert (csv)");
+                          "Make cells that a spreadsheet would run as formulas inert (csv; the "
+                          "default, unless --raw)");
         on_run(command, action, options, run_export);
     }
     {
@@ -856,6 +857,9 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
                     "The date taken as today (default: $FUNNEL_TODAY, else the system date)")
         ->type_name("DATE");
     app->add_flag("-q,--quiet", globals.quiet, "Print only ids; nothing else on success");
+    app->add_flag("--raw", globals.raw,
+                  "csv and tsv text as stored: no apostrophe before a cell a spreadsheet would "
+                  "run as a formula (=, +, -, @)");
     for (const auto& group : groups) {
         auto* command = app->add_subcommand(group.name, group.description);
         command->require_subcommand(1);

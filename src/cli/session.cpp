@@ -80,6 +80,7 @@ Session::Session(const GlobalOptions& options) {
     quiet_ = options.quiet;
     render_options_.color = use_color(options.color);
     render_options_.unicode = utf8_locale();
+    render_options_.raw = options.raw;
 }
 
 Store Session::read_store() const {

@@ -23,6 +23,7 @@ struct GlobalOptions {
     std::string color = "auto";
     std::string today;
     bool quiet = false;
+    bool raw = false;
     bool ics_allowed = false;  // set by the one command that writes iCalendar
 };
 

@@ -338,9 +338,11 @@ void run_export(const ExportOptions& options, Session& session) {
     const Format format = session.format_given() ? session.format() : Format::csv;
     if (options.excel_safe && format != Format::csv)
         throw invalid_input("--excel-safe is for csv: json and jsonl keep text as it is");
+    if (options.excel_safe && session.render_options().raw)
+        throw invalid_input("--excel-safe contradicts --raw");
     Store store = session.read_store();
     const OppQuery query = opp::list_query(list, store, session.today());
-    DealExporter exporter(session.out(), format, options.excel_safe);
+    DealExporter exporter(session.out(), format, !session.render_options().raw);
     store.for_each_deal_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
     exporter.finish();
 }

@@ -269,11 +269,23 @@ std::string csv_field(std::string_view field, char delimiter) {
     return out;
 }
 
+namespace {
+bool runs_as_formula(std::string_view field) {
+    return !field.empty() &&
+           (field.front() == '=' || field.front() == '+' || field.front() == '-' ||
+            field.front() == '@' || field.front() == '\t' || field.front() == '\r');
+}
+}  // namespace
+
 std::string spreadsheet_safe(std::string_view field) {
-    if (!field.empty() && (field.front() == '=' || field.front() == '+' || field.front() == '-' ||
-                           field.front() == '@' || field.front() == '\t' || field.front() == '\r'))
-        return "'" + std::string(field);
+    if (runs_as_formula(field)) return "'" + std::string(field);
     return std::string(field);
+}
+
+std::string_view spreadsheet_text(std::string_view field) {
+    if (field.size() > 1 && field.front() == '\'' && runs_as_formula(field.substr(1)))
+        return field.substr(1);
+    return field;
 }
 
 }  // namespace funnel

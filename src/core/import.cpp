@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "funnel/csv.hpp"
 #include "funnel/error.hpp"
 #include "funnel/text.hpp"
 
@@ -712,7 +713,8 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     const auto cell = [&](ImportField field) -> std::optional<Cell> {
         const auto index = plan_.column_of(field);
         if (index) {
-            std::string text(trim(cells[*index]));
+            // A cell an export made safe for spreadsheets reads as the text it stands for.
+            std::string text(trim(spreadsheet_text(trim(cells[*index]))));
             if (const auto* lookup = plan_.lookups[*index]; lookup && !text.empty()) {
                 const auto found = lookup->find(text);
                 if (found == lookup->end()) {

@@ -351,7 +351,8 @@ std::string tsv_field(std::string_view raw) {
 
 class DelimitedRenderer : public RowRenderer {
   public:
-    DelimitedRenderer(std::ostream& out, char delimiter) : out_(out), delimiter_(delimiter) {}
+    DelimitedRenderer(std::ostream& out, char delimiter, bool raw)
+        : out_(out), delimiter_(delimiter), raw_(raw) {}
     void begin(const std::vector<Column>& columns) override {
         columns_ = columns;
         shown_ = visible(columns, true);
@@ -366,7 +367,11 @@ class DelimitedRenderer : public RowRenderer {
         std::string line;
         for (std::size_t c = 0; c < shown_.size(); ++c) {
             if (c) line += delimiter_;
-            line += field(plain_text(row[shown_[c]].value));
+            const Value& value = row[shown_[c]].value;
+            // Text may be anything people typed; numbers and dates are never formulas.
+            line += raw_ || !std::holds_alternative<std::string>(value)
+                        ? field(plain_text(value))
+                        : field(spreadsheet_safe(plain_text(value)));
         }
         out_ << line << '\n';
     }
@@ -378,17 +383,39 @@ class DelimitedRenderer : public RowRenderer {
     }
     std::ostream& out_;
     char delimiter_;
+    bool raw_;
     std::vector<Column> columns_;
     std::vector<std::size_t> shown_;
 };
 
+// Text in a markdown table cell: markdown's punctuation escaped so that nothing becomes a link,
+// an image or emphasis, and HTML's so that a viewer renders no tag.
 std::string markdown_cell(std::string_view text) {
     std::string out;
     for (char c : text) {
-        if (c == '|')
-            out += "\\|";
-        else
-            out += c;
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '|':
+            case '\\':
+            case '`':
+            case '*':
+            case '_':
+            case '[':
+            case ']':
+                out += '\\';
+                out += c;
+                break;
+            default:
+                out += c;
+        }
     }
     return out;
 }
@@ -637,9 +664,9 @@ std::unique_ptr<RowRenderer> make_renderer(Format format, std::ostream& out,
         case Format::jsonl:
             return std::make_unique<JsonLinesRenderer>(out);
         case Format::csv:
-            return std::make_unique<DelimitedRenderer>(out, ',');
+            return std::make_unique<DelimitedRenderer>(out, ',', options.raw);
         case Format::tsv:
-            return std::make_unique<DelimitedRenderer>(out, '\t');
+            return std::make_unique<DelimitedRenderer>(out, '\t', options.raw);
         case Format::markdown:
             return std::make_unique<MarkdownRenderer>(out, options);
         case Format::html:
