@@ -48,6 +48,14 @@ std::string format_plain_number(std::int64_t units, int digits);
 void append_plain_number(std::string& out, std::int64_t units, int digits);
 std::string format_money(const Money& money);  // "12,000.50 EUR"
 
+// The largest amount in minor units of a currency with `digits` decimals: 999,999,999,999.99
+// for two. Every amount stored is at most this; sums of them are checked (add_to).
+std::int64_t max_amount_minor(int digits);
+
+// total += value for totals of money: a total beyond 64-bit integers is Error(runtime) naming
+// `what` (the figure), never a wrong figure.
+void add_to(std::int64_t& total, std::int64_t value, std::string_view what = "a total");
+
 // A deal's weighted amount: amount × probability / 100, rounded half up to a minor unit, once.
 // Every total of weighted amounts (lists, JSON, forecast, pipeline, exports) is the sum of
 // these rounded values, so that rows always add up to their total. The store computes the same

@@ -85,9 +85,10 @@ struct Line {
     Timestamp created_at;
 };
 
-// quantity × unit price × (1 - discount), rounded half up once, to a minor unit.
+// quantity × unit price × (1 - discount), rounded half up once, to a minor unit of a currency
+// with `digits` decimals. Throws Error(invalid) above the largest amount.
 std::int64_t line_total(std::int64_t quantity_milli, std::int64_t unit_price,
-                        std::int64_t discount_bp);
+                        std::int64_t discount_bp, int digits);
 // "3", "2.5", "0.125": at most three decimals, more than zero. Throws Error(invalid).
 std::int64_t parse_quantity(std::string_view text);
 // "10", "12.5", "12.5%": 0 to 100 with at most two decimals. Throws Error(invalid).

@@ -905,6 +905,12 @@ int fail_database(const SQLite::Exception& e) {
         return fail(ErrorKind::runtime, fmt::format("the data file is damaged: {}", e.what()));
     if (code == SQLITE_FULL)
         return fail(ErrorKind::runtime, "the disk is full; nothing was written");
+    // SQLite's sum() refuses to wrap around, as funnel's own totals do.
+    if (std::string_view(e.what()).find("integer overflow") != std::string_view::npos)
+        return fail(ErrorKind::runtime,
+                    "a total is out of range: it passes 9,223,372,036,854,775,807 minor units, "
+                    "more than funnel adds exactly; narrow the report (--currency, --owner, fewer "
+                    "periods)");
     return fail(ErrorKind::runtime, fmt::format("database error: {}", e.what()));
 }
 

@@ -41,6 +41,11 @@ void linked(Store& store, const Session& session, std::int64_t opp_id, const std
 void sum_lines(Store& store, const Session& session, std::int64_t opp_id, const std::string& note) {
     const auto total = store.lines_total(opp_id);
     if (!total) return;
+    const Currency currency = store.opportunity(opp_id).amount.currency;
+    if (*total > max_amount_minor(currency.digits()))
+        throw invalid_input(
+            fmt::format("the lines of opportunity {} come to more than the largest amount ({})",
+                        opp_id, format_units(max_amount_major, 0, Grouping::thousands)));
     const Opportunity before = store.opportunity(opp_id);
     Opportunity after = before;
     after.amount.minor = *total;
@@ -201,7 +206,8 @@ void run_product(const Target& target, const ProductOptions& options, Session& s
                 product.name, product.price.currency.code(), id, deal.amount.currency.code(),
                 deal.amount.currency.code()));
         }
-        line.total = line_total(line.quantity_milli, line.unit_price, line.discount_bp);
+        line.total = line_total(line.quantity_milli, line.unit_price, line.discount_bp,
+                                deal.amount.currency.digits());
         line.created_at = session.now();
         const auto link_id = store.insert_line(line);
         const Money total{line.total, deal.amount.currency};

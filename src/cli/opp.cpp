@@ -181,12 +181,15 @@ void run_list(const ListOptions& options, Session& session) {
     // Per currency: amount and weighted amount of the deals shown.
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
     std::map<std::string, int> digits;
+    // Only the table has a summary line; the machine formats stream rows and nothing else.
+    const bool summed = session.format() == Format::table;
     store.for_each_opportunity(query, [&](const Opportunity& deal) {
         renderer->row(opportunity_row(deal, session.today()));
         ++count;
+        if (!summed) return;
         auto& [amount, weighted] = sums[std::string(deal.amount.currency.code())];
-        amount += deal.amount.minor;
-        weighted += deal.weighted_minor();
+        add_to(amount, deal.amount.minor, "the total of the deals listed");
+        add_to(weighted, deal.weighted_minor(), "the weighted total of the deals listed");
         digits[std::string(deal.amount.currency.code())] = deal.amount.currency.digits();
     });
     if (count == 0 && session.format() == Format::table) {
@@ -194,7 +197,7 @@ void run_list(const ListOptions& options, Session& session) {
         return;
     }
     renderer->end();
-    if (session.format() != Format::table) return;
+    if (!summed) return;
     std::vector<std::string> parts;
     for (const auto& [code, sum] : sums)
         parts.push_back(fmt::format("{} {} total, {} weighted", code,

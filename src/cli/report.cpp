@@ -125,9 +125,9 @@ std::vector<Chart> forecast_charts(const Forecast& forecast, const std::vector<P
         }
         auto& series = charts.back().series;
         const auto bucket = std::size_t(row.bucket);
-        series[0].values[bucket] += row.figures.pipeline;
-        series[1].values[bucket] += row.figures.weighted;
-        series[2].values[bucket] += row.figures.won_amount;
+        add_to(series[0].values[bucket], row.figures.pipeline);
+        add_to(series[1].values[bucket], row.figures.weighted);
+        add_to(series[2].values[bucket], row.figures.won_amount);
     }
     return charts;
 }

@@ -115,9 +115,9 @@ Report performance_report(Store& store, Date from, Date to, DealField group) {
         PerformanceAggregate total{currency, std::nullopt};
         for (const auto& row : in_currency) {
             total.won += row.won;
-            total.won_amount += row.won_amount;
+            add_to(total.won_amount, row.won_amount, "the won total");
             total.lost += row.lost;
-            total.lost_amount += row.lost_amount;
+            add_to(total.lost_amount, row.lost_amount, "the lost total");
             total.won_cycle_days += row.won_cycle_days;
         }
         if (in_currency.empty()) in_currency.push_back(total);
@@ -238,7 +238,7 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
              decimal_cell(slip.amount.minor, slip.amount.currency.digits()), text_cell(currency)});
         auto& total = totals[currency];
         total.first += 1;
-        total.second += slip.amount.minor;
+        add_to(total.second, slip.amount.minor, "the total of slipped deals");
     }
     std::vector<std::string> parts;
     for (const auto& [currency, total] : totals)

@@ -120,8 +120,8 @@ std::vector<StageAggregate> open_by_stage_as_of(Store& store, Date day, const Re
         row.currency = currency;
         row.stage_id = deal.stage_id;
         row.count += 1;
-        row.amount += deal.amount.minor;
-        row.weighted += deal.weighted_minor();
+        add_to(row.amount, deal.amount.minor, "the amount of a stage");
+        add_to(row.weighted, deal.weighted_minor(), "the weighted amount of a stage");
         if (const auto entered = date_of(deal.stage_changed_at))
             row.age_days += std::max<std::int64_t>(0, days_between(*entered, day));
     });
@@ -173,7 +173,7 @@ Table forecast_changes(Store& store, const ForecastQuery& query, Date since) {
         if (!at || *at < 0 || *at >= n || amount == 0) return;
         auto& rows = cells[currency];
         if (rows.empty()) rows.resize(std::size_t(n), {});
-        rows[std::size_t(*at)][kind] += amount;
+        add_to(rows[std::size_t(*at)][kind], amount);
     };
     store.for_each_deal_with_history(
         {}, changes_after(then_moment, false),
@@ -260,7 +260,7 @@ Table forecast_changes(Store& store, const ForecastQuery& query, Date since) {
         for (int i = 0; i < n; ++i) {
             add_row(periods[std::size_t(i)].label(), rows[std::size_t(i)], Style::plain);
             for (int kind = 0; kind < change_count; ++kind)
-                total[std::size_t(kind)] += rows[std::size_t(i)][std::size_t(kind)];
+                add_to(total[std::size_t(kind)], rows[std::size_t(i)][std::size_t(kind)]);
         }
         add_row("total", total, Style::strong);
     }

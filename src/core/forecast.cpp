@@ -105,16 +105,16 @@ bool counts_in(const RowKey& key, const ForecastRow& row) {
 }
 
 void add_figures(ForecastFigures& to, const ForecastFigures& from) {
-    to.open += from.open;
-    to.pipeline += from.pipeline;
-    to.weighted += from.weighted;
-    to.commit += from.commit;
-    to.best_case += from.best_case;
-    to.won += from.won;
-    to.won_amount += from.won_amount;
-    to.lost += from.lost;
-    to.lost_amount += from.lost_amount;
-    to.overdue += from.overdue;
+    add_to(to.open, from.open);
+    add_to(to.pipeline, from.pipeline, "the pipeline total");
+    add_to(to.weighted, from.weighted, "the weighted total");
+    add_to(to.commit, from.commit, "the commit total");
+    add_to(to.best_case, from.best_case, "the best-case total");
+    add_to(to.won, from.won);
+    add_to(to.won_amount, from.won_amount, "the won total");
+    add_to(to.lost, from.lost);
+    add_to(to.lost_amount, from.lost_amount, "the lost total");
+    add_to(to.overdue, from.overdue);
 }
 
 }  // namespace
@@ -145,15 +145,15 @@ class ForecastBuilder {
         auto& figures =
             cells_[{row.currency, *index, open_group(query_, stages_, row.stage_id, row.group)}];
         currencies_.insert(row.currency);
-        figures.open += row.count;
-        figures.pipeline += row.amount;
-        figures.weighted += row.weighted;
-        if (row.close_date < query_.today) figures.overdue += row.count;
+        add_to(figures.open, row.count);
+        add_to(figures.pipeline, row.amount, "the pipeline");
+        add_to(figures.weighted, row.weighted, "the weighted amount");
+        if (row.close_date < query_.today) add_to(figures.overdue, row.count);
         const Stage* stage = stage_with_id(stages_, row.stage_id);
         const auto category = stage ? stage->category : ForecastCategory::pipeline;
-        if (category == ForecastCategory::commit) figures.commit += row.amount;
+        if (category == ForecastCategory::commit) add_to(figures.commit, row.amount, "commit");
         if (category == ForecastCategory::commit || category == ForecastCategory::best_case)
-            figures.best_case += row.amount;
+            add_to(figures.best_case, row.amount, "best case");
     }
 
     void add(const ClosedAggregate& row) {
@@ -162,13 +162,13 @@ class ForecastBuilder {
         auto& figures = cells_[{row.currency, *index, closed_group(query_, row.state, row.group)}];
         currencies_.insert(row.currency);
         if (row.state == StageState::won) {
-            figures.won += row.count;
-            figures.won_amount += row.amount;
-            figures.commit += row.amount;
-            figures.best_case += row.amount;
+            add_to(figures.won, row.count);
+            add_to(figures.won_amount, row.amount, "the won amount");
+            add_to(figures.commit, row.amount, "commit");
+            add_to(figures.best_case, row.amount, "best case");
         } else {
-            figures.lost += row.count;
-            figures.lost_amount += row.amount;
+            add_to(figures.lost, row.count);
+            add_to(figures.lost_amount, row.amount, "the lost amount");
         }
     }
 

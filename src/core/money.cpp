@@ -189,6 +189,22 @@ std::string format_money(const Money& money) {
            std::string(money.currency.code());
 }
 
+std::int64_t max_amount_minor(int digits) {
+    return (max_amount_major + 1) * pow10(digits) - 1;
+}
+
+void add_to(std::int64_t& total, std::int64_t value, std::string_view what) {
+    std::int64_t sum = 0;
+    if (!__builtin_add_overflow(total, value, &sum)) {
+        total = sum;
+        return;
+    }
+    throw runtime_failure(fmt::format(
+        "{} is out of range: it passes 9,223,372,036,854,775,807 minor units, more than "
+        "funnel adds exactly; narrow the report (--currency, --owner, fewer periods)",
+        what));
+}
+
 std::int64_t weighted_minor(std::int64_t amount_minor, int probability) {
     // Amounts are never negative; their maximum times 100 fits in 64 bits.
     return (amount_minor * probability + 50) / 100;

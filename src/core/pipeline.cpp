@@ -45,14 +45,14 @@ Table pipeline_table(const std::vector<Stage>& stages, const std::vector<StageAg
             StageAggregate in_stage{currency, stage.id, 0, 0, 0, 0};
             for (const auto& row : rows)
                 if (row.currency == currency && row.stage_id == stage.id) {
-                    in_stage.count += row.count;
-                    in_stage.amount += row.amount;
-                    in_stage.weighted += row.weighted;
+                    add_to(in_stage.count, row.count);
+                    add_to(in_stage.amount, row.amount, "the amount of a stage");
+                    add_to(in_stage.weighted, row.weighted, "the weighted amount of a stage");
                     in_stage.age_days += row.age_days;
                 }
-            total.count += in_stage.count;
-            total.amount += in_stage.amount;
-            total.weighted += in_stage.weighted;
+            add_to(total.count, in_stage.count);
+            add_to(total.amount, in_stage.amount, "the pipeline total");
+            add_to(total.weighted, in_stage.weighted, "the weighted total");
             total.age_days += in_stage.age_days;
             add_row(stage.name, in_stage, Style::plain, true);
         }

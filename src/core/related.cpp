@@ -75,10 +75,14 @@ ProductKind parse_product_kind(std::string_view text) {
 }
 
 std::int64_t line_total(std::int64_t quantity_milli, std::int64_t unit_price,
-                        std::int64_t discount_bp) {
+                        std::int64_t discount_bp, int digits) {
     const __int128 numerator = __int128(quantity_milli) * unit_price * (10'000 - discount_bp);
     const __int128 denominator = __int128(1000) * 10'000;
-    return std::int64_t((numerator * 2 + denominator) / (denominator * 2));
+    const __int128 total = (numerator * 2 + denominator) / (denominator * 2);
+    if (total > max_amount_minor(digits))
+        throw invalid_input(fmt::format("the line comes to more than the largest amount ({})",
+                                        format_units(max_amount_major, 0, Grouping::thousands)));
+    return std::int64_t(total);
 }
 
 std::int64_t parse_quantity(std::string_view text) {

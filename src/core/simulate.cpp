@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
+#include "funnel/money.hpp"
 
 namespace funnel {
 
@@ -65,13 +66,13 @@ void OutcomeSimulation::add(std::size_t key, std::int64_t amount, int probabilit
     if (probability <= 0 || amount == 0) return;
     if (probability >= 100) {
         for (auto& sum : sums)
-            sum += amount;
+            add_to(sum, amount, "a simulated outcome");
         return;
     }
     // Won when a uniform 64-bit number falls below probability / 100 of the range.
     const std::uint64_t threshold = (~std::uint64_t(0) / 100) * std::uint64_t(probability);
     for (auto& sum : sums)
-        if (random_.next() < threshold) sum += amount;
+        if (random_.next() < threshold) add_to(sum, amount, "a simulated outcome");
 }
 
 Outcome OutcomeSimulation::outcome(const std::vector<std::size_t>& keys) const {
@@ -79,7 +80,7 @@ Outcome OutcomeSimulation::outcome(const std::vector<std::size_t>& keys) const {
     for (std::size_t key : keys) {
         if (key >= sums_.size() || sums_[key].empty()) continue;
         for (std::size_t t = 0; t < totals.size(); ++t)
-            totals[t] += sums_[key][t];
+            add_to(totals[t], sums_[key][t], "a simulated outcome");
     }
     std::sort(totals.begin(), totals.end());
     return {quantile(totals, 10), quantile(totals, 50), quantile(totals, 90)};

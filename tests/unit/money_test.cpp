@@ -125,3 +125,16 @@ TEST_CASE("money prints with its currency") {
     CHECK(format_money({1'200'050, Currency::parse("EUR")}) == "12,000.50 EUR");
     CHECK(format_money({1500, Currency::parse("JPY")}) == "1,500 JPY");
 }
+
+TEST_CASE("totals of money are checked, never wrapped") {
+    CHECK(max_amount_minor(2) == 99'999'999'999'999);
+    CHECK(max_amount_minor(0) == 999'999'999'999);
+    CHECK(max_amount_minor(4) == 9'999'999'999'999'999);
+    std::int64_t total = 0;
+    for (int i = 0; i < 922; ++i)
+        add_to(total, max_amount_minor(4));
+    CHECK(total == 922 * max_amount_minor(4));
+    CHECK_THROWS_WITH_AS(add_to(total, max_amount_minor(4), "the pipeline"),
+                         doctest::Contains("the pipeline is out of range"), Error);
+    CHECK(total == 922 * max_amount_minor(4));  // unchanged by the refused addition
+}

@@ -16,12 +16,15 @@ Date d(int y, unsigned m, unsigned day) {
 }  // namespace
 
 TEST_CASE("line totals are exact in minor units") {
-    CHECK(line_total(3000, 3333, 0) == 9999);           // 3 x 33.33
-    CHECK(line_total(2000, 120'000, 1250) == 210'000);  // 2 x 1,200.00 less 12.5 %
-    CHECK(line_total(7000, 1, 5000) == 4);              // 0.035 rounds half up
-    CHECK(line_total(1500, 10'000, 0) == 15'000);       // 1.5 x 100.00
-    CHECK(line_total(1000, 999, 10'000) == 0);          // free
-    CHECK(line_total(1, 1, 0) == 0);                    // 0.001 x 0.01
+    CHECK(line_total(3000, 3333, 0, 2) == 9999);           // 3 x 33.33
+    CHECK(line_total(2000, 120'000, 1250, 2) == 210'000);  // 2 x 1,200.00 less 12.5 %
+    CHECK(line_total(7000, 1, 5000, 2) == 4);              // 0.035 rounds half up
+    CHECK(line_total(1500, 10'000, 0, 2) == 15'000);       // 1.5 x 100.00
+    CHECK(line_total(1000, 999, 10'000, 2) == 0);          // free
+    CHECK(line_total(1, 1, 0, 2) == 0);                    // 0.001 x 0.01
+    // A billion units at the largest price would not fit in 64 bits: refused, never wrapped.
+    CHECK_THROWS_AS(line_total(1'000'000'000'000, max_amount_minor(2), 0, 2), Error);
+    CHECK(line_total(1000, max_amount_minor(2), 0, 2) == max_amount_minor(2));
 }
 
 TEST_CASE("quantities and discounts") {
