@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <istream>
+#include <limits>
 #include <map>
 #include <ostream>
 #include <set>
@@ -20,6 +21,7 @@
 #include "funnel/text.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
+#include "store_rows.hpp"
 
 namespace funnel {
 
@@ -118,8 +120,49 @@ std::set<std::string> columns_of(SQLite::Database& db, const std::string& table)
     return {columns.begin(), columns.end()};
 }
 
+// The tables whose ids come from a sequence (AUTOINCREMENT): never reused.
+const std::set<std::string> autoincrement_tables = {
+    "organization", "contact",          "opportunity", "opportunity_contact", "quote", "document",
+    "product",      "opportunity_line", "activity",
+};
+
 // The tables whose names are looked up by their folded key.
 constexpr const char* named_tables[] = {"organization", "contact", "product"};
+
+// A JSON value as the row rules see it.
+rows::Value value_of(const nlohmann::json& value) {
+    using Kind = rows::Value::Kind;
+    if (value.is_null()) return {};
+    // A dump holds numbers, text and nulls, as SQLite does: never true or false.
+    if (value.is_boolean()) return {Kind::other, 0, value.dump()};
+    if (value.is_number_unsigned() &&
+        value.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+        return {Kind::out_of_range, 0, value.dump()};
+    if (value.is_number_integer()) return {Kind::integer, value.get<std::int64_t>(), {}};
+    if (value.is_string()) return {Kind::text, 0, value.get<std::string>()};
+    if (value.is_number_float()) return {Kind::real, 0, value.dump()};
+    return {Kind::other, 0, value.dump().substr(0, 40)};  // an object or array
+}
+
+// A stored value as the row rules see it.
+rows::Value stored_value(sqlite3_stmt* row, int column) {
+    using Kind = rows::Value::Kind;
+    switch (sqlite3_column_type(row, column)) {
+        case SQLITE_NULL:
+            return {};
+        case SQLITE_INTEGER:
+            return {Kind::integer, sqlite3_column_int64(row, column), {}};
+        case SQLITE_FLOAT:
+            return {Kind::real, 0, fmt::format("{}", sqlite3_column_double(row, column))};
+        case SQLITE_TEXT:
+            return {Kind::text,
+                    0,
+                    {reinterpret_cast<const char*>(sqlite3_column_text(row, column)),
+                     std::size_t(sqlite3_column_bytes(row, column))}};
+        default:
+            return {Kind::other, 0, "a blob"};
+    }
+}
 
 // Restores rows as the parser hands them over, one at a time: the document is never held whole.
 class Restorer {
@@ -131,21 +174,32 @@ class Restorer {
             columns_[table.table] = columns_of(db, table.table);
     }
 
-    void insert(const std::string& table, const nlohmann::json& row,
+    // Inserts a row of `table` after checking it by the rules the commands write with;
+    // `label` names it in errors ("opportunities[3]").
+    void insert(const std::string& table, const nlohmann::json& row, const std::string& label,
                 std::optional<std::int64_t> opp_id = std::nullopt) {
         if (!row.is_object())
-            throw invalid_input(fmt::format("a row of {} is not an object", table));
+            throw invalid_input(fmt::format("{} of the dump is not an object", label));
         const auto& known = columns_.at(table);
+        rows::Row checked;
         std::vector<std::pair<std::string, const nlohmann::json*>> values;
         for (const auto& [name, value] : row.items()) {
             if (table == "opportunity" && value.is_array()) continue;  // its records
             if (!known.contains(name))
                 throw invalid_input(fmt::format(
-                    "a row of {} has a field {} that this funnel does not know (a dump from a "
-                    "newer funnel?)",
-                    table, in_quotes(name)));
+                    "{} has a field {} that this funnel does not know (a dump from a newer "
+                    "funnel?)",
+                    label, in_quotes(name)));
+            checked.emplace_back(name, value_of(value));
             values.emplace_back(name, &value);
         }
+        if (opp_id) {
+            if (row.contains("opp_id"))
+                throw invalid_input(fmt::format("{} has an opp_id: its deal gives it", label));
+            checked.emplace_back("opp_id", rows::Value{rows::Value::Kind::integer, *opp_id, {}});
+        }
+        if (auto problem = rows::problem(table, checked, true))
+            throw invalid_input(fmt::format("{} {}", label, *problem));
         if (opp_id) values.emplace_back("opp_id", nullptr);
         std::string names, marks;
         for (const auto& [name, value] : values) {
@@ -165,21 +219,14 @@ class Restorer {
                 statement->bind(index);
             else if (value->is_number_integer())
                 statement->bind(index, value->get<std::int64_t>());
-            else if (value->is_string())
-                statement->bind(index, value->get<std::string>());
-            else if (value->is_boolean())
-                statement->bind(index, value->get<bool>() ? 1 : 0);
             else
-                throw invalid_input(
-                    fmt::format("field {} of a row of {} is not a number, text or null",
-                                in_quotes(name), table));
+                statement->bind(index, value->get<std::string>());
             ++index;
         }
         try {
             statement->exec();
         } catch (const SQLite::Exception& e) {
-            throw invalid_input(
-                fmt::format("a row of {} is refused ({}): {}", table, e.getErrorStr(), row.dump()));
+            throw invalid_input(fmt::format("{} is refused: {}", label, e.getErrorStr()));
         }
         if (table != "opportunity") return;
         const std::int64_t id = db_.getLastInsertRowid();
@@ -187,10 +234,10 @@ class Restorer {
             const auto records = row.find(child.key);
             if (records == row.end()) continue;
             if (!records->is_array())
-                throw invalid_input(
-                    fmt::format("{} of opportunity {} is not an array", child.key, id));
+                throw invalid_input(fmt::format("{} {} is not an array", label, child.key));
+            std::size_t n = 0;
             for (const auto& record : *records)
-                insert(child.table, record, id);
+                insert(child.table, record, fmt::format("{} {}[{}]", label, child.key, n++), id);
         }
     }
 
@@ -298,13 +345,19 @@ void Store::restore(std::istream& in) {
     std::map<std::string, std::string> tables;
     for (const auto& table : top_tables)
         tables[table.key] = table.table;
+    std::map<std::string, std::size_t> read;  // rows of each key so far
     const auto callback = [&](int depth, nlohmann::json::parse_event_t event,
                               nlohmann::json& parsed) {
         if (depth == 1 && event == nlohmann::json::parse_event_t::key)
             key = parsed.get<std::string>();
+        // A table's rows are objects: anything else in its array is refused, not passed over.
+        if (depth == 2 && tables.contains(key) &&
+            (event == nlohmann::json::parse_event_t::value ||
+             event == nlohmann::json::parse_event_t::array_start))
+            throw invalid_input(fmt::format("{}[{}] of the dump is not an object", key, read[key]));
         if (depth == 2 && event == nlohmann::json::parse_event_t::object_end &&
             tables.contains(key)) {
-            restorer.insert(tables[key], parsed);
+            restorer.insert(tables[key], parsed, fmt::format("{}[{}]", key, read[key]++));
             return false;  // restored: not kept
         }
         return true;
@@ -322,12 +375,27 @@ void Store::restore(std::istream& in) {
         document.value("schema_version", 0) > schema::latest_version())
         throw invalid_input("the dump was written by a newer funnel; upgrade funnel to restore it");
     if (auto sequences = document.find("sequences"); sequences != document.end()) {
+        if (!sequences->is_object()) throw invalid_input("sequences of the dump is not an object");
         for (const auto& [table, value] : sequences->items()) {
-            if (!value.is_number_integer())
-                throw invalid_input(fmt::format("sequence {} is not a number", in_quotes(table)));
+            const rows::Value seq = value_of(value);
+            if (!autoincrement_tables.contains(table))
+                throw invalid_input(
+                    fmt::format("sequence {} is not one of funnel's", in_quotes(table)));
+            if (seq.kind != rows::Value::Kind::integer || seq.integer < 0 ||
+                seq.integer > rows::max_id)
+                throw invalid_input(fmt::format("sequence {} is {}: not from 0 to {}",
+                                                in_quotes(table), value.dump().substr(0, 40),
+                                                rows::max_id));
+            // A table whose rows have all been deleted has a sequence and no row: the next id
+            // must still come after the ones it gave.
+            SQLite::Statement set(db,
+                                  "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, 0 WHERE NOT "
+                                  "EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)");
+            set.bind(1, table);
+            set.exec();
             SQLite::Statement update(db,
                                      "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?");
-            update.bind(1, value.get<std::int64_t>());
+            update.bind(1, seq.integer);
             update.bind(2, table);
             update.exec();
         }
@@ -377,12 +445,52 @@ std::vector<Store::Check> Store::check() {
         "WHEN state <> 'open' AND closed_at IS NULL THEN ' and no close day' ELSE '' END "
         "FROM opportunity WHERE (state = 'won' AND probability <> 100) OR "
         "(state = 'lost' AND probability <> 0) OR ((state = 'open') = (closed_at IS NOT NULL))");
-    const char* const iso_date = "'[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'";
-    run("dates",
-        fmt::format("SELECT 'opportunity ' || id || ' has a malformed date' FROM opportunity "
-                    "WHERE close_date NOT GLOB {0} OR (closed_at IS NOT NULL AND closed_at NOT "
-                    "GLOB {0}) OR date(close_date) IS NOT close_date",
-                    iso_date));
+    run("close days",
+        "SELECT 'opportunity ' || id || CASE WHEN closed_at < substr(created_at, 1, 10) THEN ' "
+        "closed on ' || closed_at || ', before it was created on ' || substr(created_at, 1, 10) "
+        "ELSE ' closed on ' || closed_at || ' but its close date is ' || close_date END FROM "
+        "opportunity WHERE state <> 'open' AND (close_date IS NOT closed_at OR closed_at < "
+        "substr(created_at, 1, 10))");
+    {
+        // Every value by the rules the commands write with, as a restore checks a dump.
+        Check values{"values", {}};
+        std::int64_t more = 0;
+        sqlite3* handle = db.getHandle();
+        const auto check_table = [&](const char* table) {
+            Statement rows(handle, fmt::format("SELECT * FROM {}", table));
+            const int columns = sqlite3_column_count(rows.get());
+            while (rows.step()) {
+                rows::Row row;
+                for (int c = 0; c < columns; ++c)
+                    row.emplace_back(sqlite3_column_name(rows.get(), c),
+                                     stored_value(rows.get(), c));
+                const auto problem = rows::problem(table, row, false);
+                if (!problem) continue;
+                if (values.problems.size() >= 10) {
+                    ++more;
+                    continue;
+                }
+                const auto& first = row.front();
+                values.problems.push_back(
+                    fmt::format("{} {} {}: {}", table, first.first,
+                                first.second.kind == rows::Value::Kind::integer
+                                    ? std::to_string(first.second.integer)
+                                    : in_quotes(first.second.text),
+                                *problem));
+            }
+        };
+        for (const auto& table : top_tables)
+            check_table(table.table);
+        for (const auto& table : deal_tables)
+            check_table(table.table);
+        if (more) values.problems.push_back(fmt::format("and {} more", more));
+        checks.push_back(std::move(values));
+    }
+    run("sequences",
+        fmt::format("SELECT 'the id sequence of ' || name || ' is ' || seq || ': not from 0 to "
+                    "{0}' FROM sqlite_sequence WHERE typeof(seq) <> 'integer' OR seq < 0 OR seq > "
+                    "{0}",
+                    rows::max_id));
     {
         Check currencies{"currencies", {}};
         SQLite::Statement query(

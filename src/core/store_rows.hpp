@@ -19,7 +19,7 @@ inline constexpr std::int64_t max_id = (std::int64_t(1) << 53) - 1;
 
 // A value of a row as a dump holds it or as SQLite stores it.
 struct Value {
-    enum class Kind { null, integer, real, text, out_of_range } kind = Kind::null;
+    enum class Kind { null, integer, real, text, out_of_range, other } kind = Kind::null;
     std::int64_t integer = 0;
     std::string text;
 };
