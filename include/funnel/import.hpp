@@ -147,7 +147,6 @@ class RowConverter {
     const Stage* find_stage(std::string_view text) const;
 
     const ColumnPlan& plan_;
-    const ImportSettings& settings_;
     std::vector<Stage> stages_;
     Currency default_currency_;
     std::string date_format_;

@@ -148,8 +148,10 @@ ImportSettings settings_of(const ImportOptions& options, const std::string& enco
     ImportSettings settings;
     settings.preset = parse_option("--preset", options.preset, parse_preset);
     for (const auto& text : options.maps) {
-        const auto [column, field] = parse_option("--map", text, split_assignment);
-        settings.maps.emplace_back(column, parse_option("--map", text, [&](const std::string&) {
+        const auto assignment = parse_option("--map", text, split_assignment);
+        const std::string& field = assignment.second;
+        settings.maps.emplace_back(assignment.first,
+                                   parse_option("--map", text, [&](const std::string&) {
                                        return parse_import_field(field);
                                    }));
     }
@@ -166,11 +168,12 @@ ImportSettings settings_of(const ImportOptions& options, const std::string& enco
     settings.on_duplicate =
         parse_option("--on-duplicate", options.on_duplicate, parse_on_duplicate);
     for (const auto& text : options.defaults) {
-        const auto [field, value] = parse_option("--default", text, split_assignment);
+        const auto assignment = parse_option("--default", text, split_assignment);
+        const std::string& field = assignment.first;
         settings.defaults.emplace_back(
             parse_option("--default", text,
                          [&](const std::string&) { return parse_import_field(field); }),
-            value);
+            assignment.second);
     }
     for (const auto& text : options.lookups) {
         const auto [column, path] = parse_option("--lookup", text, split_assignment);

@@ -245,7 +245,10 @@ Table forecast_changes(Store& store, const ForecastQuery& query, Date since) {
                  {"amount_decreased", "Decreased"},
                  {"now", "Now"}},
                 {}};
-    for (const auto& [currency, rows] : cells) {
+    for (const auto& cell : cells) {
+        // Named, not bound: lambdas capture these (clang 14 cannot capture a binding).
+        const std::string& currency = cell.first;
+        const auto& rows = cell.second;
         const int digits = Currency::find(currency) ? Currency::find(currency)->digits() : 2;
         std::array<std::int64_t, change_count> total{};
         const auto add_row = [&](const std::string& period,

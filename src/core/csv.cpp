@@ -275,16 +275,23 @@ bool runs_as_formula(std::string_view field) {
            (field.front() == '=' || field.front() == '+' || field.front() == '-' ||
             field.front() == '@' || field.front() == '\t' || field.front() == '\r');
 }
+
+// A cell a safe export wrote: apostrophes before what would run as a formula. Text that
+// already looks so (a name typed as "'+1") gets one more, so that reading strips only that.
+bool escaped(std::string_view field) {
+    const auto text = field.find_first_not_of('\'');
+    return text > 0 && text != std::string_view::npos && runs_as_formula(field.substr(text));
+}
+
 }  // namespace
 
 std::string spreadsheet_safe(std::string_view field) {
-    if (runs_as_formula(field)) return "'" + std::string(field);
+    if (runs_as_formula(field) || escaped(field)) return "'" + std::string(field);
     return std::string(field);
 }
 
 std::string_view spreadsheet_text(std::string_view field) {
-    if (field.size() > 1 && field.front() == '\'' && runs_as_formula(field.substr(1)))
-        return field.substr(1);
+    if (escaped(field)) return field.substr(1);
     return field;
 }
 

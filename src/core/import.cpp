@@ -612,7 +612,6 @@ DealType parse_deal_type_cell(std::string_view text) {
 RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& settings,
                            std::vector<Stage> stages, Currency default_currency, Date today)
     : plan_(plan),
-      settings_(settings),
       stages_(std::move(stages)),
       default_currency_(settings.currency.value_or(default_currency)),
       date_format_(settings.date_format),

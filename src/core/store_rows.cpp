@@ -375,7 +375,9 @@ std::optional<std::string> problem(std::string_view table, const Row& row, bool 
     int digits = 4;
     if (const Value* code = find(row, "currency"); code && code->kind == Value::Kind::text)
         if (const auto currency = Currency::find(code->text)) digits = currency->digits();
-    for (const auto& [column, value] : row) {
+    for (const auto& cell : row) {
+        const std::string& column = cell.first;  // named: lambdas below capture it
+        const Value& value = cell.second;
         const auto rule = std::find_if(rules->columns.begin(), rules->columns.end(),
                                        [&](const ColumnRule& r) { return column == r.column; });
         if (rule == rules->columns.end())

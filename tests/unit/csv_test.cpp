@@ -204,3 +204,13 @@ TEST_CASE("csv: formulas are made inert for spreadsheets") {
     CHECK(spreadsheet_safe("ACME") == "ACME");
     CHECK(spreadsheet_safe("") == "");
 }
+
+TEST_CASE("text made safe for spreadsheets reads back as itself") {
+    for (const char* text : {"=SUM(A1)", "+cmd", "-2", "@ann", "'+1", "''=x", "'plain", "plain", "",
+                             "'", "''", "\tx"}) {
+        CAPTURE(text);
+        CHECK(spreadsheet_text(spreadsheet_safe(text)) == text);
+    }
+    CHECK(spreadsheet_safe("'+1") == "''+1");
+    CHECK(spreadsheet_safe("'plain") == "'plain");
+}

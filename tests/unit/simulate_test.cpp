@@ -80,10 +80,16 @@ int check_against_enumeration(const std::vector<Deal>& deals) {
         const Outcome outcome = simulate(deals, seed);
         const std::pair<int, std::int64_t> simulated[] = {
             {10, outcome.p10}, {50, outcome.p50}, {90, outcome.p90}};
-        for (const auto& [percent, value] : simulated) {
+        for (const auto& quantile : simulated) {
+            // Named, not bound: CAPTURE takes them in a lambda (clang 14 cannot capture a
+            // structured binding).
+            const int percent = quantile.first;
+            const std::int64_t value = quantile.second;
             const double q = percent / 100.0;
             const std::int64_t exact = exact_quantile(distribution, q);
-            const auto [below, at] = cumulative_at(distribution, value);
+            const auto cumulative = cumulative_at(distribution, value);
+            const auto below = cumulative.first;
+            const auto at = cumulative.second;
             CAPTURE(seed);
             CAPTURE(percent);
             CAPTURE(exact);

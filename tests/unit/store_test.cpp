@@ -117,9 +117,11 @@ TEST_CASE("what is not a file is refused as a data file") {
     TempDir dir;
     const fs::path fifo = dir.path / "pipe.db";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    for (const auto& [path, kind] :
+    for (const auto& refused :
          {std::pair{dir.path, "is a folder"}, std::pair{fifo, "is a named pipe"},
           std::pair{fs::path("/dev/null"), "is a device"}}) {
+        const fs::path& path = refused.first;
+        const char* kind = refused.second;
         for (auto access : {Store::Access::read, Store::Access::write}) {
             CAPTURE(path);
             try {
