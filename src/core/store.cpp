@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -97,8 +98,21 @@ bool has_sqlite_header(const std::filesystem::path& path) {
     return got == sizeof header && std::memcmp(header, magic, sizeof magic) == 0;
 }
 
+// Whether the disk a file is on has no room left: SQLite then cannot even make the -wal and
+// -shm files that opening a WAL file takes, and says only "disk I/O error".
+bool disk_full(const std::filesystem::path& path) {
+    struct statvfs disk {};
+    const auto folder = std::filesystem::absolute(path).parent_path();
+    return ::statvfs(folder.c_str(), &disk) == 0 && disk.f_bavail == 0;
+}
+
 Error unreadable(const std::filesystem::path& path, const SQLite::Exception& e) {
     const int code = e.getErrorCode() & 0xff;
+    if ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL) && disk_full(path))
+        return runtime_failure(fmt::format(
+            "cannot open data file {}: its disk is full (SQLite needs room for the file's -wal "
+            "and -shm files); free some space",
+            display(path)));
     if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
         return runtime_failure(
             fmt::format("cannot read data file {}: {}", display(path), e.getErrorStr()));
@@ -265,6 +279,13 @@ Store::Impl* open_for_writing(const std::filesystem::path& path, int target,
         if (::access(path.c_str(), W_OK) != 0)
             throw runtime_failure(
                 fmt::format("cannot write data file {}: {}", display(path), std::strerror(errno)));
+        const auto folder = std::filesystem::absolute(path).parent_path();
+        if (::access(folder.c_str(), W_OK) != 0 &&
+            ::access((path.string() + "-wal").c_str(), W_OK) != 0)
+            throw runtime_failure(fmt::format(
+                "cannot write data file {}: its folder {} is not writable, and SQLite keeps the "
+                "file's -wal and -shm files there",
+                display(path), folder.string()));
         remove_abandoned_files(path);
     }
     auto db = open_database(path, SQLite::OPEN_READWRITE);
