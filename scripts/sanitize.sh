@@ -10,4 +10,4 @@ CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Re
 cmake --build build-sanitize -j2
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 (cd build-sanitize && ctest -j2 --output-on-failure)
-bash scripts/fuzz.sh build-sanitize "${FUZZ_SECONDS:-20}"
+bash scripts/fuzz.sh build-sanitize runs "${FUZZ_RUNS:-20000}"

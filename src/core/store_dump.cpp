@@ -144,6 +144,16 @@ rows::Value value_of(const nlohmann::json& value) {
     return {Kind::other, 0, value.dump().substr(0, 40)};  // an object or array
 }
 
+// A version number of the dump's header: 0 when absent, refused when not a whole number.
+std::int64_t version_in(const nlohmann::json& document, const char* key) {
+    const auto found = document.find(key);
+    if (found == document.end()) return 0;
+    const rows::Value version = value_of(*found);
+    if (version.kind != rows::Value::Kind::integer)
+        throw invalid_input(fmt::format("not a funnel dump: {} is not a whole number", key));
+    return version.integer;
+}
+
 // A stored value as the row rules see it.
 rows::Value stored_value(sqlite3_stmt* row, int column) {
     using Kind = rows::Value::Kind;
@@ -368,11 +378,12 @@ void Store::restore(std::istream& in) {
     } catch (const nlohmann::json::exception& e) {
         throw invalid_input(fmt::format("not a funnel dump: {}", e.what()));
     }
-    if (!document.is_object() || document.value("format", "") != dump_format)
+    const auto format = document.is_object() ? document.find("format") : document.end();
+    if (format == document.end() || !format->is_string() || *format != dump_format)
         throw invalid_input(
             fmt::format("not a funnel dump: expected \"format\": \"{}\"", dump_format));
-    if (document.value("format_version", 0) > dump_format_version ||
-        document.value("schema_version", 0) > schema::latest_version())
+    if (version_in(document, "format_version") > dump_format_version ||
+        version_in(document, "schema_version") > schema::latest_version())
         throw invalid_input("the dump was written by a newer funnel; upgrade funnel to restore it");
     if (auto sequences = document.find("sequences"); sequences != document.end()) {
         if (!sequences->is_object()) throw invalid_input("sequences of the dump is not an object");

@@ -191,7 +191,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--funnel", required=True)
     parser.add_argument("--writers", type=int, default=8)
-    parser.add_argument("--deals", type=int, default=25)
+    parser.add_argument("--deals", type=int, default=10)
     parser.add_argument("--readers", type=int, default=2)
     # A race that fails one burst in 200 (0.5 %) fails at least once in 600 bursts 95 % of the time.
     parser.add_argument("--fresh-rounds", type=int, default=600)

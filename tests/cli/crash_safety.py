@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Processes killed at random moments never damage the data file nor leave half a write.
 
-1. `import opportunities` of a large file into a data file that holds deals, killed (SIGKILL)
+1. `import opportunities` of a large file (50,000 rows) into a data file that holds deals, killed (SIGKILL)
    at random moments: after each kill the file passes SQLite's integrity check and db check,
    and holds either all the imported deals or none of them.
 2. The same import into a data file that does not exist yet, killed: no data file, or a whole
@@ -63,8 +63,8 @@ def kill_at_random(command, env, earliest, latest, rng):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--funnel", required=True)
-    parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--kills", type=int, default=12)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     rng = random.Random(args.seed)

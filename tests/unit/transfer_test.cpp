@@ -183,6 +183,10 @@ TEST_CASE("restore: only into an empty file, only a funnel dump, and nothing hal
     Store empty = Store::open(dir.path / "empty.db", Store::Access::write);
     CHECK(restore_error(empty, "{\"format\": \"other\"}").starts_with("not a funnel dump"));
     CHECK(restore_error(empty, "[1, 2").starts_with("not a funnel dump"));
+    // A header of the wrong type is refused as such, not thrown past the caller.
+    CHECK(restore_error(empty, "{\"format\": [5]}").starts_with("not a funnel dump"));
+    CHECK(restore_error(empty, "{\"format\": \"funnel-dump\", \"format_version\": \"1\"}") ==
+          "not a funnel dump: format_version is not a whole number");
     std::string unknown = dump;
     unknown.replace(unknown.find("\"lost_reason\""), 13, "\"loss_reason\"");
     CHECK(
