@@ -20,6 +20,8 @@
 
 namespace funnel {
 
+class NewDataFile;
+
 // Which deals a list shows.
 enum class StateFilter { open, won, lost, closed, all };
 
@@ -215,6 +217,10 @@ class Store {
     // Error(invalid).
     static Store open(const std::filesystem::path& path, Access access,
                       Folders folders = Folders::create);
+    // Makes a new data file for `target` as `file` (beside it, under this process's name) and
+    // opens it for writing: what a change that must not leave a half-made file writes into
+    // before the file takes its place (NewDataFile::adopt).
+    static Store create(const NewDataFile& file, const std::filesystem::path& target);
     // Opens for writing and upgrades only up to `version`: for tests of migrations.
     static Store open_at_version(const std::filesystem::path& path, int version);
     // An empty data file in memory standing for `path` (in messages): what a command tries its

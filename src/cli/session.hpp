@@ -73,7 +73,7 @@ class Session {
         require_data_folder();
         NewDataFile file(data_file_);
         {
-            Store store = Store::open(file.path(), Store::Access::write);
+            Store store = Store::create(file, data_file_);
             Store::Transaction transaction(store);
             if (!change(store)) {
                 flush_notes();

@@ -213,25 +213,32 @@ void sync_file(const std::filesystem::path& path) {
             fmt::format("cannot write data file {}: {}", display(path), std::strerror(error)));
 }
 
-// A missing data file appears whole: it is made beside its place, in WAL mode and at the latest
-// schema, then linked there. Processes that write to a missing file at the same moment then
-// each find either no file or a finished one (not an empty file another is still setting up);
-// the first link wins and the others use its file. Where the file system cannot link, the file
-// is made in place, as a lone process would. True when this process made the file.
-bool create_data_file(const std::filesystem::path& path, int target) {
-    NewDataFile file(path);
+// Makes a whole data file at `file`, a path no other process uses, in WAL mode and at schema
+// `target`; `shown` names it in messages.
+void make_data_file(const std::filesystem::path& file, const std::filesystem::path& shown,
+                    int target) {
     std::error_code ignored;
-    std::filesystem::remove(file.path(), ignored);  // left by a process that died
-    create_private_file(file.path(), path);
+    std::filesystem::remove(file, ignored);  // left by a process that died
+    create_private_file(file, shown);
     {
-        auto db = open_database(file.path(), SQLite::OPEN_READWRITE);
+        auto db = open_database(file, SQLite::OPEN_READWRITE);
         db.exec("PRAGMA journal_mode = WAL");
-        // No one sees the file before it is linked: one sync of the whole file at the end
+        // No one sees the file before it is in place: one sync of the whole file at the end
         // does what a sync at each step of the schema would.
         db.exec("PRAGMA synchronous = OFF");
         schema::migrate(db, target);
     }
-    sync_file(file.path());
+    sync_file(file);
+}
+
+// A missing data file appears whole: it is made beside its place, then linked there. Processes
+// that write to a missing file at the same moment then each find either no file or a finished
+// one (not an empty file another is still setting up); the first link wins and the others use
+// its file. Where the file system cannot link, the file is made in place, as a lone process
+// would. True when this process made the file.
+bool create_data_file(const std::filesystem::path& path, int target) {
+    NewDataFile file(path);
+    make_data_file(file.path(), path, target);
     try {
         return file.try_adopt();
     } catch (const Error&) {
@@ -370,6 +377,17 @@ Store Store::open(const std::filesystem::path& path, Access access, Folders fold
         return Store(
             std::unique_ptr<Impl>(open_for_writing(path, schema::latest_version(), folders)));
     return Store(std::unique_ptr<Impl>(open_for_reading(path)));
+}
+
+Store Store::create(const NewDataFile& file, const std::filesystem::path& target) {
+    try {
+        make_data_file(file.path(), target, schema::latest_version());
+    } catch (const SQLite::Exception& e) {
+        throw runtime_failure(
+            fmt::format("cannot create data file {}: {}", display(target), e.getErrorStr()));
+    }
+    return Store(std::unique_ptr<Impl>(
+        open_for_writing(file.path(), schema::latest_version(), Folders::must_exist)));
 }
 
 Store Store::open_at_version(const std::filesystem::path& path, int version) {

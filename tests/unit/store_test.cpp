@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "funnel/error.hpp"
+#include "funnel/paths.hpp"
 #include "schema.hpp"
 #include "temp_dir.hpp"
 
@@ -103,6 +104,35 @@ TEST_CASE("the store says whether opening it made the file") {
     const fs::path file = dir.path / "funnel.db";
     CHECK(Store::open(file, Store::Access::write).created_file());
     CHECK_FALSE(Store::open(file, Store::Access::write).created_file());
+}
+
+TEST_CASE("a new file made beside its place is the only file made, until it takes its place") {
+    TempDir dir;
+    const fs::path target = dir.path / "funnel.db";
+    const auto names = [&] {
+        std::vector<std::string> found;
+        for (const auto& entry : fs::directory_iterator(dir.path))
+            found.push_back(entry.path().filename().string());
+        std::sort(found.begin(), found.end());
+        return found;
+    };
+    {
+        NewDataFile file(target);
+        {
+            Store store = Store::create(file, target);
+            Store::Transaction transaction(store);
+            sample_deal(store, "Imported", 100);
+            transaction.commit();
+            // Made in place under this process's name: nothing another process's cleanup
+            // would not recognise (a killed import left `..funnel.db.new-PID.new-PID`).
+            const std::string own = file.path().filename().string();
+            CHECK(names() == std::vector<std::string>{own, own + "-shm", own + "-wal"});
+        }
+        CHECK_FALSE(fs::exists(target));
+        file.adopt();
+    }
+    CHECK(names() == std::vector<std::string>{"funnel.db"});
+    CHECK(Store::open(target, Store::Access::read).counts().opportunities == 1);
 }
 
 TEST_CASE("a write to a missing folder is refused unless folders may be created") {
