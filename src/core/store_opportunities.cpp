@@ -431,7 +431,7 @@ void Store::for_each_deal_with_history(
         "SELECT opp_id, id, changed_at, field, old_value, new_value FROM opportunity_history";
     std::vector<sql::Cursor> cursors;
     for (const auto& part : filter) {
-        std::string sql = std::string(columns) + " WHERE 1";
+        std::string sql = fmt::format("{} WHERE 1", columns);
         if (part.field) sql += " AND field = ?";
         if (part.after) sql += " AND changed_at > ?";
         if (part.closed_deals_only)
@@ -442,7 +442,7 @@ void Store::for_each_deal_with_history(
         if (part.after) cursors.back().bind(index++, *part.after);
     }
     if (filter.empty())
-        cursors.emplace_back(impl_->db, std::string(columns) + " ORDER BY opp_id, id");
+        cursors.emplace_back(impl_->db, fmt::format("{} ORDER BY opp_id, id", columns));
     // The deal id each cursor stands on; 0 once it is done (ids start at 1).
     std::vector<std::int64_t> at;
     for (auto& cursor : cursors)

@@ -181,7 +181,7 @@ Quote read_quote(SQLite::Statement& row) {
 
 std::vector<Quote> Store::quotes(std::int64_t opp_id) {
     SQLite::Statement query(impl_->db,
-                            std::string(quote_columns) + " WHERE opp_id = ? ORDER BY id");
+                            fmt::format("{} WHERE opp_id = ? ORDER BY id", quote_columns));
     query.bind(1, opp_id);
     std::vector<Quote> quotes;
     while (query.executeStep())
@@ -191,7 +191,7 @@ std::vector<Quote> Store::quotes(std::int64_t opp_id) {
 
 std::optional<Quote> Store::find_quote(std::int64_t opp_id, std::string_view number) {
     SQLite::Statement query(impl_->db,
-                            std::string(quote_columns) + " WHERE opp_id = ? AND number = ?");
+                            fmt::format("{} WHERE opp_id = ? AND number = ?", quote_columns));
     query.bind(1, opp_id);
     query.bind(2, std::string(number));
     if (query.executeStep()) return read_quote(query);
@@ -290,12 +290,12 @@ void Store::for_each_product(const std::function<void(const Product&, std::int64
 std::optional<Product> Store::find_product(std::string_view id_or_name) {
     const std::string wanted(trim(id_or_name));
     if (auto id = as_id(wanted)) {
-        SQLite::Statement query(impl_->db, std::string(product_columns) + " WHERE id = ?");
+        SQLite::Statement query(impl_->db, fmt::format("{} WHERE id = ?", product_columns));
         query.bind(1, *id);
         if (query.executeStep()) return read_product(query);
     }
     SQLite::Statement query(
-        impl_->db, std::string(product_columns) + " WHERE name_key = funnel_fold(?) ORDER BY id");
+        impl_->db, fmt::format("{} WHERE name_key = funnel_fold(?) ORDER BY id", product_columns));
     query.bind(1, wanted);
     if (query.executeStep()) return read_product(query);
     return std::nullopt;
@@ -472,7 +472,7 @@ void Store::delete_activity(std::int64_t id) {
 }
 
 std::optional<Activity> Store::find_activity(std::int64_t id) {
-    SQLite::Statement query(impl_->db, std::string(activity_columns) + " WHERE a.id = ?");
+    SQLite::Statement query(impl_->db, fmt::format("{} WHERE a.id = ?", activity_columns));
     query.bind(1, id);
     if (query.executeStep()) return read_activity(query);
     return std::nullopt;
@@ -485,7 +485,7 @@ Activity Store::activity(std::int64_t id) {
 
 void Store::for_each_activity(const ActivityQuery& query,
                               const std::function<void(const Activity&)>& visit) {
-    std::string sql = std::string(activity_columns) + " WHERE 1";
+    std::string sql = fmt::format("{} WHERE 1", activity_columns);
     std::vector<std::string> values;
     if (query.state == ActivityQuery::State::pending) sql += " AND a.done_on IS NULL";
     if (query.state == ActivityQuery::State::done) sql += " AND a.done_on IS NOT NULL";
