@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The second build: clang with AddressSanitizer and UndefinedBehaviorSanitizer, and the
 # libFuzzer targets. Runs the whole test suite on it (every error aborts its test), then fuzzes
-# each parser for a bounded time (scripts/fuzz.sh).
+# each parser for a fixed number of runs from a fixed seed (scripts/fuzz.sh, docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

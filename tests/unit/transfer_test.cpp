@@ -192,6 +192,12 @@ TEST_CASE("restore: only into an empty file, only a funnel dump, and nothing hal
     CHECK(
         restore_error(empty, unknown).find("field 'loss_reason' that this funnel does not know") !=
         std::string::npos);
+    // A rule across rows, which db check applies, refuses the dump as a whole.
+    std::string twin_stages = dump;
+    twin_stages.replace(twin_stages.find("\"position\": 2"), 13, "\"position\": 1");
+    CHECK(restore_error(empty, twin_stages) ==
+          "the dump is inconsistent: stage order: stages prospecting, value-proposition share "
+          "position 1");
     std::string dangling = dump;
     dangling.replace(dangling.find("\"org_id\": 1"), 11, "\"org_id\": 7");
     CHECK(restore_error(empty, dangling).find("inconsistent") != std::string::npos);
