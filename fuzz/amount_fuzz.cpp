@@ -1,9 +1,9 @@
 // Amounts, quantities, discounts and probabilities as options and imported cells give them.
 #include <string>
 
-#include "funnel/import.hpp"
-#include "funnel/money.hpp"
-#include "funnel/related.hpp"
+#include "funnel/domain/money.hpp"
+#include "funnel/domain/related.hpp"
+#include "funnel/formats/import.hpp"
 #include "fuzz_input.hpp"
 
 using namespace funnel;

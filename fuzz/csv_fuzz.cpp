@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "funnel/csv.hpp"
+#include "funnel/formats/csv.hpp"
 #include "fuzz_input.hpp"
 
 using namespace funnel;

@@ -2,9 +2,9 @@
 #include <chrono>
 #include <string>
 
-#include "funnel/date.hpp"
-#include "funnel/import.hpp"
-#include "funnel/period.hpp"
+#include "funnel/domain/date.hpp"
+#include "funnel/domain/period.hpp"
+#include "funnel/formats/import.hpp"
 #include "fuzz_input.hpp"
 
 using namespace funnel;

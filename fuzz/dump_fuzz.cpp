@@ -2,7 +2,7 @@
 #include <sstream>
 #include <string>
 
-#include "funnel/store.hpp"
+#include "funnel/store/store.hpp"
 #include "fuzz_input.hpp"
 
 using namespace funnel;

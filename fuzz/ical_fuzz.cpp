@@ -1,8 +1,8 @@
 // iCalendar text: escaping and line folding of anything a name or note may hold.
 #include <string>
 
-#include "funnel/calendar.hpp"
-#include "funnel/text.hpp"
+#include "funnel/domain/text.hpp"
+#include "funnel/formats/calendar.hpp"
 #include "fuzz_input.hpp"
 
 using namespace funnel;

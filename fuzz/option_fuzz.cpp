@@ -2,13 +2,13 @@
 #include <chrono>
 #include <string>
 
-#include "funnel/forecast.hpp"
-#include "funnel/opportunity.hpp"
-#include "funnel/period.hpp"
-#include "funnel/related.hpp"
-#include "funnel/render.hpp"
-#include "funnel/stage.hpp"
-#include "funnel/text.hpp"
+#include "funnel/domain/opportunity.hpp"
+#include "funnel/domain/period.hpp"
+#include "funnel/domain/related.hpp"
+#include "funnel/domain/stage.hpp"
+#include "funnel/domain/text.hpp"
+#include "funnel/formats/render.hpp"
+#include "funnel/reports/forecast.hpp"
 #include "fuzz_input.hpp"
 
 using namespace funnel;

@@ -11,20 +11,20 @@
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
-#include "activity.hpp"
-#include "calendar.hpp"
-#include "contact.hpp"
-#include "db.hpp"
+#include "commands/activity.hpp"
+#include "commands/calendar.hpp"
+#include "commands/contact.hpp"
+#include "commands/db.hpp"
+#include "commands/link.hpp"
+#include "commands/opp.hpp"
+#include "commands/org.hpp"
+#include "commands/product.hpp"
+#include "commands/report.hpp"
+#include "commands/stage.hpp"
+#include "commands/transfer.hpp"
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
-#include "funnel/text.hpp"
 #include "funnel/version.hpp"
-#include "link.hpp"
-#include "opp.hpp"
-#include "org.hpp"
-#include "product.hpp"
-#include "report.hpp"
-#include "stage.hpp"
-#include "transfer.hpp"
 
 namespace funnel::cli {
 

@@ -1,6 +1,6 @@
 #include "args.hpp"
 
-#include "funnel/opportunity.hpp"
+#include "funnel/domain/opportunity.hpp"
 
 namespace funnel::cli {
 

@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "funnel/date.hpp"
+#include "funnel/domain/date.hpp"
+#include "funnel/domain/money.hpp"
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
-#include "funnel/money.hpp"
-#include "funnel/text.hpp"
 
 namespace funnel::cli {
 

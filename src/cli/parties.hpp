@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "funnel/party.hpp"
-#include "funnel/store.hpp"
+#include "funnel/domain/party.hpp"
+#include "funnel/store/store.hpp"
 #include "session.hpp"
 
 namespace funnel::cli {

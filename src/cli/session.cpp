@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
-#include "funnel/paths.hpp"
-#include "funnel/text.hpp"
+#include "funnel/system/paths.hpp"
 
 namespace funnel::cli {
 

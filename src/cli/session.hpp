@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "funnel/date.hpp"
-#include "funnel/paths.hpp"
-#include "funnel/render.hpp"
-#include "funnel/store.hpp"
-#include "funnel/table.hpp"
+#include "funnel/domain/date.hpp"
+#include "funnel/formats/render.hpp"
+#include "funnel/formats/table.hpp"
+#include "funnel/store/store.hpp"
+#include "funnel/system/paths.hpp"
 
 namespace funnel::cli {
 

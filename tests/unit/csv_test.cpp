@@ -1,4 +1,4 @@
-#include "funnel/csv.hpp"
+#include "funnel/formats/csv.hpp"
 
 #include <doctest/doctest.h>
 

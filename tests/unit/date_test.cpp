@@ -1,4 +1,4 @@
-#include "funnel/date.hpp"
+#include "funnel/domain/date.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "funnel/forecast.hpp"
+#include "funnel/reports/forecast.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "funnel/history.hpp"
+#include "funnel/domain/history.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,12 +1,12 @@
-#include "funnel/import.hpp"
+#include "funnel/formats/import.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "funnel/domain/history.hpp"
 #include "funnel/error.hpp"
-#include "funnel/history.hpp"
 #include "temp_dir.hpp"
 
 using namespace funnel;

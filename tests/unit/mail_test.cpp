@@ -1,4 +1,4 @@
-#include "funnel/mail.hpp"
+#include "funnel/formats/mail.hpp"
 
 #include <doctest/doctest.h>
 

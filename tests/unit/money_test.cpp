@@ -1,4 +1,4 @@
-#include "funnel/money.hpp"
+#include "funnel/domain/money.hpp"
 
 #include <doctest/doctest.h>
 

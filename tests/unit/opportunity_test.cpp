@@ -1,4 +1,4 @@
-#include "funnel/opportunity.hpp"
+#include "funnel/domain/opportunity.hpp"
 
 #include <doctest/doctest.h>
 

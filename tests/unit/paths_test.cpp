@@ -1,4 +1,4 @@
-#include "funnel/paths.hpp"
+#include "funnel/system/paths.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>

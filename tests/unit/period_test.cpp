@@ -1,4 +1,4 @@
-#include "funnel/period.hpp"
+#include "funnel/domain/period.hpp"
 
 #include <doctest/doctest.h>
 

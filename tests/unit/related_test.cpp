@@ -1,10 +1,10 @@
-#include "funnel/related.hpp"
+#include "funnel/domain/related.hpp"
 
 #include <doctest/doctest.h>
 
-#include "funnel/calendar.hpp"
-#include "funnel/digest.hpp"
 #include "funnel/error.hpp"
+#include "funnel/formats/calendar.hpp"
+#include "funnel/system/digest.hpp"
 
 using namespace funnel;
 using namespace std::chrono;

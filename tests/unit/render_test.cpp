@@ -1,10 +1,11 @@
-#include "funnel/render.hpp"
-#include "funnel/csv.hpp"
+#include "funnel/formats/render.hpp"
+#include "funnel/formats/csv.hpp"
 
 #include <doctest/doctest.h>
 
 #include <sstream>
 
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 
 using namespace funnel;

@@ -1,4 +1,4 @@
-#include "funnel/simulate.hpp"
+#include "funnel/reports/simulate.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "funnel/stage.hpp"
+#include "funnel/domain/stage.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "store_rows.hpp"
+#include "store/store_rows.hpp"
 
 #include <doctest/doctest.h>
 

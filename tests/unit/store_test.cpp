@@ -1,4 +1,4 @@
-#include "funnel/store.hpp"
+#include "funnel/store/store.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "funnel/error.hpp"
-#include "funnel/paths.hpp"
-#include "schema.hpp"
+#include "funnel/system/paths.hpp"
+#include "store/schema.hpp"
 #include "temp_dir.hpp"
 
 using namespace funnel;

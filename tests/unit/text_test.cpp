@@ -1,4 +1,4 @@
-#include "funnel/text.hpp"
+#include "funnel/domain/text.hpp"
 
 #include <doctest/doctest.h>
 

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "funnel/error.hpp"
-#include "funnel/export.hpp"
-#include "funnel/store.hpp"
+#include "funnel/formats/export.hpp"
+#include "funnel/store/store.hpp"
 #include "temp_dir.hpp"
 
 using namespace funnel;

@@ -1,0 +1,58 @@
+// Small string helpers shared by parsing and rendering.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace funnel {
+
+std::string ascii_lower(std::string_view text);
+// A name as names are compared everywhere: Unicode case folding and NFC normalization, so that
+// "SOCIÉTÉ GÉNÉRALE", "société générale" and a decomposed "Société" match. Invalid UTF-8 is
+// compared as it is.
+std::string fold_name(std::string_view name);
+std::string ascii_upper(std::string_view text);
+std::string_view trim(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view text, std::string_view prefix);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// "a", "a and b", "a, b and c".
+std::string join_with_and(const std::vector<std::string>& parts);
+// "a", "a or b", "a, b or c".
+std::string join_with_or(const std::vector<std::string>& parts);
+
+// Columns a string takes in a terminal: one per code point, two for wide East Asian ones,
+// none for combining marks and zero-width characters.
+std::size_t display_width(std::string_view utf8);
+// Cuts to at most `width` columns, ending with "…" when something was cut.
+std::string truncate_to_width(std::string_view utf8, std::size_t width);
+
+// The text with each invalid UTF-8 sequence replaced by U+FFFD, so output is always valid.
+std::string valid_utf8(std::string_view text);
+bool is_valid_utf8(std::string_view text);
+// A JSON string, with its quotes: the text as valid UTF-8, controls escaped.
+std::string json_string(std::string_view text);
+
+// Text typed for a field: valid UTF-8, no hidden controls (is_hidden_control; line breaks and
+// tabs only in multiline text), at most 500 bytes (100,000 for multiline text); names must not be
+// blank. Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
+enum class TextKind { name, line, multiline };
+std::string checked_text(std::string_view what, std::string_view value, TextKind kind);
+
+// The one of `candidates` that `typed` most likely misspells, compared folded (fold_name): within
+// an edit distance of 1 for short names, up to 3 for long ones; nothing when none is that close
+// or two are equally close.
+std::optional<std::string> closest_name(std::string_view typed,
+                                        const std::vector<std::string>& candidates);
+
+// Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069): what would make text on a terminal show other than it is.
+bool is_hidden_control(char32_t c);
+
+// A value shown to the user in a message, quoted, on one line, at most about 300 bytes of it
+// (then "…"), its hidden controls escaped: 'value'.
+std::string in_quotes(std::string_view value);
+
+}  // namespace funnel

@@ -1,0 +1,51 @@
+// Deals written out for another program: every field of the contract and the external id,
+// in stable columns, as csv, json or jsonl. Written as they are read, through one buffer,
+// so that a million deals take seconds and little memory.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnel/domain/money.hpp"
+#include "funnel/formats/render.hpp"
+#include "funnel/store/store.hpp"
+
+namespace funnel {
+
+class DealExporter {
+  public:
+    // Throws Error(invalid) for a format other than csv, json and jsonl. With
+    // `spreadsheet_safe`, csv text cells that a spreadsheet would run as a formula are made
+    // inert.
+    DealExporter(std::ostream& out, Format format, bool spreadsheet_safe);
+    DealExporter(const DealExporter&) = delete;
+    DealExporter& operator=(const DealExporter&) = delete;
+
+    void write(const DealColumns& deal);
+    // Ends the document and flushes.
+    void finish();
+
+    // The columns, in order: the keys of opp list's machine formats, then external_id.
+    static const std::vector<std::string>& columns();
+
+  private:
+    void text(std::string_view value, bool nullable);
+    void number(std::int64_t value);
+    void optional_number(const std::optional<std::int64_t>& value);
+    void amount(std::int64_t minor);
+    void key(std::size_t column);
+    void flush();
+
+    std::ostream& out_;
+    Format format_;
+    bool spreadsheet_safe_;
+    std::string buffer_;
+    std::int64_t rows_ = 0;
+    // The currency of the deal being written, looked up once per change of currency.
+    std::string currency_code_;
+    Currency currency_;
+};
+
+}  // namespace funnel

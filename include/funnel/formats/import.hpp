@@ -1,0 +1,228 @@
+// Importing deals from another CRM's CSV export: which column fills which field, and how a
+// row's cells become a deal. Nothing here touches the data file; the store writes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "funnel/domain/date.hpp"
+#include "funnel/domain/money.hpp"
+#include "funnel/domain/opportunity.hpp"
+#include "funnel/domain/stage.hpp"
+#include "funnel/store/store.hpp"
+
+namespace funnel {
+
+// The deal fields a column can fill; `ignore` reads nothing from it.
+enum class ImportField {
+    name,
+    org,
+    contact,
+    amount,
+    currency,
+    close_date,
+    stage,
+    probability,
+    type,
+    next_step,
+    description,
+    owner,
+    source,
+    created_at,
+    updated_at,
+    closed_at,
+    lost_reason,
+    external_id,
+    ignore,
+};
+std::string_view to_string(ImportField field);
+// Throws Error(invalid) listing the field names.
+ImportField parse_import_field(std::string_view text);
+
+// The column headers and stage names of the CRMs whose exports funnel reads without help.
+enum class Preset { generic, vtiger, salesforce };
+Preset parse_preset(std::string_view text);  // throws Error(invalid)
+std::string_view to_string(Preset preset);
+
+enum class OnDuplicate { skip, update, error };
+OnDuplicate parse_on_duplicate(std::string_view text);  // throws Error(invalid)
+
+// "COLUMN=VALUE", split at the first '='; throws Error(invalid) without one.
+std::pair<std::string, std::string> split_assignment(std::string_view text);
+
+// Everything the command line says about reading a file.
+struct ImportSettings {
+    Preset preset = Preset::generic;
+    std::vector<std::pair<std::string, ImportField>> maps;       // --map COLUMN=FIELD
+    std::vector<std::pair<std::string, std::string>> stage_map;  // --stage-map FOREIGN=STAGE
+    std::string date_format;                                     // empty: YYYY-MM-DD
+    std::optional<Currency> currency;
+    std::optional<std::string> key;  // --key COLUMN
+    OnDuplicate on_duplicate = OnDuplicate::skip;
+    std::vector<std::pair<ImportField, std::string>> defaults;  // --default FIELD=VALUE
+    // --lookup COLUMN=FILE: the column's values replaced by names, id → name.
+    std::map<std::string, std::unordered_map<std::string, std::string>> lookups;
+};
+
+// Which column fills which field: the header read against the preset and --map.
+struct ColumnPlan {
+    std::vector<std::string> header;
+    std::vector<ImportField> fields;  // one per column
+    std::optional<std::size_t> key;   // the column of --key
+    // Per column, the lookup that turns its ids into names, if any.
+    std::vector<const std::unordered_map<std::string, std::string>*> lookups;
+
+    std::optional<std::size_t> column_of(ImportField field) const;
+};
+
+// Reads the header. Throws Error(invalid) for a header that names no usable file: unknown
+// columns (listed, with how to map or ignore them), a field filled by two columns, a --map or
+// --key column that is not in the file, or a column of ids without its --lookup.
+ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSettings& settings);
+
+// A date in a file: by a strftime-like format of %Y, %y (2000-2068 and 1969-1999), %m, %d, %b
+// (Jan..Dec) and literal characters, numbers with or without leading zeros; with no format,
+// YYYY-MM-DD. A time after the date (after a space or 'T') is allowed and ignored. Throws
+// Error(invalid) saying what was expected.
+Date parse_date_in_format(std::string_view text, std::string_view format);
+// Checks a --date-format; throws Error(invalid).
+void validate_date_format(std::string_view format);
+
+// An amount as spreadsheets and CRMs write it: "12000.50", "12,000.50", "12.000,50",
+// "$ 1,200", "1 200,5 €". Never negative. Throws Error(invalid).
+std::int64_t parse_amount_cell(std::string_view text, int digits);
+// "50", "50%", "50.0", "12.5" (rounded half up); 0 to 100. Throws Error(invalid).
+int parse_probability_cell(std::string_view text);
+// "new", "New Business", "New Customer"; "existing", "Existing Business", "Existing Customer
+// - Upgrade". Throws Error(invalid).
+DealType parse_deal_type_cell(std::string_view text);
+
+// A deal as a row describes it, before organizations and contacts are matched.
+struct ImportedDeal {
+    std::string name;
+    std::string org;
+    std::string contact;
+    std::optional<Money> amount;  // nothing when the row leaves it blank
+    Currency currency;
+    std::optional<Date> close_date;
+    const Stage* stage = nullptr;  // nothing when the row leaves it blank
+    std::optional<int> probability;
+    std::optional<DealType> type;
+    std::optional<std::string> next_step, description, owner, source, lost_reason;
+    std::optional<Timestamp> created_at;
+    std::optional<Timestamp> updated_at;
+    std::optional<Date> closed_at;
+    std::string external_id;
+};
+
+// One thing wrong with a row.
+struct CellError {
+    std::int64_t row = 0;
+    std::string column;  // empty for the row as a whole
+    std::string value;
+    std::string message;
+};
+
+// Turns rows into deals by a plan; collects every problem of a row rather than the first.
+class RowConverter {
+  public:
+    // Throws Error(invalid) for a bad --stage-map or --default.
+    RowConverter(const ColumnPlan& plan, const ImportSettings& settings, std::vector<Stage> stages,
+                 Currency default_currency, Date today);
+
+    // The deal a row describes, or nothing with its problems added to `errors`.
+    std::optional<ImportedDeal> convert(std::int64_t row, const std::vector<std::string>& cells,
+                                        std::vector<CellError>& errors) const;
+
+    const std::vector<Stage>& stages() const { return stages_; }
+
+  private:
+    const Stage* find_stage(std::string_view text) const;
+
+    const ColumnPlan& plan_;
+    std::vector<Stage> stages_;
+    Currency default_currency_;
+    std::string date_format_;
+    std::unordered_map<std::string, const Stage*> stage_map_;  // lower-case foreign name
+    std::map<ImportField, std::string> defaults_;              // as cells, checked
+    Date today_;
+};
+
+struct ImportCounts {
+    std::int64_t rows = 0;
+    std::int64_t created = 0;
+    std::int64_t updated = 0;
+    std::int64_t skipped = 0;  // duplicates skipped, and updates that changed nothing
+    std::int64_t organizations = 0;
+    std::int64_t contacts = 0;
+    // Closed deals whose file said they were created after they closed: taken as created on
+    // the day they closed.
+    std::int64_t created_on_close = 0;
+};
+
+// What importing a row did, or would do.
+struct ImportAction {
+    enum class Kind { create, update, skip } kind = Kind::create;
+    std::int64_t row = 0;
+    std::int64_t id = 0;
+    std::string name;
+    std::vector<std::string> changed;  // the fields an update changed
+};
+std::string_view to_string(ImportAction::Kind kind);
+
+// Imports rows, one after another, in a transaction the caller holds and commits only when no
+// row had an error. Organizations and contacts are matched by name or created; a deal whose
+// external id is known already is skipped, updated or refused, as settings say.
+class DealImport {
+  public:
+    // `note` goes with each created deal's creation in its history ("imported from FILE").
+    DealImport(Store& store, const ColumnPlan& plan, const RowConverter& converter,
+               const ImportSettings& settings, Timestamp now, std::string note);
+
+    // Imports one row. Problems go to `errors` and the row is left out; later rows are still
+    // checked (and written, for an accurate check of the rows after them).
+    std::optional<ImportAction> add(std::int64_t row, const std::vector<std::string>& cells,
+                                    std::vector<CellError>& errors);
+
+    const ImportCounts& counts() const { return counts_; }
+
+    // For an import of about `rows` rows: when that is more than the file holds already,
+    // indexes are built once at the end rather than row by row (see DealWriter::begin_bulk).
+    void expect(std::int64_t rows);
+    // Completes what the rows started (the indexes of a bulk import); before committing.
+    void finish();
+
+  private:
+    std::optional<std::int64_t> organization(const ImportedDeal& deal);
+    std::optional<std::int64_t> contact(std::int64_t row, const ImportedDeal& deal,
+                                        std::optional<std::int64_t> org_id,
+                                        std::vector<CellError>& errors);
+    ImportAction create(std::int64_t row, const ImportedDeal& imported,
+                        std::optional<std::int64_t> org_id, std::optional<std::int64_t> contact_id);
+    ImportAction update(std::int64_t row, std::int64_t id, const ImportedDeal& imported,
+                        std::optional<std::int64_t> org_id, std::optional<std::int64_t> contact_id);
+
+    Store& store_;
+    const ColumnPlan& plan_;
+    const RowConverter& converter_;
+    const ImportSettings& settings_;
+    DealWriter writer_;
+    Timestamp now_;
+    std::string note_;
+    const Stage* first_open_ = nullptr;
+    bool bulk_ = false;
+    ImportCounts counts_;
+};
+
+// A timestamp as a file gives it: a date by the format, with the time when the file has one in
+// ISO 8601 (YYYY-MM-DDTHH:MM:SS or with a space); midnight otherwise.
+Timestamp parse_timestamp_in_format(std::string_view text, std::string_view format);
+
+}  // namespace funnel

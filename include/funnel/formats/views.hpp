@@ -1,0 +1,50 @@
+// Domain records as rows and records for the renderers: one definition of each field's key
+// (the contract's JSON names), its header and who it is for.
+#pragma once
+
+#include <vector>
+
+#include "funnel/domain/date.hpp"
+#include "funnel/domain/opportunity.hpp"
+#include "funnel/domain/party.hpp"
+#include "funnel/domain/related.hpp"
+#include "funnel/domain/stage.hpp"
+#include "funnel/formats/table.hpp"
+#include "funnel/store/store.hpp"
+
+namespace funnel {
+
+std::vector<Column> opportunity_columns();
+// `today` marks overdue close dates.
+Row opportunity_row(const Opportunity& deal, Date today);
+Record opportunity_record(const Opportunity& deal, Date today);
+
+std::vector<Column> stage_columns();
+Row stage_row(const Stage& stage);
+
+std::vector<Column> organization_columns();
+Row organization_row(const OrganizationSummary& summary);
+Record organization_record(const Organization& org);
+
+std::vector<Column> contact_columns();
+Row contact_row(const Contact& contact);
+Record contact_record(const Contact& contact);
+
+std::vector<Column> history_columns();
+Row history_row(const HistoryEntry& entry);
+
+// The records around a deal, for opp show.
+Table contact_links_table(const std::vector<ContactLink>& links);
+Table quotes_table(const std::vector<Quote>& quotes);
+Table documents_table(const std::vector<Document>& documents);  // checks each file
+Table lines_table(const std::vector<Line>& lines);
+std::vector<Column> activity_columns();
+Row activity_row(const Activity& activity, Date today);
+Record activity_record(const Activity& activity, Date today);
+std::vector<Column> product_columns();
+Row product_row(const Product& product, std::int64_t lines);
+
+// Per currency: open count, pipeline, weighted, won count and amount, lost count.
+Table totals_table(const std::vector<CurrencyTotals>& totals);
+
+}  // namespace funnel

@@ -1,0 +1,51 @@
+// Reports that look back: performance, slipped and stale deals, stage conversion, and the
+// stage probabilities that history supports.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "funnel/domain/stage.hpp"
+#include "funnel/formats/render.hpp"
+#include "funnel/store/store.hpp"
+
+namespace funnel {
+
+// Over deals closed from `from` to `to`, per currency (and group): won and lost counts and
+// amounts, win rates by count and value, average won deal, average sales cycle (created to
+// closed, won deals) and pipeline velocity = open deals × average won × win rate / cycle days.
+Report performance_report(Store& store, Date from, Date to, DealField group);
+
+// Deals whose close date moved later: without a range, every deal whose current close date is
+// after its first one; with a range, the deals that "slipped out of" it: their close date was
+// inside it at its start and is now after it.
+struct SlipRange {
+    Date from;
+    Date to;
+};
+Report slipped_report(Store& store, std::optional<SlipRange> range);
+
+// Open deals without a change or activity for `days` days (by default each stage's own threshold),
+// the longest idle first.
+Report stale_report(Store& store, Date today, std::optional<int> days);
+
+// Per stage: deals that entered it (in the range, by the day they entered), how many moved on
+// to a later open stage, were won or lost afterwards, the median days spent in it, the observed
+// win rate beside the configured probability; the total row adds the Brier score of the
+// probabilities deals had when they closed in the range.
+Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to);
+
+// For each open stage, the probability history supports: the observed win rate of the closed
+// deals that entered it, shrunk toward the configured probability as if `prior_weight` more
+// deals had closed at that rate; stages with fewer than `min_deals` closed deals keep theirs.
+inline constexpr int calibration_prior_weight = 5;
+struct Calibration {
+    Stage stage;
+    std::int64_t closed = 0;
+    std::int64_t won = 0;
+    int proposed = 0;
+};
+std::vector<Calibration> calibrate_stages(Store& store, int min_deals);
+Table calibration_table(const std::vector<Calibration>& calibrations);
+
+}  // namespace funnel

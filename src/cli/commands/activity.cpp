@@ -1,0 +1,248 @@
+#include "commands/activity.hpp"
+
+#include <cstdlib>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+
+namespace funnel::cli::activity {
+
+namespace {
+
+std::string default_owner() {
+    for (const char* name : {"FUNNEL_USER", "USER"})
+        if (const char* value = std::getenv(name); value && *value) return value;
+    return {};
+}
+
+// A subject may run over several lines (a pasted email subject); it may not be blank.
+std::string subject_of(const std::string& text) {
+    std::string subject = text_option("--subject", text, TextKind::multiline);
+    if (subject.empty()) throw invalid_input("invalid --subject '': must not be blank");
+    return subject;
+}
+
+Due due_of(const std::string& text, const Session& session) {
+    return parse_option("--due", text, [&](const std::string& value) {
+        try {
+            return parse_due(value, session.today());
+        } catch (const Error& e) {
+            throw invalid_input(std::string(e.what()) + "; a time may follow: 2026-11-20 14:30");
+        }
+    });
+}
+
+// Sets the given fields; --opp, --org and --contact name records that exist ("" clears them).
+void apply(const Fields& fields, Activity& activity, Store& store, const Session& session) {
+    if (fields.opp) {
+        if (fields.opp->empty()) {
+            activity.opp_id.reset();
+        } else {
+            const auto deal = store.opportunity(parse_id("opportunity", *fields.opp));
+            activity.opp_id = deal.id;
+            activity.opp = deal.name;
+        }
+    }
+    if (fields.org) {
+        if (fields.org->empty())
+            activity.org_id.reset();
+        else
+            activity.org_id = store.organization(*fields.org).id;
+    }
+    if (fields.contact) {
+        if (fields.contact->empty())
+            activity.contact_id.reset();
+        else
+            activity.contact_id = store.contact(*fields.contact).id;
+    }
+    if (fields.type) activity.type = parse_option("--type", *fields.type, parse_activity_type);
+    if (fields.subject) activity.subject = subject_of(*fields.subject);
+    if (fields.due) {
+        const Due due = due_of(*fields.due, session);
+        activity.due_date = due.date;
+        activity.due_minute = due.minute;
+    }
+    if (fields.duration) {
+        if (fields.duration->empty())
+            activity.duration_minutes.reset();
+        else
+            activity.duration_minutes =
+                parse_option("--duration", *fields.duration, parse_duration);
+    }
+    if (fields.notes) activity.notes = text_option("--notes", *fields.notes, TextKind::multiline);
+    if (fields.owner) activity.owner = text_option("--owner", *fields.owner, TextKind::line);
+}
+
+void report(const Session& session, const Activity& activity, const std::string& line) {
+    if (session.quiet())
+        session.out() << activity.id << '\n';
+    else if (session.machine_format())
+        session.print(activity_record(activity, session.today()));
+    else
+        session.out() << line << '\n';
+}
+
+std::string summary(const Activity& activity) {
+    std::string text = fmt::format("{} {}, due {}", to_string(activity.type), activity.subject,
+                                   format_date(activity.due_date));
+    if (activity.due_minute) text += " " + format_minute(*activity.due_minute);
+    if (activity.opp_id) text += fmt::format(" (deal {})", *activity.opp_id);
+    return text;
+}
+
+}  // namespace
+
+void check_fields(const Fields& fields, const Session& session, bool adding) {
+    if (adding) {
+        if (!fields.type)
+            throw invalid_input("an activity needs --type (call, meeting, task or email)");
+        if (!fields.subject) throw invalid_input("an activity needs --subject");
+        if (!fields.due)
+            throw invalid_input("an activity needs --due DATE (and a time, if it has one)");
+    }
+    if (fields.opp && !fields.opp->empty()) parse_id("opportunity", *fields.opp);
+    if (fields.type) parse_option("--type", *fields.type, parse_activity_type);
+    if (fields.subject) subject_of(*fields.subject);
+    if (fields.due) due_of(*fields.due, session);
+    if (fields.duration && !fields.duration->empty())
+        parse_option("--duration", *fields.duration, parse_duration);
+    if (fields.notes) text_option("--notes", *fields.notes, TextKind::multiline);
+    if (fields.owner) text_option("--owner", *fields.owner, TextKind::line);
+}
+
+Activity add_activity(Store& store, const Session& session, const Fields& fields) {
+    Activity activity;
+    activity.owner = default_owner();
+    apply(fields, activity, store, session);
+    activity.created_at = activity.updated_at = session.now();
+    activity.id = store.insert_activity(activity);
+    if (activity.opp_id)
+        store.record_event(*activity.opp_id, activity.created_at,
+                           {"link", std::nullopt,
+                            fmt::format("activity {}: {} {}", activity.id, to_string(activity.type),
+                                        activity.subject)},
+                           "");
+    return store.activity(activity.id);
+}
+
+void run_add(const AddOptions& options, Session& session) {
+    check_fields(options.fields, session, true);
+    const Activity activity =
+        session.write([&](Store& store) { return add_activity(store, session, options.fields); });
+    report(session, activity, fmt::format("Added activity {}: {}", activity.id, summary(activity)));
+}
+
+void run_list(const ListOptions& options, Session& session) {
+    const int states = options.upcoming + options.overdue + options.done + options.all;
+    if (states > 1) throw invalid_input("give only one of --upcoming, --overdue, --done and --all");
+    ActivityQuery query;
+    query.state = options.done  ? ActivityQuery::State::done
+                  : options.all ? ActivityQuery::State::all
+                                : ActivityQuery::State::pending;
+    if (options.upcoming) query.due_from = session.today();
+    if (options.overdue) query.due_to = add_days(session.today(), -1);
+    if (options.from) {
+        const Date from = parse_date_option("--from", *options.from, session.today());
+        query.due_from = query.due_from ? std::max(*query.due_from, from) : from;
+    }
+    if (options.to) {
+        const Date to = parse_date_option("--to", *options.to, session.today());
+        query.due_to = query.due_to ? std::min(*query.due_to, to) : to;
+    }
+    if (options.owner) query.owner = *options.owner;
+    Store store = session.read_store();
+    if (options.opp) query.opp_id = store.opportunity(parse_id("opportunity", *options.opp)).id;
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(activity_columns());
+    std::int64_t count = 0;
+    store.for_each_activity(query, [&](const Activity& activity) {
+        ++count;
+        if (session.quiet())
+            session.out() << activity.id << '\n';
+        else
+            renderer->row(activity_row(activity, session.today()));
+    });
+    if (session.quiet()) return;
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no activities match");
+        return;
+    }
+    renderer->end();
+}
+
+void run_done(const DoneOptions& options, Session& session) {
+    const auto id = parse_id("activity", options.id);
+    const Date on =
+        options.on ? parse_date_option("--on", *options.on, session.today()) : session.today();
+    if (on > session.today())
+        throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
+                                        in_quotes(*options.on), format_date(session.today())));
+    const auto [before, after] = session.write([&](Store& store) {
+        const Activity before = store.activity(id);
+        Activity after = before;
+        if (!before.done_on) {
+            after.done_on = on;
+            after.updated_at = session.now();
+            store.update_activity(after);
+        }
+        return std::pair{before, store.activity(id)};
+    });
+    report(session, after,
+           before.done_on
+               ? fmt::format("Activity {} was already done on {}", id, format_date(*before.done_on))
+               : fmt::format("Done: activity {} ({}) on {}", id, after.subject, format_date(on)));
+}
+
+void run_edit(const EditOptions& options, Session& session) {
+    const auto id = parse_id("activity", options.id);
+    check_fields(options.fields, session, false);
+    const Activity activity = session.write([&](Store& store) {
+        Activity activity = store.activity(id);
+        const auto before_opp = activity.opp_id;
+        apply(options.fields, activity, store, session);
+        activity.updated_at = session.now();
+        store.update_activity(activity);
+        if (before_opp != activity.opp_id) {
+            const std::string what = fmt::format("activity {}: {} {}", activity.id,
+                                                 to_string(activity.type), activity.subject);
+            if (before_opp)
+                store.record_event(*before_opp, activity.updated_at, {"unlink", what, std::nullopt},
+                                   "");
+            if (activity.opp_id)
+                store.record_event(*activity.opp_id, activity.updated_at,
+                                   {"link", std::nullopt, what}, "");
+        }
+        return store.activity(id);
+    });
+    report(session, activity,
+           fmt::format("Updated activity {}: {}", activity.id, summary(activity)));
+}
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const auto id = parse_id("activity", options.id);
+    const Activity activity = session.read_store().activity(id);
+    session.confirm_delete(options.yes, fmt::format("activity {}", id),
+                           fmt::format("Delete activity {} '{}'?", id, activity.subject));
+    session.write([&](Store& store) {
+        const Activity current = store.activity(id);
+        store.delete_activity(id);
+        if (current.opp_id)
+            store.record_event(
+                *current.opp_id, session.now(),
+                {"unlink",
+                 fmt::format("activity {}: {} {}", id, to_string(current.type), current.subject),
+                 std::nullopt},
+                "deleted");
+        return id;
+    });
+    if (session.quiet())
+        session.out() << id << '\n';
+    else
+        session.out() << fmt::format("Deleted activity {}: {}\n", id, activity.subject);
+}
+
+}  // namespace funnel::cli::activity

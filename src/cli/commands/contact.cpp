@@ -1,0 +1,154 @@
+#include <algorithm>
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands/contact.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+#include "parties.hpp"
+
+namespace funnel::cli::contact {
+
+void check_contact_fields(const ContactFields& fields) {
+    if (fields.email && !fields.email->empty())
+        parse_option("--email", *fields.email, [](const std::string& text) {
+            validate_email(text);
+            return 0;
+        });
+    if (fields.phone) text_option("--phone", *fields.phone, TextKind::line);
+    if (fields.title) text_option("--title", *fields.title, TextKind::line);
+    if (fields.notes) text_option("--notes", *fields.notes, TextKind::multiline);
+}
+
+// Sets the given fields; an empty --org clears the organization.
+void apply_contact_fields(const ContactFields& fields, Contact& contact, Store& store,
+                          const Session& session, Missing missing) {
+    if (fields.org) {
+        if (fields.org->empty()) {
+            contact.org_id.reset();
+            contact.org.clear();
+        } else {
+            const auto org = organization_named(store, session, "--org", *fields.org, missing);
+            contact.org_id = org.id;
+            contact.org = org.name;
+        }
+    }
+    if (fields.email) contact.email = text_option("--email", *fields.email, TextKind::line);
+    if (fields.phone) contact.phone = text_option("--phone", *fields.phone, TextKind::line);
+    if (fields.title) contact.title = text_option("--title", *fields.title, TextKind::line);
+    if (fields.notes) contact.notes = text_option("--notes", *fields.notes, TextKind::multiline);
+}
+
+void report(const Session& session, const Contact& contact, const std::string& line) {
+    if (session.quiet())
+        session.out() << contact.id << '\n';
+    else if (session.machine_format())
+        session.print(contact_record(contact));
+    else
+        session.out() << line << '\n';
+}
+
+std::string describe(const Contact& contact) {
+    return contact.org.empty() ? contact.name : fmt::format("{} ({})", contact.name, contact.org);
+}
+
+void run_add(const AddOptions& options, Session& session) {
+    const std::string name = text_option("NAME", options.name, TextKind::name);
+    check_contact_fields(options.fields);
+    const Contact contact = session.write([&](Store& store) {
+        Contact contact;
+        contact.name = name;
+        apply_contact_fields(options.fields, contact, store, session, Missing::create);
+        contact.created_at = contact.updated_at = session.now();
+        contact.id = store.insert_contact(contact);
+        return contact;
+    });
+    report(session, contact, fmt::format("Created contact {}: {}", contact.id, describe(contact)));
+}
+
+void run_list(const ListOptions& options, Session& session) {
+    Store store = session.read_store();
+    std::optional<std::int64_t> org_id;
+    if (options.org) org_id = store.organization(*options.org).id;
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(contact_columns());
+    std::int64_t count = 0;
+    store.for_each_contact(org_id, [&](const Contact& contact) {
+        ++count;
+        if (session.quiet())
+            session.out() << contact.id << '\n';
+        else
+            renderer->row(contact_row(contact));
+    });
+    if (session.quiet()) return;
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no contacts");
+        return;
+    }
+    renderer->end();
+}
+
+void run_show(const ShowOptions& options, Session& session) {
+    Store store = session.read_store();
+    const Contact contact = store.contact(options.contact);
+    Record record = contact_record(contact);
+    OppQuery query;
+    query.filter.states = StateFilter::all;
+    query.filter.contact_id = contact.id;
+    Table deals{opportunity_columns(), {}};
+    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+        deals.rows.push_back(opportunity_row(deal, session.today()));
+    });
+    record.sections.push_back({"opportunities", "Opportunities", std::move(deals)});
+    session.print(record);
+}
+
+void run_edit(const EditOptions& options, Session& session) {
+    const OptText name =
+        options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
+    check_contact_fields(options.fields);
+    const Contact contact = session.write([&](Store& store) {
+        Contact contact = store.contact(options.contact);
+        if (name) contact.name = *name;
+        apply_contact_fields(options.fields, contact, store, session,
+                             options.create ? Missing::create : Missing::refuse);
+        contact.updated_at = session.now();
+        store.update_contact(contact);
+        return contact;
+    });
+    report(session, contact, fmt::format("Updated contact {}: {}", contact.id, describe(contact)));
+}
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const Contact contact = session.read_store().contact(options.contact);
+    session.confirm_delete(options.yes, fmt::format("contact {}", in_quotes(contact.name)),
+                           fmt::format("Delete contact {} '{}'?", contact.id, contact.name));
+    session.write([&](Store& store) {
+        const Contact current = store.contact(std::to_string(contact.id));
+        // A deal's own contact is one of its linked contacts.
+        const auto deals = std::max(store.count_deals_of_contact(current.id),
+                                    store.count_links_of_contact(current.id));
+        const auto activities = store.count_activities_of_contact(current.id);
+        if (deals || activities) {
+            std::vector<std::string> uses;
+            if (deals)
+                uses.push_back(fmt::format("{} opportunit{}", deals, deals == 1 ? "y" : "ies"));
+            if (activities)
+                uses.push_back(
+                    fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
+            throw conflict(fmt::format("contact {} is used by {}; change them first",
+                                       in_quotes(current.name), join_with_and(uses)));
+        }
+        store.delete_contact(current.id);
+        return current.id;
+    });
+    if (session.quiet())
+        session.out() << contact.id << '\n';
+    else
+        session.out() << fmt::format("Deleted contact {}: {}\n", contact.id, contact.name);
+}
+
+}  // namespace funnel::cli::contact

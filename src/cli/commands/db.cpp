@@ -1,0 +1,95 @@
+#include <filesystem>
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands/db.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+
+namespace funnel::cli::db {
+
+Record info_record(Store& store) {
+    const DataCounts counts = store.counts();
+    std::error_code ignored;
+    const auto size = store.on_disk() ? std::filesystem::file_size(store.path(), ignored) : 0;
+    return {{
+                {"path", "Data file"},
+                {"exists", "Exists"},
+                {"size_bytes", "Size (bytes)"},
+                {"schema_version", "Schema version"},
+                {"default_currency", "Default currency"},
+                {"opportunities", "Opportunities"},
+                {"open", "Open"},
+                {"won", "Won"},
+                {"lost", "Lost"},
+                {"organizations", "Organizations"},
+                {"contacts", "Contacts"},
+                {"stages", "Stages"},
+                {"history", "History entries"},
+            },
+            {
+                text_cell(store.path().string()),
+                bool_cell(store.on_disk()),
+                integer_cell(static_cast<std::int64_t>(ignored ? 0 : size)),
+                integer_cell(store.schema_version()),
+                text_cell(std::string(store.default_currency().code())),
+                integer_cell(counts.opportunities),
+                integer_cell(counts.open),
+                integer_cell(counts.won),
+                integer_cell(counts.lost),
+                integer_cell(counts.organizations),
+                integer_cell(counts.contacts),
+                integer_cell(counts.stages),
+                integer_cell(counts.history),
+            },
+            {}};
+}
+
+void run_info(const InfoOptions& options, Session& session) {
+    if (options.set_currency) {
+        const Currency currency = parse_currency_option("--set-currency", *options.set_currency);
+        session.write([&](Store& store) {
+            store.set_default_currency(currency);
+            return 0;
+        });
+        session.note(fmt::format("default currency is now {}", currency.code()));
+    }
+    Store store = session.read_store();
+    session.print(info_record(store));
+}
+
+void run_backup(const BackupOptions& options, Session& session) {
+    if (!std::filesystem::exists(session.data_file()))
+        throw not_found(
+            fmt::format("no data file {}: nothing to back up", session.data_file().string()));
+    Store store = session.read_store();
+    store.backup(options.file);
+    session.note(fmt::format("backed up {} to {}", session.data_file().string(), options.file));
+}
+
+void run_check(const CheckOptions&, Session& session) {
+    if (!std::filesystem::exists(session.data_file()))
+        throw not_found(
+            fmt::format("no data file {}: nothing to check", session.data_file().string()));
+    Store store = session.read_store();
+    const auto checks = store.check();
+    Table table{{{"check", "Check"}, {"status", "Status"}, {"problems", "Problems"}}, {}};
+    std::size_t failed = 0;
+    for (const auto& check : checks) {
+        failed += check.problems.empty() ? 0 : 1;
+        table.rows.push_back({text_cell(check.name),
+                              check.problems.empty() ? text_cell("ok", Style::good)
+                                                     : text_cell("damaged", Style::bad),
+                              optional_text_cell(join(check.problems, "; "))});
+    }
+    if (!session.quiet()) session.print(table);
+    if (failed > 0)
+        throw runtime_failure(fmt::format("{} is damaged: {} of {} checks failed",
+                                          session.data_file().string(), failed, checks.size()));
+    session.note(fmt::format("{}: every check passed", session.data_file().string()));
+}
+
+}  // namespace funnel::cli::db

@@ -1,0 +1,461 @@
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands/opp.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+#include "parties.hpp"
+
+namespace funnel::cli::opp {
+
+// The fields that add and edit share.
+
+std::string default_owner() {
+    for (const char* name : {"FUNNEL_USER", "USER"})
+        if (const char* value = std::getenv(name); value && *value) return value;
+    return {};
+}
+
+std::optional<int> probability_of(const DealFields& fields) {
+    if (!fields.probability) return std::nullopt;
+    return parse_probability_option("--probability", *fields.probability);
+}
+
+const Stage& stage_named(const std::vector<Stage>& stages, std::string_view option,
+                         const std::string& value) {
+    return parse_option(option, value, [&](const std::string& text) -> const Stage& {
+        return resolve_stage(stages, text);
+    });
+}
+
+// Checks every value that needs no data file, so that bad input fails before anything opens.
+void check_fields(const DealFields& fields, Date today) {
+    if (fields.close) parse_date_option("--close", *fields.close, today);
+    if (fields.currency) parse_currency_option("--currency", *fields.currency);
+    probability_of(fields);
+    if (fields.type) parse_option("--type", *fields.type, parse_deal_type);
+    if (fields.next_step) text_option("--next-step", *fields.next_step, TextKind::line);
+    if (fields.description) text_option("--description", *fields.description, TextKind::multiline);
+    if (fields.owner) text_option("--owner", *fields.owner, TextKind::line);
+    if (fields.source) text_option("--source", *fields.source, TextKind::line);
+}
+
+// Sets the plain text fields that are given.
+void apply_text_fields(const DealFields& fields, Opportunity& deal) {
+    if (fields.next_step)
+        deal.next_step = text_option("--next-step", *fields.next_step, TextKind::line);
+    if (fields.description)
+        deal.description = text_option("--description", *fields.description, TextKind::multiline);
+    if (fields.owner) deal.owner = text_option("--owner", *fields.owner, TextKind::line);
+    if (fields.source) deal.source = text_option("--source", *fields.source, TextKind::line);
+    if (fields.type) deal.type = parse_option("--type", *fields.type, parse_deal_type);
+}
+
+std::string summary(const Opportunity& deal) {
+    return fmt::format("{} ({} {}%, {}, closes {})", deal.name, deal.stage, deal.probability,
+                       format_money(deal.amount), format_date(deal.close_date));
+}
+
+// A won or lost deal closed on a day that has come.
+void require_closed_by_today(const Opportunity& deal, Date today) {
+    if (deal.is_open() || deal.close_date <= today) return;
+    throw invalid_input(fmt::format(
+        "invalid --close {}: a {} deal's close date is the day it closed, which cannot be after "
+        "today ({})",
+        format_date(deal.close_date), to_string(deal.state), format_date(today)));
+}
+
+// Prints the deal a command changed: its id with -q, its record in machine formats, else a line.
+void report_change(const Session& session, const Opportunity& deal, const std::string& line) {
+    if (session.quiet())
+        session.out() << deal.id << '\n';
+    else if (session.machine_format())
+        session.print(opportunity_record(deal, session.today()));
+    else
+        session.out() << line << '\n';
+}
+
+// ---- opp add
+
+void run_add(const AddOptions& options, Session& session) {
+    const auto& f = options.fields;
+    const std::string name = text_option("NAME", options.name, TextKind::name);
+    check_fields(f, session.today());
+    if (!f.org && !f.contact)
+        throw invalid_input("an opportunity needs --org or --contact (or both)");
+    const Opportunity deal = session.write([&](Store& store) {
+        Opportunity deal;
+        deal.name = name;
+        const Currency currency = f.currency ? parse_currency_option("--currency", *f.currency)
+                                             : store.default_currency();
+        deal.amount = {f.amount ? parse_amount_option("--amount", *f.amount, currency) : 0,
+                       currency};
+        deal.close_date = parse_date_option("--close", *f.close, session.today());
+        const auto stages = store.stages();
+        const Stage* stage = nullptr;
+        if (f.stage) {
+            stage = &stage_named(stages, "--stage", *f.stage);
+        } else {
+            for (const auto& candidate : stages)
+                if (candidate.is_open() && !stage) stage = &candidate;
+        }
+        if (!stage) throw invalid_input("there is no open stage: give --stage");
+        if (f.org) {
+            const auto org = organization_named(store, session, "--org", *f.org, Missing::create);
+            deal.org_id = org.id;
+            deal.org = org.name;
+        }
+        if (f.contact) {
+            const auto contact = contact_named(store, session, "--contact", *f.contact, deal.org_id,
+                                               Missing::create);
+            deal.contact_id = contact.id;
+            deal.contact = contact.name;
+        }
+        deal.type = deal.org_id && store.organization_has_won_deal(*deal.org_id)
+                        ? DealType::existing_business
+                        : DealType::new_business;
+        deal.owner = default_owner();
+        apply_text_fields(f, deal);
+        deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
+        enter_first_stage(deal, *stage, probability_of(f));
+        require_closed_by_today(deal, session.today());
+        deal.id = store.insert_opportunity(deal);
+        // The deal's own contact is its primary contact.
+        if (deal.contact_id) store.set_primary_contact(deal.id, deal.contact_id, deal.created_at);
+        return store.opportunity(deal.id);
+    });
+    report_change(session, deal, fmt::format("Created opportunity {}: {}", deal.id, summary(deal)));
+}
+
+// ---- opp list
+
+OppQuery list_query(const ListOptions& options, Store& store, Date today) {
+    OppQuery query;
+    OppFilter& filter = query.filter;
+    const int states = options.open + options.won + options.lost + options.closed + options.all;
+    if (states > 1)
+        throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
+    // Naming stages shows deals in them, whatever their state.
+    filter.states = options.won      ? StateFilter::won
+                    : options.lost   ? StateFilter::lost
+                    : options.closed ? StateFilter::closed
+                    : options.all || (!options.open && !options.stages.empty()) ? StateFilter::all
+                                                                                : StateFilter::open;
+    const auto stages = store.stages();
+    for (const auto& name : options.stages)
+        filter.stage_ids.push_back(stage_named(stages, "--stage", name).id);
+    if (options.org) filter.org_id = store.organization(*options.org).id;
+    if (options.contact) filter.contact_id = store.contact(*options.contact).id;
+    if (options.owner) filter.owner = *options.owner;
+    if (options.type) filter.type = parse_option("--type", *options.type, parse_deal_type);
+    if (options.closing_from)
+        filter.closing_from = parse_date_option("--closing-from", *options.closing_from, today);
+    if (options.closing_to)
+        filter.closing_to = parse_date_option("--closing-to", *options.closing_to, today);
+    if (filter.closing_from && filter.closing_to)
+        require_range("--closing-from", *filter.closing_from, "--closing-to", *filter.closing_to);
+    if (options.overdue) filter.overdue_on = today;
+    if (options.search) filter.search = *options.search;
+    query.sort = parse_option("--sort", options.sort, parse_opp_sort);
+    query.descending = options.descending;
+    if (options.limit) query.limit = parse_count_option("--limit", *options.limit);
+    return query;
+}
+
+void run_list(const ListOptions& options, Session& session) {
+    Store store = session.read_store();
+    const OppQuery query = list_query(options, store, session.today());
+    std::int64_t count = 0;
+    if (session.quiet()) {
+        store.for_each_opportunity(
+            query, [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
+        return;
+    }
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(opportunity_columns());
+    // Per currency: amount and weighted amount of the deals shown.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
+    std::map<std::string, int> digits;
+    // Only the table has a summary line; the machine formats stream rows and nothing else.
+    const bool summed = session.format() == Format::table;
+    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+        renderer->row(opportunity_row(deal, session.today()));
+        ++count;
+        if (!summed) return;
+        auto& [amount, weighted] = sums[std::string(deal.amount.currency.code())];
+        add_to(amount, deal.amount.minor, "the total of the deals listed");
+        add_to(weighted, deal.weighted_minor(), "the weighted total of the deals listed");
+        digits[std::string(deal.amount.currency.code())] = deal.amount.currency.digits();
+    });
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no opportunities match");
+        return;
+    }
+    renderer->end();
+    if (!summed) return;
+    std::vector<std::string> parts;
+    for (const auto& [code, sum] : sums)
+        parts.push_back(fmt::format("{} {} total, {} weighted", code,
+                                    format_units(sum.first, digits[code], Grouping::thousands),
+                                    format_units(sum.second, digits[code], Grouping::thousands)));
+    session.out() << fmt::format("\n{} opportunit{}: {}\n", count, count == 1 ? "y" : "ies",
+                                 join(parts, "; "));
+}
+
+// ---- opp show
+
+void run_show(const ShowOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store store = session.read_store();
+    Record record = opportunity_record(store.opportunity(id), session.today());
+    record.sections.push_back(
+        {"contacts", "Contacts", contact_links_table(store.contact_links(id))});
+    record.sections.push_back({"quotes", "Quotes", quotes_table(store.quotes(id))});
+    record.sections.push_back({"documents", "Documents", documents_table(store.documents(id))});
+    record.sections.push_back({"lines", "Products and services", lines_table(store.lines(id))});
+    ActivityQuery activities;
+    activities.state = ActivityQuery::State::all;
+    activities.opp_id = id;
+    Table activity_rows{activity_columns(), {}};
+    store.for_each_activity(activities, [&](const Activity& activity) {
+        activity_rows.rows.push_back(activity_row(activity, session.today()));
+    });
+    record.sections.push_back({"activities", "Activities", std::move(activity_rows)});
+    session.print(record);
+}
+
+// ---- opp edit
+
+std::string display_value(const Opportunity& deal, const std::string& field,
+                          const std::optional<std::string>& stored) {
+    if (field == "org") return deal.org.empty() ? "-" : deal.org;
+    if (field == "contact") return deal.contact.empty() ? "-" : deal.contact;
+    if (field == "stage") return deal.stage;
+    if (field == "amount") return format_money(deal.amount);
+    if (field == "probability") return fmt::format("{}%", deal.probability);
+    return stored ? *stored : "-";
+}
+
+std::string describe_changes(const Opportunity& before, const Opportunity& after) {
+    std::vector<std::string> parts;
+    for (const auto& change : changes_between(before, after)) {
+        if (change.field == "description") {
+            parts.push_back("description changed");
+            continue;
+        }
+        parts.push_back(fmt::format("{} {} -> {}", change.field,
+                                    display_value(before, change.field, change.old_value),
+                                    display_value(after, change.field, change.new_value)));
+    }
+    return join(parts, "; ");
+}
+
+void run_edit(const EditOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    const auto& f = options.fields;
+    check_fields(f, session.today());
+    const std::string note =
+        options.note ? text_option("--note", *options.note, TextKind::line) : "";
+    const Missing missing = options.create ? Missing::create : Missing::refuse;
+    const auto [before, after] = session.write([&](Store& store) {
+        const Opportunity before = store.opportunity(id);
+        Opportunity deal = before;
+        if (options.name) deal.name = text_option("--name", *options.name, TextKind::name);
+        // With lines, the amount is theirs, in their currency.
+        const bool has_lines = store.lines_total(id).has_value();
+        if (has_lines && (f.amount || f.currency))
+            throw conflict(fmt::format(
+                "opportunity {} has product lines: its amount is their sum ({}); change the lines "
+                "(opp link/unlink) instead of {}",
+                id, format_money(before.amount), f.amount ? "--amount" : "--currency"));
+        if (f.currency) {
+            const Currency currency = parse_currency_option("--currency", *f.currency);
+            if (!f.amount) {
+                // The same amount in the new currency, when its decimals allow.
+                const auto text =
+                    format_units(deal.amount.minor, deal.amount.currency.digits(), Grouping::none);
+                deal.amount.minor =
+                    parse_option("--currency", *f.currency, [&](const std::string&) {
+                        try {
+                            return parse_amount(text, currency.digits());
+                        } catch (const Error&) {
+                            throw invalid_input(fmt::format(
+                                "the amount {} does not fit its decimals; give --amount too",
+                                text));
+                        }
+                    });
+            }
+            deal.amount.currency = currency;
+        }
+        if (f.amount)
+            deal.amount.minor = parse_amount_option("--amount", *f.amount, deal.amount.currency);
+        if (f.close) deal.close_date = parse_date_option("--close", *f.close, session.today());
+        if (f.org) {
+            if (f.org->empty()) {
+                deal.org_id.reset();
+                deal.org.clear();
+            } else {
+                const auto org = organization_named(store, session, "--org", *f.org, missing);
+                deal.org_id = org.id;
+                deal.org = org.name;
+            }
+        }
+        if (f.contact) {
+            if (f.contact->empty()) {
+                deal.contact_id.reset();
+                deal.contact.clear();
+            } else {
+                const auto contact =
+                    contact_named(store, session, "--contact", *f.contact, deal.org_id, missing);
+                deal.contact_id = contact.id;
+                deal.contact = contact.name;
+            }
+        }
+        if (!deal.org_id && !deal.contact_id)
+            throw invalid_input("an opportunity needs an organization or a contact (or both)");
+        apply_text_fields(f, deal);
+        const auto stages = store.stages();
+        const Stage* stage = f.stage ? &stage_named(stages, "--stage", *f.stage) : nullptr;
+        if (stage && stage->id != deal.stage_id) {
+            // Closing with --close: that is the day it closed.
+            const Date on = f.close && stage->is_closed() ? deal.close_date : session.today();
+            move_to_stage(deal, *stage, probability_of(f), on, std::nullopt);
+        } else if (f.probability) {
+            const int probability = *probability_of(f);
+            if (!deal.is_open() && probability != deal.probability)
+                throw invalid_input(fmt::format(
+                    "invalid --probability {}: opportunity {} is {} in {}, so its probability "
+                    "is {}",
+                    probability, deal.id, to_string(deal.state), deal.stage, deal.probability));
+            deal.probability = probability;
+        }
+        if (!deal.is_open() && deal.closed_at != deal.close_date)
+            throw invalid_input(fmt::format(
+                "invalid --close {}: opportunity {} is {}, so its close date is the day it "
+                "closed ({}); `funnel opp stage {} {} --on DATE` moves that day",
+                in_quotes(*f.close), id, to_string(deal.state), format_date(*deal.closed_at), id,
+                deal.stage));
+        require_closed_by_today(deal, session.today());
+        store.update_opportunity(before, deal, session.now(), note);
+        if (deal.contact_id != before.contact_id)
+            store.set_primary_contact(id, deal.contact_id, session.now());
+        return std::pair{before, store.opportunity(id)};
+    });
+    const std::string changes = describe_changes(before, after);
+    report_change(session, after,
+                  changes.empty() ? fmt::format("Opportunity {}: nothing changed", id)
+                                  : fmt::format("Updated opportunity {}: {}", id, changes));
+}
+
+// ---- opp stage
+
+void run_stage(const StageOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    const auto probability =
+        options.probability
+            ? std::optional<int>(parse_probability_option("--probability", *options.probability))
+            : std::nullopt;
+    const std::string note =
+        options.note ? text_option("--note", *options.note, TextKind::line) : "";
+    const auto reason =
+        options.reason ? std::optional(text_option("--reason", *options.reason, TextKind::line))
+                       : std::nullopt;
+    const Date on =
+        options.on ? parse_date_option("--on", *options.on, session.today()) : session.today();
+    // A change dated with --on is recorded on that day, so history reports see when it happened.
+    if (on > session.today())
+        throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
+                                        in_quotes(*options.on), format_date(session.today())));
+    const Timestamp when = options.on ? timestamp_at_start_of(on) : session.now();
+    const auto [before, after] = session.write([&](Store& store) {
+        const Opportunity before = store.opportunity(id);
+        const auto stages = store.stages();
+        const Stage& stage = stage_named(stages, "stage", options.stage);
+        Opportunity deal = before;
+        move_to_stage(deal, stage, probability, on, reason);
+        store.update_opportunity(before, deal, when, note);
+        return std::pair{before, store.opportunity(id)};
+    });
+    std::string line;
+    if (before.stage_id == after.stage_id && before.probability == after.probability &&
+        before.closed_at == after.closed_at)
+        line = fmt::format("Opportunity {} is already in {} ({}%)", id, after.stage,
+                           after.probability);
+    else if (before.stage_id == after.stage_id && after.closed_at && before.closed_at)
+        line = fmt::format("Opportunity {}: {} on {}, not {}", id, after.stage,
+                           format_date(*after.closed_at), format_date(*before.closed_at));
+    else if (after.closed_at && after.state != StageState::open)
+        line = fmt::format("Opportunity {}: {} -> {} on {}", id, before.stage, after.stage,
+                           format_date(*after.closed_at));
+    else
+        line = fmt::format("Opportunity {}: {} -> {}, probability {}% -> {}%", id, before.stage,
+                           after.stage, before.probability, after.probability);
+    report_change(session, after, line);
+}
+
+// ---- opp delete
+
+namespace {
+
+std::string counted(std::int64_t count, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+// "its 4 history entries, 1 quote and 2 product lines": what goes with the deal.
+std::string deleted_with(const DealDependents& d) {
+    std::vector<std::string> parts{counted(d.history, "history entry", "history entries")};
+    if (d.contacts) parts.push_back(counted(d.contacts, "contact link", "contact links"));
+    if (d.quotes) parts.push_back(counted(d.quotes, "quote", "quotes"));
+    if (d.documents) parts.push_back(counted(d.documents, "document", "documents"));
+    if (d.lines) parts.push_back(counted(d.lines, "product line", "product lines"));
+    return "its " + join_with_and(parts);
+}
+
+std::string activities_kept(const DealDependents& d) {
+    if (!d.activities) return "";
+    return fmt::format("; {} {} kept, no longer linked to it",
+                       counted(d.activities, "activity", "activities"),
+                       d.activities == 1 ? "is" : "are");
+}
+
+}  // namespace
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store reader = session.read_store();
+    const Opportunity deal = reader.opportunity(id);
+    const DealDependents seen = reader.dependents_of(id);
+    session.confirm_delete(options.yes, fmt::format("opportunity {}", id),
+                           fmt::format("Delete opportunity {} '{}' with {}{}?", id, deal.name,
+                                       deleted_with(seen), activities_kept(seen)));
+    const DealDependents gone = session.write([&](Store& store) {
+        store.opportunity(id);  // it may have gone meanwhile
+        const DealDependents dependents = store.dependents_of(id);
+        store.delete_opportunity(id, session.now());
+        return dependents;
+    });
+    if (session.quiet())
+        session.out() << id << '\n';
+    else
+        session.out() << fmt::format("Deleted opportunity {}: {}, with {}{}\n", id, deal.name,
+                                     deleted_with(gone), activities_kept(gone));
+}
+
+// ---- opp history
+
+void run_history(const HistoryOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store store = session.read_store();
+    store.opportunity(id);
+    Table table{history_columns(), {}};
+    for (const auto& entry : store.history(id))
+        table.rows.push_back(history_row(entry));
+    session.print(table);
+}
+
+}  // namespace funnel::cli::opp

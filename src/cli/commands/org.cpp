@@ -1,0 +1,137 @@
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands/org.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+
+namespace funnel::cli::org {
+
+void apply_org_fields(const OrgFields& fields, Organization& org) {
+    if (fields.industry) org.industry = text_option("--industry", *fields.industry, TextKind::line);
+    if (fields.website) org.website = text_option("--website", *fields.website, TextKind::line);
+    if (fields.phone) org.phone = text_option("--phone", *fields.phone, TextKind::line);
+    if (fields.notes) org.notes = text_option("--notes", *fields.notes, TextKind::multiline);
+}
+
+void refuse_duplicate(Store& store, const std::string& name, std::int64_t except_id) {
+    if (auto existing = store.find_organization(name);
+        existing && existing->id != except_id && fold_name(existing->name) == fold_name(name))
+        throw conflict(fmt::format("an organization named {} already exists (id {})",
+                                   in_quotes(existing->name), existing->id));
+}
+
+void report(const Session& session, const Organization& org, const std::string& line) {
+    if (session.quiet())
+        session.out() << org.id << '\n';
+    else if (session.machine_format())
+        session.print(organization_record(org));
+    else
+        session.out() << line << '\n';
+}
+
+void run_add(const AddOptions& options, Session& session) {
+    Organization org;
+    org.name = text_option("NAME", options.name, TextKind::name);
+    apply_org_fields(options.fields, org);
+    org = session.write([&](Store& store) {
+        refuse_duplicate(store, org.name, 0);
+        Organization added = org;
+        added.created_at = added.updated_at = session.now();
+        added.id = store.insert_organization(added);
+        return added;
+    });
+    report(session, org, fmt::format("Created organization {}: {}", org.id, org.name));
+}
+
+void run_list(const ListOptions&, Session& session) {
+    Store store = session.read_store();
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(organization_columns());
+    std::int64_t count = 0;
+    store.for_each_organization([&](const OrganizationSummary& summary) {
+        ++count;
+        if (session.quiet())
+            session.out() << summary.organization.id << '\n';
+        else
+            renderer->row(organization_row(summary));
+    });
+    if (session.quiet()) return;
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no organizations");
+        return;
+    }
+    renderer->end();
+}
+
+void run_show(const ShowOptions& options, Session& session) {
+    Store store = session.read_store();
+    const Organization org = store.organization(options.org);
+    Record record = organization_record(org);
+    OppQuery query;
+    query.filter.states = StateFilter::all;
+    query.filter.org_id = org.id;
+    Table deals{opportunity_columns(), {}};
+    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+        deals.rows.push_back(opportunity_row(deal, session.today()));
+    });
+    Table contacts{contact_columns(), {}};
+    store.for_each_contact(
+        org.id, [&](const Contact& contact) { contacts.rows.push_back(contact_row(contact)); });
+    record.sections.push_back({"opportunities", "Opportunities", std::move(deals)});
+    record.sections.push_back({"contacts", "Contacts", std::move(contacts)});
+    record.sections.push_back({"totals", "Totals", totals_table(store.totals(query.filter))});
+    session.print(record);
+}
+
+void run_edit(const EditOptions& options, Session& session) {
+    const OptText name =
+        options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
+    const Organization org = session.write([&](Store& store) {
+        Organization org = store.organization(options.org);
+        if (name) {
+            refuse_duplicate(store, *name, org.id);
+            org.name = *name;
+        }
+        apply_org_fields(options.fields, org);
+        org.updated_at = session.now();
+        store.update_organization(org);
+        return org;
+    });
+    report(session, org, fmt::format("Updated organization {}: {}", org.id, org.name));
+}
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const Organization org = session.read_store().organization(options.org);
+    session.confirm_delete(options.yes, fmt::format("organization {}", in_quotes(org.name)),
+                           fmt::format("Delete organization {} '{}'?", org.id, org.name));
+    session.write([&](Store& store) {
+        const Organization current = store.organization(std::to_string(org.id));
+        const auto deals = store.count_deals_of_organization(current.id);
+        const auto contacts = store.count_contacts_of_organization(current.id);
+        const auto activities = store.count_activities_of_organization(current.id);
+        if (deals || contacts || activities) {
+            std::vector<std::string> uses;
+            if (deals)
+                uses.push_back(fmt::format("{} opportunit{}", deals, deals == 1 ? "y" : "ies"));
+            if (contacts)
+                uses.push_back(fmt::format("{} contact{}", contacts, contacts == 1 ? "" : "s"));
+            if (activities)
+                uses.push_back(
+                    fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
+            throw conflict(fmt::format("organization {} is used by {}; delete or move them first",
+                                       in_quotes(current.name), join_with_and(uses)));
+        }
+        store.delete_organization(current.id);
+        return current.id;
+    });
+    if (session.quiet())
+        session.out() << org.id << '\n';
+    else
+        session.out() << fmt::format("Deleted organization {}: {}\n", org.id, org.name);
+}
+
+}  // namespace funnel::cli::org

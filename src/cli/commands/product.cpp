@@ -1,0 +1,126 @@
+#include "commands/product.hpp"
+
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+
+namespace funnel::cli::product {
+
+namespace {
+
+void report(const Session& session, const Product& product, const std::string& line) {
+    if (session.quiet())
+        session.out() << product.id << '\n';
+    else if (session.machine_format())
+        session.print(Table{product_columns(), {product_row(product, 0)}});
+    else
+        session.out() << line << '\n';
+}
+
+std::string summary(const Product& product) {
+    return fmt::format("{} ({}, {}{})", product.name, to_string(product.kind),
+                       format_money(product.price),
+                       product.unit.empty() ? "" : " per " + product.unit);
+}
+
+void refuse_duplicate(Store& store, const std::string& name, std::int64_t except_id) {
+    if (auto existing = store.find_product(name);
+        existing && existing->id != except_id && fold_name(existing->name) == fold_name(name))
+        throw conflict(fmt::format("a product named {} already exists (id {})",
+                                   in_quotes(existing->name), existing->id));
+}
+
+}  // namespace
+
+void run_add(const AddOptions& options, Session& session) {
+    Product product;
+    product.name = text_option("NAME", options.name, TextKind::name);
+    if (options.kind) product.kind = parse_option("--kind", *options.kind, parse_product_kind);
+    if (options.unit) product.unit = text_option("--unit", *options.unit, TextKind::line);
+    const auto currency =
+        options.currency ? std::optional(parse_currency_option("--currency", *options.currency))
+                         : std::nullopt;
+    product = session.write([&](Store& store) {
+        Product added = product;
+        added.price.currency = currency.value_or(store.default_currency());
+        added.price.minor =
+            parse_amount_option("--price", options.price.value_or(""), added.price.currency);
+        refuse_duplicate(store, added.name, 0);
+        added.created_at = added.updated_at = session.now();
+        added.id = store.insert_product(added);
+        return added;
+    });
+    report(session, product, fmt::format("Created product {}: {}", product.id, summary(product)));
+}
+
+void run_list(const ListOptions&, Session& session) {
+    Store store = session.read_store();
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(product_columns());
+    std::int64_t count = 0;
+    store.for_each_product([&](const Product& product, std::int64_t lines) {
+        ++count;
+        if (session.quiet())
+            session.out() << product.id << '\n';
+        else
+            renderer->row(product_row(product, lines));
+    });
+    if (session.quiet()) return;
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no products");
+        return;
+    }
+    renderer->end();
+}
+
+void run_edit(const EditOptions& options, Session& session) {
+    const OptText name =
+        options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
+    const Product product = session.write([&](Store& store) {
+        Product product = store.product(options.product);
+        if (name) {
+            refuse_duplicate(store, *name, product.id);
+            product.name = *name;
+        }
+        if (options.kind) product.kind = parse_option("--kind", *options.kind, parse_product_kind);
+        if (options.unit) product.unit = text_option("--unit", *options.unit, TextKind::line);
+        if (options.currency) {
+            const Currency currency = parse_currency_option("--currency", *options.currency);
+            if (!options.price && currency.digits() != product.price.currency.digits())
+                throw invalid_input(fmt::format("invalid --currency {}: give --price too, in {}",
+                                                currency.code(), currency.code()));
+            product.price.currency = currency;
+        }
+        if (options.price)
+            product.price.minor =
+                parse_amount_option("--price", *options.price, product.price.currency);
+        product.updated_at = session.now();
+        store.update_product(product);
+        return product;
+    });
+    report(session, product, fmt::format("Updated product {}: {}", product.id, summary(product)));
+}
+
+void run_delete(const DeleteOptions& options, Session& session) {
+    const Product product = session.read_store().product(options.product);
+    session.confirm_delete(options.yes, fmt::format("product {}", in_quotes(product.name)),
+                           fmt::format("Delete product {} '{}'?", product.id, product.name));
+    session.write([&](Store& store) {
+        const Product current = store.product(std::to_string(product.id));
+        if (const auto lines = store.count_lines_of_product(current.id))
+            throw conflict(fmt::format("product {} is on {} opportunity line{}; remove them first",
+                                       in_quotes(current.name), lines, lines == 1 ? "" : "s"));
+        store.delete_product(current.id);
+        return current.id;
+    });
+    if (session.quiet())
+        session.out() << product.id << '\n';
+    else
+        session.out() << fmt::format("Deleted product {}: {}\n", product.id, product.name);
+}
+
+}  // namespace funnel::cli::product

@@ -1,0 +1,319 @@
+#include "commands/report.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/mail.hpp"
+#include "funnel/formats/render.hpp"
+#include "funnel/reports/analytics.hpp"
+#include "funnel/reports/as_of.hpp"
+#include "funnel/reports/forecast.hpp"
+#include "funnel/reports/pipeline.hpp"
+
+namespace funnel::cli::report {
+
+namespace {
+
+bool is_address(const std::string& value) {
+    return value.find('@') != std::string::npos;
+}
+
+// Splits --from/--to values into the period (at most one) and the addresses.
+struct Split {
+    OptText period;
+    std::vector<std::string> addresses;
+};
+
+Split split(std::string_view option, const std::vector<std::string>& values, bool periods_allowed) {
+    Split result;
+    for (const auto& value : values) {
+        if (is_address(value)) {
+            result.addresses.push_back(value);
+        } else if (!periods_allowed) {
+            throw invalid_input(
+                fmt::format("invalid {} {}: expected an address like name@example.com", option,
+                            in_quotes(value)));
+        } else if (result.period) {
+            throw invalid_input(fmt::format("{} takes one period; got {} and {}", option,
+                                            in_quotes(*result.period), in_quotes(value)));
+        } else {
+            result.period = value;
+        }
+    }
+    return result;
+}
+
+ReportScope scope_of(const ScopeOptions& options) {
+    ReportScope scope;
+    if (options.owner) scope.owner = text_option("--owner", *options.owner, TextKind::line);
+    if (options.type) scope.type = parse_option("--type", *options.type, parse_deal_type);
+    if (options.currency)
+        scope.currency = std::string(parse_currency_option("--currency", *options.currency).code());
+    return scope;
+}
+
+std::string host_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "localhost";
+    return name;
+}
+
+// Prints the report: as mail with --mime (a text and an html version), else in the format asked.
+void deliver(const Session& session, const Report& report, const MailOptions& mail,
+             const std::vector<std::string>& to, const std::vector<std::string>& from) {
+    if (!mail.mime) {
+        if (!to.empty() || !from.empty())
+            throw invalid_input(
+                fmt::format("{} is an address: give --mime to send the report as mail",
+                            in_quotes(!to.empty() ? to.front() : from.front())));
+        render_report(session.format(), session.out(), session.render_options(), report);
+        return;
+    }
+    if (to.empty()) throw invalid_input("--mime needs --to ADDRESS");
+    MailMessage message;
+    message.to = join(to, ", ");
+    const char* user = std::getenv("USER");
+    message.from =
+        !from.empty() ? join(from, ", ")
+                      : fmt::format("funnel <{}@{}>", user && *user ? user : "funnel", host_name());
+    parse_option("--to", message.to, [](const std::string& text) {
+        validate_address_list(text);
+        return 0;
+    });
+    parse_option("--from", message.from, [](const std::string& text) {
+        validate_address_list(text);
+        return 0;
+    });
+    message.subject =
+        mail.subject ? text_option("--subject", *mail.subject, TextKind::line) : report.title;
+    const auto now = std::time(nullptr);
+    message.date = rfc5322_date(now);
+    message.message_id = fmt::format("{}.{}.funnel@{}", now, ::getpid(), host_name());
+    RenderOptions text_options;
+    text_options.unicode = true;  // the part says charset=utf-8
+    std::ostringstream text, html;
+    render_report(Format::table, text, text_options, report);
+    render_report(Format::html, html, text_options, report);
+    message.text = text.str();
+    message.html = html.str();
+    session.out() << mime_message(message);
+}
+
+std::vector<Chart> forecast_charts(const Forecast& forecast, const std::vector<Period>& periods) {
+    std::vector<Chart> charts;
+    for (const auto& row : forecast.rows) {
+        if (row.total) continue;
+        if (charts.empty() || charts.back().title.substr(0, 3) != row.currency) {
+            Chart chart;
+            chart.title = row.currency + " by period";
+            chart.digits =
+                Currency::find(row.currency) ? Currency::find(row.currency)->digits() : 2;
+            for (const auto& period : periods)
+                chart.labels.push_back(period.label());
+            chart.series = {{"Pipeline", "#9ec5fe", std::vector<std::int64_t>(periods.size())},
+                            {"Weighted", "#0969da", std::vector<std::int64_t>(periods.size())},
+                            {"Won", "#1a7f37", std::vector<std::int64_t>(periods.size())}};
+            charts.push_back(std::move(chart));
+        }
+        auto& series = charts.back().series;
+        const auto bucket = std::size_t(row.bucket);
+        add_to(series[0].values[bucket], row.figures.pipeline);
+        add_to(series[1].values[bucket], row.figures.weighted);
+        add_to(series[2].values[bucket], row.figures.won_amount);
+    }
+    return charts;
+}
+
+}  // namespace
+
+void run_forecast(const ForecastOptions& options, Session& session) {
+    const Granularity by = parse_option("--by", options.by, parse_granularity);
+    const Split from = split("--from", options.from, true);
+    const Split to = split("--to", options.to, true);
+    ForecastQuery query;
+    query.today = session.today();
+    if (options.as_of && options.compare)
+        throw invalid_input("give --as-of or --compare, not both");
+    // As of a past day, that day is "today": periods, overdue deals and all.
+    if (options.as_of) {
+        query.today = parse_date_option("--as-of", *options.as_of, session.today());
+        if (query.today > session.today())
+            throw invalid_input(fmt::format("invalid --as-of {}: that is after today ({})",
+                                            in_quotes(*options.as_of),
+                                            format_date(session.today())));
+    }
+    query.scope = scope_of(options.scope);
+    if (options.group) query.group = parse_option("--group", *options.group, parse_forecast_group);
+    // With --mime, a value that is neither a period nor an address may have been meant as either.
+    const auto days = [&](const std::string& text) {
+        try {
+            return parse_period_argument(text, session.today());
+        } catch (const Error& e) {
+            if (!options.mail.mime) throw;
+            throw invalid_input(std::string(e.what()) + ", or an address like name@example.com");
+        }
+    };
+    // By default the forecast starts in the month of "today", which --as-of moves back.
+    const Date first = from.period ? parse_option("--from", *from.period, days).first : query.today;
+    Date last;
+    if (to.period) {
+        last = parse_option("--to", *to.period, days).last;
+    } else {
+        Period period = period_containing(first, by);
+        for (int i = 1; i < 6; ++i)
+            period = next_period(period);
+        last = period.last;
+    }
+    query.periods =
+        parse_option("--to", to.period.value_or(format_date(last)),
+                     [&](const std::string&) { return periods_between(first, last, by); });
+    if (options.simulate) {
+        SimulationSettings settings;
+        if (options.trials) settings.trials = parse_count_option("--trials", *options.trials);
+        if (settings.trials > max_trials)
+            throw invalid_input(fmt::format("invalid --trials {}: at most {}",
+                                            in_quotes(*options.trials),
+                                            format_units(max_trials, 0, Grouping::thousands)));
+        if (options.seed)
+            settings.seed = static_cast<std::uint64_t>(
+                parse_option("--seed", *options.seed, [](const std::string& text) {
+                    std::string_view digits = trim(text);
+                    if (digits.empty() || digits.size() > 18 ||
+                        digits.find_first_not_of("0123456789") != std::string_view::npos)
+                        throw invalid_input("expected a whole number");
+                    return std::stoll(std::string(digits));
+                }));
+        query.simulation = settings;
+    } else if (options.trials || options.seed) {
+        throw invalid_input("--trials and --seed go with --simulate");
+    }
+
+    Store store = session.read_store();
+    if (options.compare) {
+        if (options.simulate) throw invalid_input("--simulate does not go with --compare");
+        const Date since = parse_date_option("--compare", *options.compare, session.today());
+        Report report;
+        report.title = fmt::format("Changes since {}", format_date(since));
+        report.table = forecast_changes(store, query, since);
+        report.notes.push_back(fmt::format(
+            "Open pipeline at the end of {} (then) and now, and the changes between: then + new "
+            "+ won + lost + reopened + pushed out + pulled in + increased + decreased = now.",
+            format_date(since)));
+        deliver(session, report, options.mail, to.addresses, from.addresses);
+        return;
+    }
+    const Forecast forecast =
+        options.as_of ? forecast_as_of(store, query) : compute_forecast(store, query);
+    Report report;
+    report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),
+                               query.periods.back().label());
+    report.table = forecast_table(forecast);
+    report.charts = forecast_charts(forecast, query.periods);
+    if (const auto current = current_period(query))
+        report.notes.push_back(fmt::format(
+            "Open deals whose close date has passed count in {} and in the overdue column.",
+            query.periods[*current].label()));
+    if (query.simulation)
+        report.notes.push_back(fmt::format(
+            "P10, P50 and P90: the revenue of the open deals in {} simulated trials (seed {}), "
+            "each deal won with its probability, independently.",
+            format_units(query.simulation->trials, 0, Grouping::thousands),
+            query.simulation->seed));
+    deliver(session, report, options.mail, to.addresses, from.addresses);
+}
+
+void run_pipeline(const PipelineOptions& options, Session& session) {
+    const Split from = split("--from", options.from, false);
+    const Split to = split("--to", options.to, false);
+    const ReportScope scope = scope_of(options.scope);
+    const Date day = options.as_of ? parse_date_option("--as-of", *options.as_of, session.today())
+                                   : session.today();
+    if (day > session.today())
+        throw invalid_input(fmt::format("invalid --as-of {}: that is after today ({})",
+                                        in_quotes(*options.as_of), format_date(session.today())));
+    Store store = session.read_store();
+    Report report;
+    report.title = fmt::format("Pipeline on {}", format_date(day));
+    report.table =
+        pipeline_table(store.stages(),
+                       options.as_of ? open_by_stage_as_of(store, day, scope)
+                                     : store.aggregate_open_by_stage(day, scope),
+                       scope.currency.value_or(std::string(store.default_currency().code())));
+    deliver(session, report, options.mail, to.addresses, from.addresses);
+}
+
+namespace {
+
+std::optional<Date> optional_date(std::string_view option, const OptText& value, Date today) {
+    if (!value) return std::nullopt;
+    return parse_date_option(option, *value, today);
+}
+
+void print(const Session& session, const Report& report) {
+    if (session.quiet()) return;
+    render_report(session.format(), session.out(), session.render_options(), report);
+}
+
+}  // namespace
+
+void run_performance(const PerformanceOptions& options, Session& session) {
+    // By default the last twelve months, today included.
+    const Date to =
+        optional_date("--to", options.range.to, session.today()).value_or(session.today());
+    const Date from = optional_date("--from", options.range.from, session.today())
+                          .value_or(add_days(add_months(to, -12), 1));
+    require_range("--from", from, "--to", to);
+    DealField field = DealField::none;
+    if (options.by) {
+        field = parse_option("--by", *options.by, [](const std::string& text) {
+            const std::string word = ascii_lower(trim(text));
+            if (word == "owner") return DealField::owner;
+            if (word == "type") return DealField::type;
+            if (word == "source") return DealField::source;
+            if (word == "org") return DealField::org;
+            throw invalid_input("expected owner, type, source or org");
+        });
+    }
+    Store store = session.read_store();
+    print(session, performance_report(store, from, to, field));
+}
+
+void run_slipped(const SlippedOptions& options, Session& session) {
+    std::optional<SlipRange> range;
+    if (options.range.from || options.range.to) {
+        // One end given: the other is the quarter's.
+        const Date from = optional_date("--from", options.range.from, session.today())
+                              .value_or(start_of_quarter(session.today()));
+        const Date to =
+            optional_date("--to", options.range.to, session.today()).value_or(end_of_quarter(from));
+        require_range("--from", from, "--to", to);
+        range = SlipRange{from, to};
+    }
+    Store store = session.read_store();
+    print(session, slipped_report(store, range));
+}
+
+void run_stale(const StaleOptions& options, Session& session) {
+    std::optional<int> days;
+    if (options.days) days = int(parse_count_option("--days", *options.days));
+    Store store = session.read_store();
+    print(session, stale_report(store, session.today(), days));
+}
+
+void run_conversion(const ConversionOptions& options, Session& session) {
+    const auto from = optional_date("--from", options.range.from, session.today());
+    const auto to = optional_date("--to", options.range.to, session.today());
+    if (from && to) require_range("--from", *from, "--to", *to);
+    Store store = session.read_store();
+    print(session, conversion_report(store, from, to));
+}
+
+}  // namespace funnel::cli::report

@@ -1,0 +1,240 @@
+#include <algorithm>
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands/stage.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+#include "funnel/reports/analytics.hpp"
+
+namespace funnel::cli::stage {
+
+const Stage& named(const std::vector<Stage>& stages, std::string_view option,
+                   const std::string& value) {
+    return parse_option(option, value, [&](const std::string& text) -> const Stage& {
+        return resolve_stage(stages, text);
+    });
+}
+
+// The stage ids in their new order, with `moved` placed as asked (or where `fallback` puts it).
+std::vector<std::int64_t> placed(const std::vector<Stage>& stages, std::int64_t moved,
+                                 const Placement& placement, std::size_t fallback_index) {
+    std::vector<std::int64_t> order;
+    for (const auto& stage : stages)
+        if (stage.id != moved) order.push_back(stage.id);
+    std::size_t index = std::min(fallback_index, order.size());
+    if (placement.after || placement.before) {
+        const bool after = placement.after.has_value();
+        const Stage& anchor = named(stages, after ? "--after" : "--before",
+                                    after ? *placement.after : *placement.before);
+        if (anchor.id == moved)
+            throw invalid_input(
+                fmt::format("invalid {} {}: a stage cannot be placed next to itself",
+                            after ? "--after" : "--before", anchor.name));
+        index = std::size_t(std::find(order.begin(), order.end(), anchor.id) - order.begin()) +
+                (after ? 1 : 0);
+    }
+    order.insert(order.begin() + std::ptrdiff_t(index), moved);
+    return order;
+}
+
+std::string default_label(const std::string& name) {
+    std::string label = name;
+    std::replace(label.begin(), label.end(), '-', ' ');
+    std::replace(label.begin(), label.end(), '_', ' ');
+    if (!label.empty() && label[0] >= 'a' && label[0] <= 'z') label[0] = char(label[0] - 'a' + 'A');
+    return label;
+}
+
+int stale_days_option(const std::string& value) {
+    const auto days = parse_count_option("--stale-days", value);
+    if (days > 3650)
+        throw invalid_input(
+            fmt::format("invalid --stale-days {}: expected 1 to 3650 days", in_quotes(value)));
+    return static_cast<int>(days);
+}
+
+void refuse_duplicate(const std::vector<Stage>& stages, const std::string& name,
+                      std::int64_t except_id) {
+    for (const auto& stage : stages)
+        if (stage.id != except_id && iequals(stage.name, name))
+            throw conflict(fmt::format("a stage named {} already exists", in_quotes(stage.name)));
+}
+
+void print_stages(Store& store, const Session& session) {
+    Table table{stage_columns(), {}};
+    for (const auto& stage : store.stages())
+        table.rows.push_back(stage_row(stage));
+    session.print(table);
+}
+
+// After a change: the stages as they now are in machine formats, else a line.
+void report(const Session& session, const std::string& line) {
+    if (session.quiet()) return;
+    if (session.machine_format()) {
+        Store store = session.read_store();
+        print_stages(store, session);
+    } else {
+        session.out() << line << '\n';
+    }
+}
+
+void run_list(const ListOptions&, Session& session) {
+    Store store = session.read_store();
+    if (session.quiet()) {
+        for (const auto& stage : store.stages())
+            session.out() << stage.name << '\n';
+        return;
+    }
+    print_stages(store, session);
+}
+
+void run_add(const AddOptions& options, Session& session) {
+    Stage stage;
+    stage.name = parse_option("NAME", options.name, normalize_stage_name);
+    stage.label = options.label ? text_option("--label", *options.label, TextKind::name)
+                                : default_label(stage.name);
+    stage.state = options.state ? parse_option("--state", *options.state, parse_stage_state)
+                                : StageState::open;
+    if (stage.is_open()) {
+        if (!options.probability)
+            throw invalid_input("an open stage needs --probability (0 to 100)");
+        if (!options.category)
+            throw invalid_input(
+                "an open stage needs --category (pipeline, best-case, commit or omitted)");
+    }
+    stage.probability = options.probability
+                            ? parse_probability_option("--probability", *options.probability)
+                        : stage.state == StageState::won ? 100
+                                                         : 0;
+    stage.category = options.category
+                         ? parse_option("--category", *options.category, parse_forecast_category)
+                     : stage.state == StageState::won ? ForecastCategory::closed
+                                                      : ForecastCategory::omitted;
+    if (options.stale_days) stage.stale_days = stale_days_option(*options.stale_days);
+    validate_stage(stage);
+    session.write([&](Store& store) {
+        const auto stages = store.stages();
+        refuse_duplicate(stages, stage.name, 0);
+        // By default an open stage goes after the last open one, a closed stage at the end.
+        std::size_t fallback = stages.size();
+        if (stage.is_open()) {
+            fallback = 0;
+            for (std::size_t i = 0; i < stages.size(); ++i)
+                if (stages[i].is_open()) fallback = i + 1;
+        }
+        Stage added = stage;
+        added.position = int(stages.size()) + 1;
+        added.id = store.insert_stage(added);
+        auto all = stages;
+        all.push_back(added);
+        store.reorder_stages(placed(all, added.id, options.placement, fallback));
+        return added.id;
+    });
+    report(session, fmt::format("Added stage {} ({}%, {})", stage.name, stage.probability,
+                                to_string(stage.category)));
+}
+
+void run_set(const SetOptions& options, Session& session) {
+    const OptText rename =
+        options.rename ? OptText(parse_option("--rename", *options.rename, normalize_stage_name))
+                       : std::nullopt;
+    const OptText label = options.label
+                              ? OptText(text_option("--label", *options.label, TextKind::name))
+                              : std::nullopt;
+    const auto probability =
+        options.probability
+            ? std::optional(parse_probability_option("--probability", *options.probability))
+            : std::nullopt;
+    const auto category =
+        options.category
+            ? std::optional(parse_option("--category", *options.category, parse_forecast_category))
+            : std::nullopt;
+    const auto stale_days =
+        options.stale_days ? std::optional(stale_days_option(*options.stale_days)) : std::nullopt;
+    const Stage changed = session.write([&](Store& store) {
+        const auto stages = store.stages();
+        Stage stage = named(stages, "stage", options.name);
+        if (rename) {
+            refuse_duplicate(stages, *rename, stage.id);
+            stage.name = *rename;
+        }
+        if (label) stage.label = *label;
+        if (probability) stage.probability = *probability;
+        if (category) stage.category = *category;
+        if (stale_days) stage.stale_days = *stale_days;
+        validate_stage(stage);
+        store.update_stage(stage);
+        if (options.placement.after || options.placement.before) {
+            const auto index =
+                std::size_t(std::find_if(stages.begin(), stages.end(),
+                                         [&](const Stage& s) { return s.id == stage.id; }) -
+                            stages.begin());
+            store.reorder_stages(placed(stages, stage.id, options.placement, index));
+        }
+        return stage;
+    });
+    report(session, fmt::format("Updated stage {} ({}%, {})", changed.name, changed.probability,
+                                to_string(changed.category)));
+}
+
+void run_remove(const RemoveOptions& options, Session& session) {
+    const std::string removed = session.write([&](Store& store) {
+        const auto stages = store.stages();
+        const Stage& stage = named(stages, "stage", options.name);
+        const auto same_state = std::count_if(
+            stages.begin(), stages.end(), [&](const Stage& s) { return s.state == stage.state; });
+        if (same_state == 1)
+            throw conflict(fmt::format(
+                "cannot remove {}: it is the only {} stage, and there must always be one",
+                stage.name, to_string(stage.state)));
+        if (store.stage_ever_used(stage.id))
+            throw conflict(
+                fmt::format("cannot remove {}: opportunities are or were in it (rename it instead)",
+                            stage.name));
+        store.delete_stage(stage.id);
+        std::vector<std::int64_t> order;
+        for (const auto& s : stages)
+            if (s.id != stage.id) order.push_back(s.id);
+        store.reorder_stages(order);
+        return stage.name;
+    });
+    if (!session.quiet()) session.out() << fmt::format("Removed stage {}\n", removed);
+}
+
+void run_calibrate(const CalibrateOptions& options, Session& session) {
+    const int min_deals =
+        options.min_deals ? int(parse_count_option("--min-deals", *options.min_deals)) : 10;
+    Store reader = session.read_store();
+    const auto calibrations = calibrate_stages(reader, min_deals);
+    if (!session.quiet()) {
+        Report report;
+        report.title = "Stage probabilities that history supports";
+        report.table = calibration_table(calibrations);
+        report.notes.push_back(fmt::format(
+            "Proposed: (won + {0} x probability) / (closed + {0}), the observed win rate of the "
+            "closed deals that entered the stage, shrunk toward today's probability as if {0} more "
+            "deals had closed at it; stages with fewer than {1} closed deals keep theirs.",
+            calibration_prior_weight, min_deals));
+        render_report(session.format(), session.out(), session.render_options(), report);
+    }
+    if (!options.apply) return;
+    const auto changed = session.write([&](Store& store) {
+        int count = 0;
+        for (const auto& calibration : calibrations) {
+            if (calibration.proposed == calibration.stage.probability) continue;
+            Stage stage = calibration.stage;
+            stage.probability = calibration.proposed;
+            store.update_stage(stage);
+            ++count;
+        }
+        return count;
+    });
+    session.note(
+        fmt::format("updated the probability of {} stage{}", changed, changed == 1 ? "" : "s"));
+}
+
+}  // namespace funnel::cli::stage

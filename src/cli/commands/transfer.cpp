@@ -1,0 +1,389 @@
+#include "commands/transfer.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/csv.hpp"
+#include "funnel/formats/export.hpp"
+#include "funnel/formats/import.hpp"
+#include "funnel/formats/views.hpp"
+
+namespace funnel::cli::transfer {
+
+namespace {
+
+// A file named on the command line, or standard input for "-".
+class Input {
+  public:
+    explicit Input(const std::string& name) : name_(name) {
+        if (name == "-") {
+            file_ = stdin;
+            return;
+        }
+        file_ = std::fopen(name.c_str(), "rb");
+        if (!file_)
+            throw invalid_input(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
+        struct stat info {};
+        if (::fstat(::fileno(file_), &info) == 0) {
+            if (S_ISDIR(info.st_mode)) {
+                std::fclose(file_);
+                throw invalid_input(fmt::format("cannot read {}: it is a folder", name));
+            }
+            if (S_ISREG(info.st_mode)) size_ = static_cast<std::uint64_t>(info.st_size);
+        }
+    }
+    Input(const Input&) = delete;
+    Input& operator=(const Input&) = delete;
+    ~Input() {
+        if (file_ && file_ != stdin) std::fclose(file_);
+    }
+    std::FILE* file() const { return file_; }
+    // How messages name it.
+    std::string label() const { return name_ == "-" ? "standard input" : name_; }
+    std::uint64_t size() const { return size_; }  // 0 when unknown
+
+  private:
+    std::string name_;
+    std::FILE* file_ = nullptr;
+    std::uint64_t size_ = 0;
+};
+
+std::string file_name(const std::string& path) {
+    if (path == "-") return "standard input";
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// A percentage on stderr while a large file is read, when stderr is a terminal.
+class Progress {
+  public:
+    Progress(const Session& session, std::uint64_t size)
+        : size_(size),
+          shown_(!session.quiet() && size >= 4'000'000 && ::isatty(STDERR_FILENO)),
+          last_(std::chrono::steady_clock::now()) {}
+    ~Progress() { clear(); }
+    void update(std::uint64_t offset, std::int64_t rows) {
+        if (!shown_ || (rows & 1023) != 0) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(200)) return;
+        last_ = now;
+        const int percent = int(offset * 100 / size_);
+        const int width = 30;
+        const int filled = percent * width / 100;
+        std::cerr << fmt::format("\rfunnel: importing [{}{}] {:3}% {} rows",
+                                 std::string(std::size_t(filled), '#'),
+                                 std::string(std::size_t(width - filled), '.'), percent, rows)
+                  << std::flush;
+        drawn_ = true;
+    }
+    void clear() {
+        if (drawn_) std::cerr << "\r\033[K" << std::flush;
+        drawn_ = false;
+    }
+
+  private:
+    std::uint64_t size_;
+    bool shown_;
+    bool drawn_ = false;
+    std::chrono::steady_clock::time_point last_;
+};
+
+// --lookup COLUMN=FILE: the file's first column is the id, its Name column (else its second
+// column) the name.
+std::unordered_map<std::string, std::string> read_lookup(const std::string& option,
+                                                         const std::string& path,
+                                                         const std::string& encoding) {
+    Input input(path);
+    const auto malformed = [&](const std::string& why) {
+        return invalid_input(
+            fmt::format("invalid --lookup {}: {}: {}", in_quotes(option), input.label(), why));
+    };
+    std::unordered_map<std::string, std::string> names;
+    bool has_header = false;
+    try {
+        CsvReader reader(input.file(), 0, encoding);
+        std::vector<std::string> header;
+        has_header = reader.next(header) && header.size() >= 2;
+        std::size_t name_column = 1;
+        for (std::size_t i = 0; i < header.size(); ++i)
+            if (iequals(trim(header[i]), "name")) name_column = i;
+        std::vector<std::string> cells;
+        while (has_header && reader.next(cells))
+            if (cells.size() > name_column)
+                names.emplace(std::string(trim(cells[0])), std::string(trim(cells[name_column])));
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::invalid) throw;
+        throw malformed(e.what());
+    }
+    if (!has_header)
+        throw malformed(
+            "expected a CSV file with a header, ids in the first column and names in a Name "
+            "column");
+    return names;
+}
+
+// --encoding: "" for UTF-8.
+std::string encoding_of(const OptText& text) {
+    if (!text) return "";
+    if (!known_encoding(*text))
+        throw invalid_input(
+            fmt::format("invalid --encoding {}: not an encoding this system knows; expected utf-8, "
+                        "windows-1252, latin1, utf-16 or another name that iconv --list shows",
+                        in_quotes(*text)));
+    return *text;
+}
+
+ImportSettings settings_of(const ImportOptions& options, const std::string& encoding) {
+    ImportSettings settings;
+    settings.preset = parse_option("--preset", options.preset, parse_preset);
+    for (const auto& text : options.maps) {
+        const auto assignment = parse_option("--map", text, split_assignment);
+        const std::string& field = assignment.second;
+        settings.maps.emplace_back(assignment.first,
+                                   parse_option("--map", text, [&](const std::string&) {
+                                       return parse_import_field(field);
+                                   }));
+    }
+    for (const auto& text : options.stage_maps)
+        settings.stage_map.push_back(parse_option("--stage-map", text, split_assignment));
+    if (options.date_format) {
+        parse_option("--date-format", *options.date_format,
+                     [](const std::string& text) { validate_date_format(text); });
+        settings.date_format = *options.date_format;
+    }
+    if (options.currency)
+        settings.currency = parse_currency_option("--currency", *options.currency);
+    if (options.key) settings.key = text_option("--key", *options.key, TextKind::name);
+    settings.on_duplicate =
+        parse_option("--on-duplicate", options.on_duplicate, parse_on_duplicate);
+    for (const auto& text : options.defaults) {
+        const auto assignment = parse_option("--default", text, split_assignment);
+        const std::string& field = assignment.first;
+        settings.defaults.emplace_back(
+            parse_option("--default", text,
+                         [&](const std::string&) { return parse_import_field(field); }),
+            assignment.second);
+    }
+    for (const auto& text : options.lookups) {
+        const auto [column, path] = parse_option("--lookup", text, split_assignment);
+        settings.lookups[column] = read_lookup(text, path, encoding);
+    }
+    return settings;
+}
+
+char delimiter_of(const OptText& text) {
+    if (!text) return 0;
+    if (*text == "," || *text == ";" || *text == "|") return (*text)[0];
+    if (*text == "\t" || *text == "\\t" || iequals(*text, "tab")) return '\t';
+    throw invalid_input(
+        fmt::format("invalid --delimiter {}: expected ',', ';', '|' or tab", in_quotes(*text)));
+}
+
+std::string describe(const CellError& error) {
+    std::string where = fmt::format("row {}", error.row);
+    if (!error.column.empty()) where += fmt::format(", column {}", in_quotes(error.column));
+    if (!error.value.empty()) where += fmt::format(", value {}", in_quotes(error.value));
+    return where + ": " + error.message;
+}
+
+constexpr std::size_t errors_shown = 20;
+
+std::string n(std::int64_t value) {
+    return format_units(value, 0, Grouping::thousands);
+}
+
+// "1 row", "8,800 rows", "2 history entries".
+std::string count(std::int64_t value, std::string_view one, std::string_view many = {}) {
+    if (value == 1) return fmt::format("1 {}", one);
+    return many.empty() ? fmt::format("{} {}s", n(value), one)
+                        : fmt::format("{} {}", n(value), many);
+}
+
+std::vector<Column> action_columns() {
+    return {{"row", "Row"},
+            {"action", "Action"},
+            {"id", "ID"},
+            {"name", "Name"},
+            {"changes", "Changes"}};
+}
+
+Row action_row(const ImportAction& action) {
+    return {integer_cell(action.row), text_cell(std::string(to_string(action.kind))),
+            integer_cell(action.id), text_cell(action.name),
+            optional_text_cell(join(action.changed, ", "))};
+}
+
+}  // namespace
+
+void run_import(const ImportOptions& options, Session& session) {
+    const std::string encoding = encoding_of(options.encoding);
+    const ImportSettings settings = settings_of(options, encoding);
+    const char delimiter = delimiter_of(options.delimiter);
+    Input input(options.file);
+    const auto started = std::chrono::steady_clock::now();
+    // A malformed file is named in the message.
+    const auto in_file = [&](auto&& read) {
+        try {
+            return read();
+        } catch (const Error& e) {
+            throw Error(e.kind(), fmt::format("{}: {}", input.label(), e.what()));
+        }
+    };
+    CsvReader reader = in_file([&] { return CsvReader(input.file(), delimiter, encoding); });
+    std::vector<std::string> header;
+    if (!in_file([&] { return reader.next(header); }))
+        throw invalid_input(fmt::format("{} is empty: expected a header line", input.label()));
+    const ColumnPlan plan = in_file([&] { return plan_columns(header, settings); });
+
+    std::vector<CellError> errors;
+    std::int64_t error_count = 0;
+    ImportCounts counts;
+    std::unique_ptr<RowRenderer> listing;
+    if (options.dry_run && !session.quiet()) {
+        listing = make_renderer(session.format(), session.out(), session.render_options());
+        listing->begin(action_columns());
+    }
+    Progress progress(session, input.size());
+    session.write_once([&](Store& store) {
+        const RowConverter converter(plan, settings, store.stages(), store.default_currency(),
+                                     session.today());
+        DealImport import(store, plan, converter, settings, session.now(),
+                          "imported from " + file_name(options.file));
+        // About 100 bytes a row: enough to tell a bulk load from a few rows.
+        import.expect(std::int64_t(input.size() / 100));
+        std::vector<std::string> cells;
+        while (in_file([&] { return reader.next(cells); })) {
+            const std::size_t before = errors.size();
+            const auto action = import.add(reader.record(), cells, errors);
+            error_count += std::int64_t(errors.size() - before);
+            if (errors.size() > errors_shown) errors.resize(errors_shown);
+            if (action && listing) listing->row(action_row(*action));
+            progress.update(reader.offset(), import.counts().rows);
+        }
+        counts = import.counts();
+        if (error_count > 0 || options.dry_run) return false;
+        import.finish();
+        return true;
+    });
+    progress.clear();
+    if (error_count > 0) {
+        std::cout.flush();
+        for (const auto& error : errors)
+            std::cerr << "funnel: " << input.label() << " " << describe(error) << '\n';
+        throw invalid_input(fmt::format("{}: {} error{} in {} row{} read{}; nothing was imported",
+                                        input.label(), error_count, error_count == 1 ? "" : "s",
+                                        format_units(counts.rows, 0, Grouping::thousands),
+                                        counts.rows == 1 ? "" : "s",
+                                        error_count > std::int64_t(errors.size())
+                                            ? fmt::format(" (the first {} shown)", errors.size())
+                                            : ""));
+    }
+    if (listing) listing->end();
+    if (session.quiet()) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (session.format() == Format::table) {
+        const std::string parties = count(counts.organizations, "organization") + " and " +
+                                    count(counts.contacts, "contact");
+        if (options.dry_run)
+            session.out() << fmt::format(
+                "\nDry run of {}: {}; would create {}, update {}, skip {}; would create {}; "
+                "nothing was written\n",
+                input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
+                n(counts.skipped), parties);
+        else
+            session.out() << fmt::format(
+                "Imported {}: {}; {} created, {} updated, {} skipped; {} created; {:.2f} s\n",
+                input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
+                n(counts.skipped), parties, seconds);
+        if (counts.created_on_close > 0)
+            session.note(fmt::format(
+                "{} closed before the creation date the file gives: taken as created on the day "
+                "{} closed",
+                count(counts.created_on_close, "deal"),
+                counts.created_on_close == 1 ? "it" : "they"));
+        return;
+    }
+    if (options.dry_run) return;
+    session.print(Record{{{"file", "File"},
+                          {"rows", "Rows"},
+                          {"created", "Created"},
+                          {"updated", "Updated"},
+                          {"skipped", "Skipped"},
+                          {"organizations_created", "Organizations created"},
+                          {"contacts_created", "Contacts created"},
+                          {"created_on_close", "Created on their close day"},
+                          {"seconds", "Seconds"}},
+                         {text_cell(input.label()), integer_cell(counts.rows),
+                          integer_cell(counts.created), integer_cell(counts.updated),
+                          integer_cell(counts.skipped), integer_cell(counts.organizations),
+                          integer_cell(counts.contacts), integer_cell(counts.created_on_close),
+                          decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
+                         {}});
+}
+
+void run_export(const ExportOptions& options, Session& session) {
+    opp::ListOptions list = options.list;
+    // Every deal unless a state or stage is named.
+    if (!list.open && !list.won && !list.lost && !list.closed && list.stages.empty())
+        list.all = true;
+    const Format format = session.format_given() ? session.format() : Format::csv;
+    if (options.excel_safe && format != Format::csv)
+        throw invalid_input("--excel-safe is for csv: json and jsonl keep text as it is");
+    if (options.excel_safe && session.render_options().raw)
+        throw invalid_input("--excel-safe contradicts --raw");
+    Store store = session.read_store();
+    const OppQuery query = opp::list_query(list, store, session.today());
+    DealExporter exporter(session.out(), format, !session.render_options().raw);
+    store.for_each_deal_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
+    exporter.finish();
+}
+
+void run_dump(const DumpOptions&, Session& session) {
+    if (session.format_given() && session.format() != Format::json)
+        throw invalid_input(fmt::format("invalid --format {}: export all writes json",
+                                        in_quotes(to_string(session.format()))));
+    Store store = session.read_store();
+    store.dump(session.out(), session.now());
+}
+
+void run_restore(const RestoreOptions& options, Session& session) {
+    std::ifstream file;
+    if (options.file != "-") {
+        Input check(options.file);  // a readable file, not a folder, or a clear error
+        file.open(options.file, std::ios::binary);
+    }
+    std::istream& in = options.file == "-" ? std::cin : file;
+    DataCounts counts;
+    session.write_once([&](Store& store) {
+        try {
+            store.restore(in);
+        } catch (const Error& e) {
+            throw Error(e.kind(),
+                        fmt::format("{}: {}", options.file == "-" ? "standard input" : options.file,
+                                    e.what()));
+        }
+        counts = store.counts();
+        return true;
+    });
+    if (session.quiet()) return;
+    session.out() << fmt::format(
+        "Restored {} ({} open, {} won, {} lost), {}, {} and {} into {}\n",
+        count(counts.opportunities, "opportunity", "opportunities"), n(counts.open), n(counts.won),
+        n(counts.lost), count(counts.organizations, "organization"),
+        count(counts.contacts, "contact"),
+        count(counts.history, "history entry", "history entries"), session.data_file().string());
+}
+
+}  // namespace funnel::cli::transfer

@@ -1,0 +1,40 @@
+// The "import" and "export" commands: what each takes, and the function that runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands/opp.hpp"
+#include "session.hpp"
+
+namespace funnel::cli::transfer {
+
+using OptText = std::optional<std::string>;
+
+struct ImportOptions {
+    std::string file;  // "-" for standard input
+    std::string preset = "generic";
+    std::vector<std::string> maps, stage_maps, defaults, lookups;
+    OptText date_format, currency, key, delimiter, encoding;
+    std::string on_duplicate = "skip";
+    bool dry_run = false;
+};
+
+struct ExportOptions {
+    opp::ListOptions list;
+    bool excel_safe = false;
+};
+
+struct DumpOptions {};
+
+struct RestoreOptions {
+    std::string file;
+};
+
+void run_import(const ImportOptions& options, Session& session);
+void run_export(const ExportOptions& options, Session& session);
+void run_dump(const DumpOptions& options, Session& session);
+void run_restore(const RestoreOptions& options, Session& session);
+
+}  // namespace funnel::cli::transfer

@@ -1,0 +1,89 @@
+#include "funnel/domain/period.hpp"
+
+#include <fmt/format.h>
+
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+
+namespace funnel {
+
+namespace chr = std::chrono;
+
+Granularity parse_granularity(std::string_view text) {
+    const std::string word = ascii_lower(trim(text));
+    if (word == "month") return Granularity::month;
+    if (word == "quarter") return Granularity::quarter;
+    if (word == "year") return Granularity::year;
+    throw invalid_input("expected month, quarter or year");
+}
+
+std::string Period::label() const {
+    switch (granularity) {
+        case Granularity::month:
+            return fmt::format("{:04}-{:02}", int(first.year()), unsigned(first.month()));
+        case Granularity::quarter:
+            return fmt::format("{:04}Q{}", int(first.year()), quarter_of(first));
+        case Granularity::year:
+            return fmt::format("{:04}", int(first.year()));
+    }
+    return {};
+}
+
+Period period_containing(Date date, Granularity granularity) {
+    switch (granularity) {
+        case Granularity::month:
+            return {granularity, start_of_month(date), end_of_month(date)};
+        case Granularity::quarter:
+            return {granularity, start_of_quarter(date), end_of_quarter(date)};
+        case Granularity::year:
+            return {granularity, start_of_year(date), end_of_year(date)};
+    }
+    return {};
+}
+
+Period next_period(const Period& period) {
+    return period_containing(add_days(period.last, 1), period.granularity);
+}
+
+DayRange parse_period_argument(std::string_view input, Date today) {
+    const std::string text = ascii_lower(trim(input));
+    const auto digits = [](std::string_view s) {
+        return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (text.size() == 4 && digits(text)) {
+        const Date first = chr::year{std::stoi(text)} / chr::January / 1;
+        return {first, end_of_year(first)};
+    }
+    if (text.size() == 7 && text[4] == '-' && digits(text.substr(0, 4)) && digits(text.substr(5))) {
+        const unsigned month = unsigned(std::stoi(text.substr(5)));
+        if (month < 1 || month > 12) throw invalid_input(fmt::format("{} is not a month", text));
+        const Date first = chr::year{std::stoi(text.substr(0, 4))} / chr::month{month} / 1;
+        return {first, end_of_month(first)};
+    }
+    try {
+        const Date day = parse_date(text, today);
+        if (text.size() == 6 && text[4] == 'q') return {day, end_of_quarter(day)};
+        return {day, day};
+    } catch (const Error&) {
+        throw invalid_input(
+            "expected a period (2026-11, 2026Q4, 2026) or a date (YYYY-MM-DD, today, +1m, eoq, "
+            "...)");
+    }
+}
+
+std::vector<Period> periods_between(Date from, Date to, Granularity granularity) {
+    if (to < from) throw invalid_input("the end comes before the start");
+    std::vector<Period> periods;
+    for (Period period = period_containing(from, granularity); period.first <= to;
+         period = next_period(period)) {
+        if (periods.size() == max_periods)
+            throw invalid_input(
+                fmt::format("more than {} periods; choose a longer --by or a "
+                            "shorter range",
+                            max_periods));
+        periods.push_back(period);
+    }
+    return periods;
+}
+
+}  // namespace funnel

@@ -1,0 +1,236 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/import.hpp"
+
+namespace funnel {
+
+std::string_view to_string(ImportAction::Kind kind) {
+    switch (kind) {
+        case ImportAction::Kind::update:
+            return "update";
+        case ImportAction::Kind::skip:
+            return "skip";
+        case ImportAction::Kind::create:
+            break;
+    }
+    return "create";
+}
+
+DealImport::DealImport(Store& store, const ColumnPlan& plan, const RowConverter& converter,
+                       const ImportSettings& settings, Timestamp now, std::string note)
+    : store_(store),
+      plan_(plan),
+      converter_(converter),
+      settings_(settings),
+      writer_(store),
+      now_(std::move(now)),
+      note_(std::move(note)) {
+    for (const auto& stage : converter_.stages())
+        if (stage.is_open() && !first_open_) first_open_ = &stage;
+}
+
+void DealImport::expect(std::int64_t rows) {
+    // Building the indexes again costs about what writing the rows into them would for as many
+    // rows as the file holds: worth it from a few thousand rows (8,800 deals: 0.79 s -> 0.55 s).
+    if (bulk_ || rows < 2'000 || rows <= writer_.deal_count()) return;
+    writer_.begin_bulk();
+    bulk_ = true;
+}
+
+void DealImport::finish() {
+    if (bulk_) writer_.finish_bulk();
+    bulk_ = false;
+}
+
+std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<std::string>& cells,
+                                            std::vector<CellError>& errors) {
+    ++counts_.rows;
+    const auto imported = converter_.convert(row, cells, errors);
+    if (!imported) return std::nullopt;
+    if (!imported->stage && !first_open_) {
+        errors.push_back({row, "", "", "no stage, and the data file has no open stage"});
+        return std::nullopt;
+    }
+    std::optional<std::int64_t> existing;
+    if (!imported->external_id.empty())
+        existing = writer_.deal_with_external_id(imported->external_id);
+    if (existing && settings_.on_duplicate != OnDuplicate::update) {
+        if (settings_.on_duplicate == OnDuplicate::error) {
+            const auto column = plan_.key ? plan_.key : plan_.column_of(ImportField::external_id);
+            errors.push_back({row, column ? plan_.header[*column] : "", imported->external_id,
+                              fmt::format("an opportunity with this key exists already (id {}); "
+                                          "give --on-duplicate skip or update",
+                                          *existing)});
+            return std::nullopt;
+        }
+        ++counts_.skipped;
+        return ImportAction{ImportAction::Kind::skip, row, *existing, imported->name, {}};
+    }
+    const auto org_id = organization(*imported);
+    const std::size_t errors_before = errors.size();
+    const auto contact_id = contact(row, *imported, org_id, errors);
+    if (errors.size() != errors_before) return std::nullopt;
+    try {
+        if (existing) return update(row, *existing, *imported, org_id, contact_id);
+        return create(row, *imported, org_id, contact_id);
+    } catch (const Error& e) {
+        // A rule of deals the row breaks (a close before the deal's creation): the row's error.
+        if (e.kind() != ErrorKind::invalid) throw;
+        errors.push_back({row, "", "", e.what()});
+        return std::nullopt;
+    }
+}
+
+std::optional<std::int64_t> DealImport::organization(const ImportedDeal& deal) {
+    if (deal.org.empty()) return std::nullopt;
+    if (auto id = writer_.organization_named(deal.org)) return id;
+    ++counts_.organizations;
+    return writer_.create_organization(deal.org, now_);
+}
+
+std::optional<std::int64_t> DealImport::contact(std::int64_t row, const ImportedDeal& deal,
+                                                std::optional<std::int64_t> org_id,
+                                                std::vector<CellError>& errors) {
+    if (deal.contact.empty()) return std::nullopt;
+    const auto found = writer_.contacts_named(deal.contact);
+    if (found.empty()) {
+        ++counts_.contacts;
+        return writer_.create_contact(deal.contact, org_id, now_);
+    }
+    if (found.size() == 1) return found.front().first;
+    // Several people of that name: the one at the deal's organization.
+    std::vector<std::int64_t> at_org;
+    for (const auto& [id, org] : found)
+        if (org_id && org == org_id) at_org.push_back(id);
+    if (at_org.size() == 1) return at_org.front();
+    const auto column = plan_.column_of(ImportField::contact);
+    errors.push_back({row, column ? plan_.header[*column] : "", deal.contact,
+                      fmt::format("invalid contact: {} contacts have this name{}; rename one "
+                                  "with funnel contact edit",
+                                  found.size(), at_org.empty() ? "" : " at this organization")});
+    return std::nullopt;
+}
+
+ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
+                                std::optional<std::int64_t> org_id,
+                                std::optional<std::int64_t> contact_id) {
+    Opportunity deal;
+    deal.name = imported.name;
+    deal.org_id = org_id;
+    deal.org = imported.org;
+    deal.contact_id = contact_id;
+    deal.contact = imported.contact;
+    deal.amount = imported.amount.value_or(Money{0, imported.currency});
+    const Stage& stage = imported.stage ? *imported.stage : *first_open_;
+    // A closed deal's close date is the day it closed, when the file says which.
+    deal.close_date =
+        stage.is_closed() && imported.closed_at ? *imported.closed_at : *imported.close_date;
+    deal.created_at = imported.created_at.value_or(now_);
+    // What the file says is kept: its probability, and for a closed deal its close date.
+    if (enter_first_stage(deal, stage, stage.is_open() ? imported.probability : std::nullopt))
+        ++counts_.created_on_close;
+    deal.lost_reason = imported.lost_reason.value_or("");
+    deal.type = imported.type                                          ? *imported.type
+                : org_id && writer_.organization_has_won_deal(*org_id) ? DealType::existing_business
+                                                                       : DealType::new_business;
+    deal.next_step = imported.next_step.value_or("");
+    deal.description = imported.description.value_or("");
+    deal.owner = imported.owner.value_or("");
+    deal.source = imported.source.value_or("");
+    deal.external_id = imported.external_id;
+    deal.stage_changed_at = deal.created_at;
+
+    // A deal created before it closed was open in between: the history says so, so that the
+    // reports that look back see it in the pipeline until the day it closed.
+    std::vector<DealWriter::DatedChange> changes;
+    if (stage.is_closed() && deal.closed_at) {
+        const Timestamp closing = timestamp_at_start_of(*deal.closed_at);
+        if (closing > deal.created_at) {
+            changes.push_back(
+                {closing, {"stage", std::to_string(first_open_->id), std::to_string(stage.id)}});
+            if (first_open_->probability != deal.probability)
+                changes.push_back({closing,
+                                   {"probability", std::to_string(first_open_->probability),
+                                    std::to_string(deal.probability)}});
+            changes.push_back({closing, {"closed_at", std::nullopt, format_date(*deal.closed_at)}});
+            if (!deal.lost_reason.empty())
+                changes.push_back({closing, {"lost_reason", std::nullopt, deal.lost_reason}});
+            deal.stage_changed_at = closing;
+        }
+    }
+    // The last change is the file's, when it says; else the import, or a later close.
+    deal.updated_at = imported.updated_at
+                          ? std::max(*imported.updated_at, deal.created_at)
+                          : std::max({now_, deal.created_at, deal.stage_changed_at});
+    const std::int64_t id = writer_.insert(deal, note_, changes);
+    ++counts_.created;
+    return {ImportAction::Kind::create, row, id, deal.name, {}};
+}
+
+ImportAction DealImport::update(std::int64_t row, std::int64_t id, const ImportedDeal& imported,
+                                std::optional<std::int64_t> org_id,
+                                std::optional<std::int64_t> contact_id) {
+    const Opportunity before = store_.opportunity(id);
+    Opportunity after = before;
+    // A field the file gives (a column, or a default) is set, blank cells included; the others
+    // keep their values.
+    const auto given = [&](ImportField field) {
+        if (plan_.column_of(field)) return true;
+        return std::any_of(settings_.defaults.begin(), settings_.defaults.end(),
+                           [&](const auto& entry) { return entry.first == field; });
+    };
+    after.name = imported.name;
+    if (given(ImportField::org)) {
+        after.org_id = org_id;
+        after.org = imported.org;
+    }
+    if (given(ImportField::contact)) {
+        after.contact_id = contact_id;
+        after.contact = imported.contact;
+    }
+    if (!after.org_id && !after.contact_id) {
+        after.org_id = before.org_id;
+        after.contact_id = before.contact_id;
+    }
+    if (given(ImportField::amount))
+        after.amount = imported.amount.value_or(Money{0, imported.currency});
+    after.close_date = *imported.close_date;
+    if (imported.stage && imported.stage->id != before.stage_id) {
+        move_to_stage(after, *imported.stage,
+                      imported.stage->is_open() ? imported.probability : std::nullopt,
+                      imported.closed_at.value_or(after.close_date), imported.lost_reason);
+    } else if (imported.probability && after.is_open()) {
+        after.probability = *imported.probability;
+    }
+    if (!after.is_open()) close_on(after, imported.closed_at.value_or(after.close_date));
+    if (imported.type) after.type = *imported.type;
+    const auto set_text = [&](ImportField field, std::string& value,
+                              const std::optional<std::string>& text) {
+        if (given(field)) value = text.value_or("");
+    };
+    set_text(ImportField::next_step, after.next_step, imported.next_step);
+    set_text(ImportField::description, after.description, imported.description);
+    set_text(ImportField::owner, after.owner, imported.owner);
+    set_text(ImportField::source, after.source, imported.source);
+    if (after.state == StageState::lost)
+        set_text(ImportField::lost_reason, after.lost_reason, imported.lost_reason);
+
+    ImportAction action{ImportAction::Kind::update, row, id, after.name, {}};
+    for (const auto& change : changes_between(before, after))
+        action.changed.push_back(change.field);
+    if (!store_.update_opportunity(before, after, now_, note_)) {
+        ++counts_.skipped;
+        action.kind = ImportAction::Kind::skip;
+        return action;
+    }
+    if (after.contact_id != before.contact_id)
+        store_.set_primary_contact(id, after.contact_id, now_);
+    ++counts_.updated;
+    return action;
+}
+
+}  // namespace funnel

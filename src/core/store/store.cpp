@@ -1,0 +1,561 @@
+#include "funnel/store/store.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+#include "funnel/system/paths.hpp"
+#include "store/schema.hpp"
+#include "store/store_impl.hpp"
+
+namespace funnel {
+
+namespace {
+
+// Writers wait this long for one another before giving up with "busy".
+constexpr int busy_timeout_ms = 10'000;
+
+std::string display(const std::filesystem::path& path) {
+    return path.string();
+}
+
+// What is at a data file's path: nothing (false), an ordinary file (true), or something funnel
+// must not open: a folder, a named pipe (reading it would wait forever), a device or a socket.
+bool data_file_exists(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        // A path through a file (a typo in a folder's name) is as missing as any other.
+        if (errno == ENOENT || errno == ENOTDIR) return false;
+        throw runtime_failure(
+            fmt::format("cannot open data file {}: {}", display(path), std::strerror(errno)));
+    }
+    if (S_ISREG(info.st_mode)) return true;
+    const char* kind = S_ISDIR(info.st_mode)    ? "a folder"
+                       : S_ISFIFO(info.st_mode) ? "a named pipe"
+                       : S_ISSOCK(info.st_mode) ? "a socket"
+                                                : "a device";
+    throw invalid_input(fmt::format("data file {} is {}, not a file: give --db the path of a file",
+                                    display(path), kind));
+}
+
+// Creates the missing folders of a path, each readable by its owner only.
+void create_parent_folders(const std::filesystem::path& file) {
+    const auto parent = file.parent_path();
+    if (parent.empty()) return;
+    std::error_code ignored;
+    if (std::filesystem::is_directory(parent, ignored)) return;
+    std::vector<std::filesystem::path> missing;
+    for (auto folder = parent; !folder.empty() && !std::filesystem::exists(folder, ignored);
+         folder = folder.parent_path()) {
+        missing.push_back(folder);
+        if (folder == folder.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+            throw runtime_failure(
+                fmt::format("cannot create folder {}: {}", display(*it), std::strerror(errno)));
+    }
+    if (!std::filesystem::is_directory(parent, ignored))
+        throw runtime_failure(fmt::format("cannot create data file {}: {} is not a folder",
+                                          display(file), display(parent)));
+}
+
+// Creates an empty data file readable by its owner only; SQLite would use the umask. `shown`
+// is the name errors give. False when the file exists already.
+bool create_private_file(const std::filesystem::path& file, const std::filesystem::path& shown) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+        return true;
+    }
+    if (errno != EEXIST)
+        throw runtime_failure(
+            fmt::format("cannot create data file {}: {}", display(shown), std::strerror(errno)));
+    return false;
+}
+
+// Whether a file starts as every SQLite database does: what tells a damaged data file from a
+// file that never was one.
+bool has_sqlite_header(const std::filesystem::path& path) {
+    static constexpr char magic[] = "SQLite format 3";  // with its NUL: 16 bytes
+    char header[sizeof magic] = {};
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const auto got = ::read(fd, header, sizeof header);
+    ::close(fd);
+    return got == sizeof header && std::memcmp(header, magic, sizeof magic) == 0;
+}
+
+// Whether the disk a file is on has no room left: SQLite then cannot even make the -wal and
+// -shm files that opening a WAL file takes, and says only "disk I/O error".
+bool disk_full(const std::filesystem::path& path) {
+    struct statvfs disk {};
+    const auto folder = std::filesystem::absolute(path).parent_path();
+    return ::statvfs(folder.c_str(), &disk) == 0 && disk.f_bavail == 0;
+}
+
+Error unreadable(const std::filesystem::path& path, const SQLite::Exception& e) {
+    const int code = e.getErrorCode() & 0xff;
+    if ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL) && disk_full(path))
+        return runtime_failure(fmt::format(
+            "cannot open data file {}: its disk is full (SQLite needs room for the file's -wal "
+            "and -shm files); free some space",
+            display(path)));
+    if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+        return runtime_failure(
+            fmt::format("cannot read data file {}: {}", display(path), e.getErrorStr()));
+    if (has_sqlite_header(path))
+        return runtime_failure(
+            fmt::format("data file {} is damaged ({}): restore it from a backup, or see what "
+                        "`sqlite3 {} .recover` can save",
+                        display(path), e.getErrorStr(), display(path)));
+    return runtime_failure(
+        fmt::format("{} is not a funnel data file ({})", display(path), e.getErrorStr()));
+}
+
+// The schema version of a file, after checking that it is a funnel data file: 0 for an empty
+// SQLite file. Failures to read are SQLite's own exceptions.
+int checked_version(SQLite::Database& db, const std::filesystem::path& path) {
+    // One statement, so one snapshot: a file another process is setting up is seen before or
+    // after, never in between.
+    SQLite::Statement query(db,
+                            "SELECT u.user_version, a.application_id, (SELECT count(*) FROM "
+                            "sqlite_schema) FROM pragma_user_version u, pragma_application_id a");
+    query.executeStep();
+    const int version = query.getColumn(0).getInt();
+    const int id = query.getColumn(1).getInt();
+    const auto objects = query.getColumn(2).getInt64();
+    if ((version == 0 && objects > 0) || (version != 0 && id != schema::application_id))
+        throw runtime_failure(fmt::format(
+            "{} is not a funnel data file (it is another SQLite database)", display(path)));
+    if (version > schema::latest_version())
+        throw conflict(fmt::format(
+            "{} was written by a newer funnel (schema version {}; this funnel knows up to {}); "
+            "upgrade funnel to use it",
+            display(path), version, schema::latest_version()));
+    return version;
+}
+
+// Each process uses its connection from one thread: SQLite's own locking would only cost time.
+constexpr int single_thread = SQLITE_OPEN_NOMUTEX;
+
+void fold_function(sqlite3_context* context, int, sqlite3_value** arguments) {
+    if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) return sqlite3_result_null(context);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+    const std::string folded =
+        fold_name(std::string_view(text, std::size_t(sqlite3_value_bytes(arguments[0]))));
+    sqlite3_result_text(context, folded.data(), int(folded.size()), SQLITE_TRANSIENT);
+}
+
+// Every connection gets the store's SQL functions: funnel_fold(name), the key names match by.
+SQLite::Database& with_functions(SQLite::Database& db) {
+    const int result = sqlite3_create_function_v2(
+        db.getHandle(), "funnel_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+        nullptr, fold_function, nullptr, nullptr, nullptr);
+    if (result != SQLITE_OK) throw SQLite::Exception(db.getHandle(), result);
+    return db;
+}
+
+SQLite::Database open_database(const std::filesystem::path& path, int flags) {
+    try {
+        SQLite::Database db(path, flags | single_thread, busy_timeout_ms);
+        with_functions(db);
+        return db;
+    } catch (const SQLite::Exception& e) {
+        throw runtime_failure(
+            fmt::format("cannot open data file {}: {}", display(path), e.getErrorStr()));
+    }
+}
+
+SQLite::Database memory_database() {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | single_thread);
+    with_functions(db);
+    return db;
+}
+
+// A file URI for SQLite: every byte but unreserved ones and '/' percent-encoded.
+std::string file_uri(const std::filesystem::path& path, std::string_view parameters) {
+    std::string uri = "file:";
+    for (const unsigned char c : std::filesystem::absolute(path).string()) {
+        if (std::isalnum(c) || std::strchr("/-._~", c))
+            uri += char(c);
+        else
+            uri += fmt::format("%{:02X}", c);
+    }
+    return fmt::format("{}?{}", uri, parameters);
+}
+
+SQLite::Database empty_database() {
+    SQLite::Database db = memory_database();
+    schema::migrate(db, schema::latest_version());
+    return db;
+}
+
+void sync_file(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    if (!synced)
+        throw runtime_failure(
+            fmt::format("cannot write data file {}: {}", display(path), std::strerror(error)));
+}
+
+// Makes a whole data file at `file`, a path no other process uses, in WAL mode and at schema
+// `target`; `shown` names it in messages.
+void make_data_file(const std::filesystem::path& file, const std::filesystem::path& shown,
+                    int target) {
+    std::error_code ignored;
+    std::filesystem::remove(file, ignored);  // left by a process that died
+    create_private_file(file, shown);
+    {
+        auto db = open_database(file, SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA journal_mode = WAL");
+        // No one sees the file before it is in place: one sync of the whole file at the end
+        // does what a sync at each step of the schema would.
+        db.exec("PRAGMA synchronous = OFF");
+        schema::migrate(db, target);
+    }
+    sync_file(file);
+}
+
+// A missing data file appears whole: it is made beside its place, then linked there. Processes
+// that write to a missing file at the same moment then each find either no file or a finished
+// one (not an empty file another is still setting up); the first link wins and the others use
+// its file. Where the file system cannot link, the file is made in place, as a lone process
+// would. True when this process made the file.
+bool create_data_file(const std::filesystem::path& path, int target) {
+    NewDataFile file(path);
+    make_data_file(file.path(), path, target);
+    try {
+        return file.try_adopt();
+    } catch (const Error&) {
+        return create_private_file(path, path);
+    }
+}
+
+// Switches a file to WAL mode. SQLite answers "busy" at once, without waiting, while another
+// process switches the same file: this waits for that as a write would.
+void use_wal(SQLite::Database& db) {
+    constexpr int pause_ms = 5;
+    for (int waited = 0;; waited += pause_ms) {
+        try {
+            if (db.execAndGet("PRAGMA journal_mode").getString() != "wal")
+                db.exec("PRAGMA journal_mode = WAL");
+            return;
+        } catch (const SQLite::Exception& e) {
+            if (e.getErrorCode() != SQLITE_BUSY || waited >= busy_timeout_ms) throw;
+        }
+        ::usleep(pause_ms * 1000);
+    }
+}
+
+void copy_database(SQLite::Database& from, SQLite::Database& to) {
+    sqlite3_backup* backup = sqlite3_backup_init(to.getHandle(), "main", from.getHandle(), "main");
+    if (!backup) throw runtime_failure(to.getErrorMsg());
+    sqlite3_backup_step(backup, -1);
+    if (sqlite3_backup_finish(backup) != SQLITE_OK) throw runtime_failure(to.getErrorMsg());
+}
+
+Store::Impl* open_for_writing(const std::filesystem::path& path, int target,
+                              Store::Folders folders) {
+    bool created = false;
+    if (!data_file_exists(path)) {
+        if (folders == Store::Folders::must_exist) require_data_folder(path);
+        create_parent_folders(path);
+        try {
+            created = create_data_file(path, target);
+        } catch (const SQLite::Exception& e) {
+            throw runtime_failure(
+                fmt::format("cannot create data file {}: {}", display(path), e.getErrorStr()));
+        }
+    } else {
+        // SQLite would open a file it cannot write read-only, and fail later on.
+        if (::access(path.c_str(), W_OK) != 0)
+            throw runtime_failure(
+                fmt::format("cannot write data file {}: {}", display(path), std::strerror(errno)));
+        const auto folder = std::filesystem::absolute(path).parent_path();
+        if (::access(folder.c_str(), W_OK) != 0 &&
+            ::access((path.string() + "-wal").c_str(), W_OK) != 0)
+            throw runtime_failure(fmt::format(
+                "cannot write data file {}: its folder {} is not writable, and SQLite keeps the "
+                "file's -wal and -shm files there",
+                display(path), folder.string()));
+        remove_abandoned_files(path);
+    }
+    auto db = open_database(path, SQLite::OPEN_READWRITE);
+    int version = 0;
+    try {
+        version = checked_version(db, path);
+    } catch (const SQLite::Exception& e) {
+        throw unreadable(path, e);
+    }
+    try {
+        use_wal(db);
+        db.exec("PRAGMA foreign_keys = ON");
+        if (version < target) schema::migrate(db, target);
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_BUSY)
+            throw conflict(
+                fmt::format("data file {} is busy: another process kept it locked", display(path)));
+        throw runtime_failure(
+            fmt::format("cannot write data file {}: {}", display(path), e.getErrorStr()));
+    }
+    auto* impl = new Store::Impl(path, true, std::move(db));
+    impl->version = schema::version_of(impl->db);
+    impl->created = created;
+    return impl;
+}
+
+// Opens a file read-only and reads its version. On a read-only file system, or in a folder
+// this user cannot write, SQLite cannot make the shared-memory file that reading a WAL file
+// needs; nothing can change the file there, so it is read as immutable.
+std::pair<SQLite::Database, int> open_read_only(const std::filesystem::path& path) {
+    try {
+        auto db = open_database(path, SQLite::OPEN_READONLY);
+        const int version = checked_version(db, path);
+        return {std::move(db), version};
+    } catch (const SQLite::Exception& e) {
+        const int code = e.getErrorCode() & 0xff;
+        const auto folder = std::filesystem::absolute(path).parent_path();
+        if ((code != SQLITE_CANTOPEN && code != SQLITE_READONLY) ||
+            ::access(folder.c_str(), W_OK) == 0)
+            throw unreadable(path, e);
+    }
+    try {
+        auto db =
+            open_database(file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLITE_OPEN_URI);
+        const int version = checked_version(db, path);
+        return {std::move(db), version};
+    } catch (const SQLite::Exception& e) {
+        throw unreadable(path, e);
+    }
+}
+
+Store::Impl* open_for_reading(const std::filesystem::path& path) {
+    if (!data_file_exists(path))
+        throw not_found(fmt::format(
+            "no data file {} (check --db and FUNNEL_DB; the first `funnel opp add` creates it)",
+            display(path)));
+    auto [db, version] = open_read_only(path);
+    if (version == 0)
+        throw not_found(fmt::format("data file {} is empty (the first `funnel opp add` sets it up)",
+                                    display(path)));
+    if (version < schema::latest_version()) {
+        // An older file is upgraded in a private copy: reading never writes.
+        SQLite::Database copy = memory_database();
+        copy_database(db, copy);
+        schema::migrate(copy, schema::latest_version());
+        db = std::move(copy);
+    }
+    auto* impl = new Store::Impl(path, true, std::move(db));
+    impl->version = schema::latest_version();
+    return impl;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Store Store::open(const std::filesystem::path& path, Access access, Folders folders) {
+    if (access == Access::write)
+        return Store(
+            std::unique_ptr<Impl>(open_for_writing(path, schema::latest_version(), folders)));
+    return Store(std::unique_ptr<Impl>(open_for_reading(path)));
+}
+
+Store Store::create(const NewDataFile& file, const std::filesystem::path& target) {
+    try {
+        make_data_file(file.path(), target, schema::latest_version());
+    } catch (const SQLite::Exception& e) {
+        throw runtime_failure(
+            fmt::format("cannot create data file {}: {}", display(target), e.getErrorStr()));
+    }
+    return Store(std::unique_ptr<Impl>(
+        open_for_writing(file.path(), schema::latest_version(), Folders::must_exist)));
+}
+
+Store Store::open_at_version(const std::filesystem::path& path, int version) {
+    return Store(std::unique_ptr<Impl>(open_for_writing(path, version, Folders::create)));
+}
+
+Store Store::scratch(const std::filesystem::path& path) {
+    auto impl = std::make_unique<Impl>(path, false, empty_database());
+    impl->version = schema::latest_version();
+    return Store(std::move(impl));
+}
+
+const std::filesystem::path& Store::path() const {
+    return impl_->path;
+}
+bool Store::on_disk() const {
+    return impl_->on_disk;
+}
+bool Store::created_file() const {
+    return impl_->created;
+}
+int Store::schema_version() const {
+    return impl_->version;
+}
+int Store::latest_schema_version() {
+    return schema::latest_version();
+}
+
+Store::Transaction::Transaction(Store& store) : store_(store) {
+    try {
+        store_.impl_->db.exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_BUSY)
+            throw conflict(fmt::format(
+                "data file {} is busy: another process has been writing for over {} s; try again",
+                display(store_.path()), busy_timeout_ms / 1000));
+        throw runtime_failure(
+            fmt::format("cannot write data file {}: {}", display(store_.path()), e.getErrorStr()));
+    }
+}
+
+Store::Transaction::~Transaction() {
+    if (open_) store_.impl_->db.tryExec("ROLLBACK");
+}
+
+void Store::Transaction::commit() {
+    store_.impl_->db.exec("COMMIT");
+    open_ = false;
+}
+
+Currency Store::default_currency() {
+    SQLite::Statement query(impl_->db, "SELECT value FROM meta WHERE key = 'default_currency'");
+    if (query.executeStep())
+        if (auto currency = Currency::find(query.getColumn(0).getString())) return *currency;
+    return *Currency::find("EUR");
+}
+
+void Store::set_default_currency(const Currency& currency) {
+    SQLite::Statement update(impl_->db,
+                             "INSERT INTO meta (key, value) VALUES ('default_currency', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    update.bind(1, std::string(currency.code()));
+    update.exec();
+}
+
+DataCounts Store::counts() {
+    SQLite::Statement query(impl_->db, R"sql(
+SELECT (SELECT count(*) FROM opportunity),
+       (SELECT count(*) FROM opportunity WHERE state = 'open'),
+       (SELECT count(*) FROM opportunity WHERE state = 'won'),
+       (SELECT count(*) FROM opportunity WHERE state = 'lost'),
+       (SELECT count(*) FROM organization),
+       (SELECT count(*) FROM contact),
+       (SELECT count(*) FROM stage),
+       (SELECT count(*) FROM opportunity_history))sql");
+    query.executeStep();
+    return {query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
+            query.getColumn(2).getInt64(), query.getColumn(3).getInt64(),
+            query.getColumn(4).getInt64(), query.getColumn(5).getInt64(),
+            query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
+}
+
+namespace sql {
+
+Cursor::Cursor(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    const int result = sqlite3_prepare_v2(db_, sql.c_str(), int(sql.size()), &statement_, nullptr);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+Cursor::~Cursor() {
+    sqlite3_finalize(statement_);
+}
+
+void Cursor::bind(int index, const std::string& value) {
+    const int result =
+        sqlite3_bind_text(statement_, index, value.data(), int(value.size()), SQLITE_TRANSIENT);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::bind(int index, std::int64_t value) {
+    const int result = sqlite3_bind_int64(statement_, index, value);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::bind_null(int index) {
+    const int result = sqlite3_bind_null(statement_, index);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+bool Cursor::step() {
+    const int result = sqlite3_step(statement_);
+    if (result == SQLITE_ROW) return true;
+    if (result == SQLITE_DONE) return false;
+    throw SQLite::Exception(db_, result);
+}
+
+void Cursor::run() {
+    const int result = sqlite3_step(statement_);
+    sqlite3_reset(statement_);
+    if (result != SQLITE_DONE && result != SQLITE_ROW) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+}
+
+bool Cursor::null(int column) const {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+std::int64_t Cursor::integer(int column) const {
+    return sqlite3_column_int64(statement_, column);
+}
+
+std::string_view Cursor::text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+    if (!text) return {};
+    return {text, std::size_t(sqlite3_column_bytes(statement_, column))};
+}
+
+void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
+                 const FieldChange& change, const std::string& note) {
+    insert.bind(1, opp_id);
+    insert.bind(2, when);
+    insert.bind(3, change.field);
+    if (change.old_value)
+        insert.bind(4, *change.old_value);
+    else
+        insert.bind_null(4);
+    if (change.new_value)
+        insert.bind(5, *change.new_value);
+    else
+        insert.bind_null(5);
+    insert.bind_text(6, note);
+}
+
+Date date(const SQLite::Column& column) {
+    const std::string text = column.getString();
+    if (auto value = parse_iso_date(text)) return *value;
+    throw runtime_failure(fmt::format("damaged date {} in the data file", text));
+}
+
+std::optional<Date> optional_date(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return date(column);
+}
+
+}  // namespace sql
+
+}  // namespace funnel

@@ -1,0 +1,132 @@
+// What the store's source files share: the connection and small binding helpers.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "funnel/domain/date.hpp"
+#include "funnel/store/store.hpp"
+
+namespace funnel {
+
+struct Store::Impl {
+    std::filesystem::path path;
+    bool on_disk = false;
+    bool created = false;  // this process made the file
+    SQLite::Database db;
+    int version = 0;
+
+    Impl(std::filesystem::path file, bool exists, SQLite::Database database)
+        : path(std::move(file)), on_disk(exists), db(std::move(database)) {}
+};
+
+namespace sql {
+
+// A deal's weighted amount, rounded as weighted_minor rounds it: totals sum these.
+inline constexpr const char* weighted_amount = "((o.amount * o.probability + 50) / 100)";
+
+// A prepared statement read through SQLite's C API. Reads of every deal or every change call
+// the column accessors millions of times, and SQLiteCpp's Column objects cost a shared_ptr
+// copy each; failures still throw SQLite::Exception.
+class Cursor {
+  public:
+    Cursor(SQLite::Database& db, const std::string& sql);
+    Cursor(Cursor&& other) noexcept : db_(other.db_), statement_(other.statement_) {
+        other.statement_ = nullptr;
+    }
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+    ~Cursor();
+
+    void bind(int index, const std::string& value);
+    void bind(int index, std::int64_t value);
+    void bind_null(int index);
+    // Empty text as NULL, as bind_text below.
+    void bind_text(int index, const std::string& value) {
+        if (value.empty())
+            bind_null(index);
+        else
+            bind(index, value);
+    }
+    void bind_id(int index, const std::optional<std::int64_t>& id) {
+        if (id)
+            bind(index, *id);
+        else
+            bind_null(index);
+    }
+    // Moves to the next row; false at the end.
+    bool step();
+    // Runs a statement that returns no rows, then makes it ready to run again.
+    void run();
+    // Back to before the first step, bindings cleared.
+    void reset();
+
+    bool null(int column) const;
+    std::int64_t integer(int column) const;
+    std::string_view text(int column) const;  // valid until the next step
+    std::string string(int column) const { return std::string(text(column)); }
+
+  private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
+// Empty text is stored as NULL: "no next step" has one representation.
+inline void bind_text(SQLite::Statement& statement, int index, const std::string& text) {
+    if (text.empty())
+        statement.bind(index);
+    else
+        statement.bind(index, text);
+}
+
+inline void bind_id(SQLite::Statement& statement, int index,
+                    const std::optional<std::int64_t>& id) {
+    if (id)
+        statement.bind(index, *id);
+    else
+        statement.bind(index);
+}
+
+inline std::string text(const SQLite::Column& column) {
+    return column.isNull() ? std::string{} : column.getString();
+}
+
+inline std::optional<std::int64_t> optional_id(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getInt64();
+}
+
+inline std::optional<std::string> optional_text(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getString();
+}
+
+// A new deal: bind_opportunity's 19 columns, then created_at as parameter 20.
+inline constexpr const char* insert_opportunity =
+    "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, close_date, stage_id, "
+    "state, probability, type, next_step, description, owner, source, updated_at, "
+    "stage_changed_at, closed_at, lost_reason, external_id, created_at) VALUES (?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// One row of a deal's history: prepare `insert_history` once, then bind_change and run for
+// each change.
+inline constexpr const char* insert_history =
+    "INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, new_value, note) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
+                 const FieldChange& change, const std::string& note);
+
+// A date column written by this store; a damaged value is reported, never guessed.
+Date date(const SQLite::Column& column);
+std::optional<Date> optional_date(const SQLite::Column& column);
+
+}  // namespace sql
+
+// The columns both inserting and updating a deal write, in this order, from parameter 1.
+void bind_opportunity(sql::Cursor& statement, const Opportunity& deal);
+
+}  // namespace funnel

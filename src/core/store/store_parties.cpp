@@ -1,0 +1,254 @@
+#include <fmt/format.h>
+
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+#include "funnel/store/store.hpp"
+#include "store/store_impl.hpp"
+
+namespace funnel {
+
+namespace {
+
+// An argument that is all digits names a record by id.
+std::optional<std::int64_t> as_id(std::string_view text) {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t id = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        id = id * 10 + (c - '0');
+    }
+    return id;
+}
+
+const char* const organization_columns =
+    "id, name, industry, website, phone, notes, created_at, updated_at";
+
+Organization read_organization(SQLite::Statement& row) {
+    Organization org;
+    org.id = row.getColumn(0).getInt64();
+    org.name = row.getColumn(1).getString();
+    org.industry = sql::text(row.getColumn(2));
+    org.website = sql::text(row.getColumn(3));
+    org.phone = sql::text(row.getColumn(4));
+    org.notes = sql::text(row.getColumn(5));
+    org.created_at = row.getColumn(6).getString();
+    org.updated_at = row.getColumn(7).getString();
+    return org;
+}
+
+const char* const contact_columns =
+    "c.id, c.name, c.org_id, g.name, c.email, c.phone, c.title, c.notes, c.created_at, "
+    "c.updated_at FROM contact c LEFT JOIN organization g ON g.id = c.org_id";
+
+Contact read_contact(SQLite::Statement& row) {
+    Contact contact;
+    contact.id = row.getColumn(0).getInt64();
+    contact.name = row.getColumn(1).getString();
+    contact.org_id = sql::optional_id(row.getColumn(2));
+    contact.org = sql::text(row.getColumn(3));
+    contact.email = sql::text(row.getColumn(4));
+    contact.phone = sql::text(row.getColumn(5));
+    contact.title = sql::text(row.getColumn(6));
+    contact.notes = sql::text(row.getColumn(7));
+    contact.created_at = row.getColumn(8).getString();
+    contact.updated_at = row.getColumn(9).getString();
+    return contact;
+}
+
+std::int64_t count_where(SQLite::Database& db, const char* sql, std::int64_t id) {
+    SQLite::Statement query(db, sql);
+    query.bind(1, id);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+}
+
+}  // namespace
+
+std::optional<Organization> Store::find_organization(std::string_view id_or_name) {
+    const std::string wanted(trim(id_or_name));
+    if (auto id = as_id(wanted)) {
+        SQLite::Statement query(impl_->db, fmt::format("SELECT {} FROM organization WHERE id = ?",
+                                                       organization_columns));
+        query.bind(1, *id);
+        if (query.executeStep()) return read_organization(query);
+    }
+    SQLite::Statement query(
+        impl_->db,
+        fmt::format("SELECT {} FROM organization WHERE name_key = funnel_fold(?) ORDER BY id",
+                    organization_columns));
+    query.bind(1, wanted);
+    if (!query.executeStep()) return std::nullopt;
+    Organization found = read_organization(query);
+    // A file written before names were folded may hold two that now match.
+    if (query.executeStep())
+        throw conflict(fmt::format(
+            "organizations {} and {} both match {}: use an id (db check lists such names)",
+            found.id, query.getColumn(0).getInt64(), in_quotes(wanted)));
+    return found;
+}
+
+Organization Store::organization(std::string_view id_or_name) {
+    if (auto org = find_organization(id_or_name)) return *org;
+    throw not_found(fmt::format("no organization {}", in_quotes(trim(id_or_name))));
+}
+
+std::int64_t Store::insert_organization(const Organization& org) {
+    SQLite::Statement insert(impl_->db,
+                             "INSERT INTO organization (name, name_key, industry, website, phone, "
+                             "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
+                             "?, ?, ?, ?)");
+    insert.bind(1, org.name);
+    sql::bind_text(insert, 2, org.industry);
+    sql::bind_text(insert, 3, org.website);
+    sql::bind_text(insert, 4, org.phone);
+    sql::bind_text(insert, 5, org.notes);
+    insert.bind(6, org.created_at);
+    insert.bind(7, org.updated_at);
+    insert.exec();
+    return impl_->db.getLastInsertRowid();
+}
+
+void Store::update_organization(const Organization& org) {
+    SQLite::Statement update(impl_->db,
+                             "UPDATE organization SET name = ?, name_key = funnel_fold(?1), "
+                             "industry = ?, website = ?, phone = ?, notes = ?, updated_at = ? "
+                             "WHERE id = ?");
+    update.bind(1, org.name);
+    sql::bind_text(update, 2, org.industry);
+    sql::bind_text(update, 3, org.website);
+    sql::bind_text(update, 4, org.phone);
+    sql::bind_text(update, 5, org.notes);
+    update.bind(6, org.updated_at);
+    update.bind(7, org.id);
+    update.exec();
+}
+
+void Store::delete_organization(std::int64_t id) {
+    SQLite::Statement remove(impl_->db, "DELETE FROM organization WHERE id = ?");
+    remove.bind(1, id);
+    remove.exec();
+}
+
+void Store::for_each_organization(const std::function<void(const OrganizationSummary&)>& visit) {
+    SQLite::Statement query(
+        impl_->db,
+        fmt::format("SELECT {}, (SELECT count(*) FROM opportunity o WHERE o.org_id = "
+                    "organization.id AND o.state = 'open'), (SELECT count(*) FROM contact c "
+                    "WHERE c.org_id = organization.id) FROM organization ORDER BY name, id",
+                    organization_columns));
+    while (query.executeStep()) {
+        OrganizationSummary summary{read_organization(query), query.getColumn(8).getInt64(),
+                                    query.getColumn(9).getInt64()};
+        visit(summary);
+    }
+}
+
+bool Store::organization_has_won_deal(std::int64_t id) {
+    return count_where(impl_->db,
+                       "SELECT EXISTS (SELECT 1 FROM opportunity WHERE org_id = ? AND state = "
+                       "'won')",
+                       id) != 0;
+}
+
+std::int64_t Store::count_deals_of_organization(std::int64_t id) {
+    return count_where(impl_->db, "SELECT count(*) FROM opportunity WHERE org_id = ?", id);
+}
+
+std::int64_t Store::count_contacts_of_organization(std::int64_t id) {
+    return count_where(impl_->db, "SELECT count(*) FROM contact WHERE org_id = ?", id);
+}
+
+std::vector<Contact> Store::find_contacts(std::string_view id_or_name) {
+    const std::string wanted(trim(id_or_name));
+    std::vector<Contact> found;
+    if (auto id = as_id(wanted)) {
+        SQLite::Statement query(impl_->db,
+                                fmt::format("SELECT {} WHERE c.id = ?", contact_columns));
+        query.bind(1, *id);
+        if (query.executeStep()) return {read_contact(query)};
+    }
+    SQLite::Statement query(
+        impl_->db,
+        fmt::format("SELECT {} WHERE c.name_key = funnel_fold(?) ORDER BY c.id", contact_columns));
+    query.bind(1, wanted);
+    while (query.executeStep())
+        found.push_back(read_contact(query));
+    return found;
+}
+
+Contact Store::contact(std::string_view id_or_name) {
+    auto found = find_contacts(id_or_name);
+    if (found.empty()) throw not_found(fmt::format("no contact {}", in_quotes(trim(id_or_name))));
+    if (found.size() > 1) {
+        std::vector<std::string> ids;
+        for (const auto& contact : found)
+            ids.push_back(contact.org.empty() ? fmt::format("{}", contact.id)
+                                              : fmt::format("{} ({})", contact.id, contact.org));
+        throw conflict(fmt::format("{} contacts are named {}: use an id ({})", found.size(),
+                                   in_quotes(trim(id_or_name)), join(ids, ", ")));
+    }
+    return found.front();
+}
+
+std::int64_t Store::insert_contact(const Contact& contact) {
+    SQLite::Statement insert(impl_->db,
+                             "INSERT INTO contact (name, name_key, org_id, email, phone, title, "
+                             "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
+                             "?, ?, ?, ?, ?)");
+    insert.bind(1, contact.name);
+    sql::bind_id(insert, 2, contact.org_id);
+    sql::bind_text(insert, 3, contact.email);
+    sql::bind_text(insert, 4, contact.phone);
+    sql::bind_text(insert, 5, contact.title);
+    sql::bind_text(insert, 6, contact.notes);
+    insert.bind(7, contact.created_at);
+    insert.bind(8, contact.updated_at);
+    insert.exec();
+    return impl_->db.getLastInsertRowid();
+}
+
+void Store::update_contact(const Contact& contact) {
+    SQLite::Statement update(impl_->db,
+                             "UPDATE contact SET name = ?, name_key = funnel_fold(?1), org_id = ?, "
+                             "email = ?, phone = ?, title = ?, notes = ?, updated_at = ? WHERE "
+                             "id = ?");
+    update.bind(1, contact.name);
+    sql::bind_id(update, 2, contact.org_id);
+    sql::bind_text(update, 3, contact.email);
+    sql::bind_text(update, 4, contact.phone);
+    sql::bind_text(update, 5, contact.title);
+    sql::bind_text(update, 6, contact.notes);
+    update.bind(7, contact.updated_at);
+    update.bind(8, contact.id);
+    update.exec();
+}
+
+void Store::delete_contact(std::int64_t id) {
+    SQLite::Statement remove(impl_->db, "DELETE FROM contact WHERE id = ?");
+    remove.bind(1, id);
+    remove.exec();
+}
+
+void Store::for_each_contact(std::optional<std::int64_t> org_id,
+                             const std::function<void(const Contact&)>& visit) {
+    SQLite::Statement query(
+        impl_->db, fmt::format("SELECT {} WHERE ?1 IS NULL OR c.org_id = ?1 ORDER BY c.name, c.id",
+                               contact_columns));
+    sql::bind_id(query, 1, org_id);
+    while (query.executeStep())
+        visit(read_contact(query));
+}
+
+std::int64_t Store::count_deals_of_contact(std::int64_t id) {
+    return count_where(impl_->db, "SELECT count(*) FROM opportunity WHERE contact_id = ?", id);
+}
+
+std::vector<std::string> Store::contact_names() {
+    SQLite::Statement query(impl_->db, "SELECT DISTINCT name FROM contact ORDER BY name");
+    std::vector<std::string> names;
+    while (query.executeStep())
+        names.push_back(query.getColumn(0).getString());
+    return names;
+}
+
+}  // namespace funnel

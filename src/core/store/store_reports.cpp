@@ -1,0 +1,224 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "funnel/error.hpp"
+#include "funnel/store/store.hpp"
+#include "store/store_impl.hpp"
+
+namespace funnel {
+
+namespace {
+
+// SQL and the values its placeholders take, in order.
+struct Query {
+    std::string sql;
+    std::vector<std::string> values;
+
+    Query& add(const std::string& text) {
+        sql += text;
+        return *this;
+    }
+    Query& bind(const std::string& text, std::string value) {
+        sql += text;
+        values.push_back(std::move(value));
+        return *this;
+    }
+    SQLite::Statement prepare(SQLite::Database& db) const {
+        SQLite::Statement statement(db, sql);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            statement.bind(int(i) + 1, values[i]);
+        return statement;
+    }
+};
+
+std::string group_expression(DealField group) {
+    switch (group) {
+        case DealField::none:
+            return "NULL";
+        case DealField::stage:
+            return "s.name";
+        case DealField::owner:
+            return "o.owner";
+        case DealField::type:
+            return "o.type";
+        case DealField::org:
+            return "g.name";
+        case DealField::source:
+            return "o.source";
+    }
+    return "NULL";
+}
+
+// FROM with only the joins the group needs: the forecast reads a covering index otherwise.
+std::string from_clause(DealField group) {
+    std::string from = " FROM opportunity o";
+    if (group == DealField::stage) from += " JOIN stage s ON s.id = o.stage_id";
+    if (group == DealField::org) from += " LEFT JOIN organization g ON g.id = o.org_id";
+    return from;
+}
+
+void add_scope(Query& query, const ReportScope& scope) {
+    if (scope.owner) query.bind(" AND o.owner = ? COLLATE NOCASE", *scope.owner);
+    if (scope.type) query.bind(" AND o.type = ?", std::string(to_string(*scope.type)));
+    if (scope.currency) query.bind(" AND o.currency = ?", *scope.currency);
+}
+
+void add_open_where(Query& query, const OpenWindow& window, const ReportScope& scope) {
+    // With the overdue deals, every deal closing up to the last day counts (the window starts
+    // on or before today); without, those closing from the later of first day and today. One
+    // range either way, so the index is read in order.
+    query.add(" WHERE o.state = 'open'");
+    if (!window.with_overdue)
+        query.bind(" AND o.close_date >= ?", format_date(std::max(window.first, window.today)));
+    query.bind(" AND o.close_date <= ?", format_date(window.last));
+    add_scope(query, scope);
+}
+
+// ", <group>" in a select list or GROUP BY, nothing when not grouped: a constant key would make
+// SQLite sort.
+std::string group_key(DealField group) {
+    return group == DealField::none ? std::string() : ", " + group_expression(group);
+}
+
+std::optional<std::string> optional_group(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getString();
+}
+
+}  // namespace
+
+void Store::aggregate_open_deals(const OpenWindow& window, DealField group,
+                                 const ReportScope& scope,
+                                 const std::function<void(const OpenAggregate&)>& visit) {
+    Query query;
+    query.add(
+        "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
+        "sum" +
+        std::string(sql::weighted_amount) + group_key(group) + from_clause(group));
+    add_open_where(query, window, scope);
+    // In the order of the covering index: no sorting for an ungrouped forecast.
+    query.add(" GROUP BY o.close_date, o.currency, o.stage_id" + group_key(group));
+    auto statement = query.prepare(impl_->db);
+    const bool grouped = group != DealField::none;
+    while (statement.executeStep()) {
+        visit({statement.getColumn(1).getString(), sql::date(statement.getColumn(0)),
+               grouped ? optional_group(statement.getColumn(6)) : std::nullopt,
+               statement.getColumn(2).getInt64(), statement.getColumn(3).getInt64(),
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+    }
+}
+
+void Store::aggregate_closed_deals(Date first, Date last, DealField group, const ReportScope& scope,
+                                   const std::function<void(const ClosedAggregate&)>& visit) {
+    Query query;
+    query
+        .add("SELECT o.state, o.closed_at, o.currency, " + group_expression(group) +
+             ", count(*), sum(o.amount)" + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+        .bind(" AND o.closed_at >= ?", format_date(first))
+        .bind(" AND o.closed_at <= ?", format_date(last));
+    add_scope(query, scope);
+    query.add(" GROUP BY o.state, o.closed_at, o.currency, 4");
+    auto statement = query.prepare(impl_->db);
+    while (statement.executeStep()) {
+        visit({statement.getColumn(2).getString(), sql::date(statement.getColumn(1)),
+               optional_group(statement.getColumn(3)),
+               parse_stage_state(statement.getColumn(0).getString()),
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+    }
+}
+
+void Store::for_each_open_deal(const OpenWindow& window, DealField group, const ReportScope& scope,
+                               const std::function<void(const OpenDeal&)>& visit) {
+    Query query;
+    query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
+              ", o.stage_id, o.amount, o.probability" + from_clause(group));
+    add_open_where(query, window, scope);
+    query.add(" ORDER BY o.id");
+    auto statement = query.prepare(impl_->db);
+    while (statement.executeStep()) {
+        visit({statement.getColumn(0).getString(), sql::date(statement.getColumn(1)),
+               optional_group(statement.getColumn(2)), statement.getColumn(3).getInt64(),
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt()});
+    }
+}
+
+std::vector<PerformanceAggregate> Store::aggregate_performance(Date from, Date to,
+                                                               DealField group) {
+    Query query;
+    query
+        .add(
+            "SELECT o.currency, o.state, count(*), sum(o.amount), "
+            "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
+            "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
+            group_key(group) + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+        .bind(" AND o.closed_at >= ?", format_date(from))
+        .bind(" AND o.closed_at <= ?", format_date(to))
+        .add(" GROUP BY o.currency, o.state" + group_key(group));
+    auto statement = query.prepare(impl_->db);
+    std::vector<PerformanceAggregate> rows;
+    const bool grouped = group != DealField::none;
+    while (statement.executeStep()) {
+        const std::string currency = statement.getColumn(0).getString();
+        const auto group_value = grouped ? optional_group(statement.getColumn(5)) : std::nullopt;
+        auto row = std::find_if(rows.begin(), rows.end(), [&](const PerformanceAggregate& r) {
+            return r.currency == currency && r.group == group_value;
+        });
+        if (row == rows.end()) row = rows.insert(rows.end(), {currency, group_value});
+        if (statement.getColumn(1).getString() == "won") {
+            row->won = statement.getColumn(2).getInt64();
+            row->won_amount = statement.getColumn(3).getInt64();
+            row->won_cycle_days = statement.getColumn(4).getInt64();
+        } else {
+            row->lost = statement.getColumn(2).getInt64();
+            row->lost_amount = statement.getColumn(3).getInt64();
+        }
+    }
+    return rows;
+}
+
+std::vector<OpenCount> Store::count_open_deals(DealField group) {
+    Query query;
+    query.add("SELECT o.currency, count(*)" + group_key(group) + from_clause(group) +
+              " WHERE o.state = 'open' GROUP BY o.currency" + group_key(group));
+    auto statement = query.prepare(impl_->db);
+    std::vector<OpenCount> rows;
+    const bool grouped = group != DealField::none;
+    while (statement.executeStep())
+        rows.push_back({statement.getColumn(0).getString(),
+                        grouped ? optional_group(statement.getColumn(2)) : std::nullopt,
+                        statement.getColumn(1).getInt64()});
+    return rows;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> Store::organization_names() {
+    SQLite::Statement query(impl_->db, "SELECT id, name FROM organization ORDER BY id");
+    std::vector<std::pair<std::int64_t, std::string>> names;
+    while (query.executeStep())
+        names.emplace_back(query.getColumn(0).getInt64(), query.getColumn(1).getString());
+    return names;
+}
+
+std::vector<StageAggregate> Store::aggregate_open_by_stage(Date today, const ReportScope& scope) {
+    Query query;
+    query
+        .add("SELECT o.currency, o.stage_id, count(*), sum(o.amount), sum" +
+             std::string(sql::weighted_amount) + ", ")
+        .bind(
+            "sum(max(0, CAST(julianday(?) - julianday(substr(o.stage_changed_at, 1, 10)) AS "
+            "INTEGER)))",
+            format_date(today))
+        .add(" FROM opportunity o WHERE o.state = 'open'");
+    add_scope(query, scope);
+    query.add(" GROUP BY 1, 2");
+    auto statement = query.prepare(impl_->db);
+    std::vector<StageAggregate> rows;
+    while (statement.executeStep()) {
+        rows.push_back({statement.getColumn(0).getString(), statement.getColumn(1).getInt64(),
+                        statement.getColumn(2).getInt64(), statement.getColumn(3).getInt64(),
+                        statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+    }
+    return rows;
+}
+
+}  // namespace funnel

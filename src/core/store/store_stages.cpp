@@ -1,0 +1,88 @@
+#include <fmt/format.h>
+
+#include "funnel/error.hpp"
+#include "funnel/store/store.hpp"
+#include "store/store_impl.hpp"
+
+namespace funnel {
+
+std::vector<Stage> Store::stages() {
+    SQLite::Statement query(impl_->db,
+                            "SELECT id, name, label, position, probability, category, state, "
+                            "stale_days FROM stage ORDER BY position, id");
+    std::vector<Stage> stages;
+    while (query.executeStep()) {
+        Stage stage;
+        stage.id = query.getColumn(0).getInt64();
+        stage.name = query.getColumn(1).getString();
+        stage.label = query.getColumn(2).getString();
+        stage.position = query.getColumn(3).getInt();
+        stage.probability = query.getColumn(4).getInt();
+        stage.category = parse_forecast_category(query.getColumn(5).getString());
+        stage.state = parse_stage_state(query.getColumn(6).getString());
+        stage.stale_days = query.getColumn(7).getInt();
+        stages.push_back(std::move(stage));
+    }
+    return stages;
+}
+
+namespace {
+void bind_stage(SQLite::Statement& statement, const Stage& stage) {
+    statement.bind(1, stage.name);
+    statement.bind(2, stage.label);
+    statement.bind(3, stage.position);
+    statement.bind(4, stage.probability);
+    statement.bind(5, std::string(to_string(stage.category)));
+    statement.bind(6, std::string(to_string(stage.state)));
+    statement.bind(7, stage.stale_days);
+}
+}  // namespace
+
+std::int64_t Store::insert_stage(const Stage& stage) {
+    SQLite::Statement insert(impl_->db,
+                             "INSERT INTO stage (name, label, position, probability, category, "
+                             "state, stale_days) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    bind_stage(insert, stage);
+    insert.exec();
+    return impl_->db.getLastInsertRowid();
+}
+
+void Store::update_stage(const Stage& stage) {
+    SQLite::Statement update(impl_->db,
+                             "UPDATE stage SET name = ?, label = ?, position = ?, probability = ?, "
+                             "category = ?, state = ?, stale_days = ? WHERE id = ?");
+    bind_stage(update, stage);
+    update.bind(8, stage.id);
+    update.exec();
+}
+
+void Store::delete_stage(std::int64_t id) {
+    SQLite::Statement remove(impl_->db, "DELETE FROM stage WHERE id = ?");
+    remove.bind(1, id);
+    remove.exec();
+}
+
+void Store::reorder_stages(const std::vector<std::int64_t>& ids_in_order) {
+    SQLite::Statement update(impl_->db, "UPDATE stage SET position = ? WHERE id = ?");
+    int position = 1;
+    for (auto id : ids_in_order) {
+        update.bind(1, position++);
+        update.bind(2, id);
+        update.exec();
+        update.reset();
+    }
+}
+
+bool Store::stage_ever_used(std::int64_t id) {
+    SQLite::Statement query(impl_->db, R"sql(
+SELECT EXISTS (SELECT 1 FROM opportunity WHERE stage_id = ?1)
+    OR EXISTS (SELECT 1 FROM opportunity_history
+               WHERE field = 'stage' AND (new_value = CAST(?1 AS TEXT)))
+    OR EXISTS (SELECT 1 FROM opportunity_history
+               WHERE field = 'stage' AND (old_value = CAST(?1 AS TEXT))))sql");
+    query.bind(1, id);
+    query.executeStep();
+    return query.getColumn(0).getInt() != 0;
+}
+
+}  // namespace funnel

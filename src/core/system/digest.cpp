@@ -1,0 +1,69 @@
+#include "funnel/system/digest.hpp"
+
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace funnel {
+
+namespace {
+
+struct Hasher {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{EVP_MD_CTX_new(),
+                                                                    &EVP_MD_CTX_free};
+    Hasher() { EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr); }
+    void add(const char* data, std::size_t size) { EVP_DigestUpdate(context.get(), data, size); }
+    std::string hex() {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(context.get(), digest, &length);
+        std::string out;
+        for (unsigned int i = 0; i < length; ++i)
+            out += fmt::format("{:02x}", digest[i]);
+        return out;
+    }
+};
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+    Hasher hasher;
+    hasher.add(bytes.data(), bytes.size());
+    return hasher.hex();
+}
+
+std::optional<FileFacts> file_facts(const std::filesystem::path& path) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    Hasher hasher;
+    FileFacts facts;
+    char buffer[1 << 16];
+    while (in) {
+        in.read(buffer, sizeof buffer);
+        const auto got = in.gcount();
+        if (got <= 0) break;
+        hasher.add(buffer, std::size_t(got));
+        facts.size += got;
+    }
+    if (in.bad()) return std::nullopt;
+    facts.sha256 = hasher.hex();
+    return facts;
+}
+
+std::string_view file_status(const std::filesystem::path& path, std::int64_t size,
+                             std::string_view sha256) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) return "missing";
+    // A different size needs no hashing.
+    if (std::int64_t(std::filesystem::file_size(path, error)) != size || error) return "changed";
+    const auto facts = file_facts(path);
+    if (!facts) return "missing";
+    return facts->sha256 == sha256 ? "ok" : "changed";
+}
+
+}  // namespace funnel
