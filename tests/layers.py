@@ -5,8 +5,9 @@ of its own layer and of the layers below it, never above.
     cli -> reports -> formats -> store -> domain; system and funnel/error.hpp, funnel/version.hpp
     below them all.
 
-Also: only the store (and the command line's error mapping) includes SQLite; only the command
-line includes CLI11.
+Also: only the store (and the command line's error mapping) includes SQLite; CLI11 is included
+only where the command tree is made CLI11's (app.cpp, parser.hpp) and by the man page tool: the
+command groups define their commands through command.hpp, so that CLI11 is compiled once.
 
 Usage: layers.py SOURCE_DIR
 """
@@ -17,6 +18,7 @@ import sys
 
 ORDER = ["system", "domain", "store", "formats", "reports", "cli"]
 TOP = {"funnel/error.hpp", "funnel/version.hpp"}
+CLI11_FILES = ("src/cli/app.cpp", "src/cli/parser.hpp", "src/cli/man.cpp")
 
 
 def layer_of(path):
@@ -60,8 +62,8 @@ def main():
                     if re.match(r"(sqlite3\.h|SQLiteCpp/)", header) and layer not in ("store",):
                         if not (layer == "cli" and path.endswith("app.cpp")):
                             problems.append(f"{where}: only the store speaks SQL")
-                    if header.startswith("CLI/") and layer != "cli":
-                        problems.append(f"{where}: only the command line uses CLI11")
+                    if header.startswith("CLI/") and path not in CLI11_FILES:
+                        problems.append(f"{where}: only {', '.join(CLI11_FILES)} use CLI11")
     for problem in problems:
         print(problem)
     sys.exit(1 if problems else 0)

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "commands.hpp"
 #include "funnel/version.hpp"
+#include "parser.hpp"
 
 namespace {
 

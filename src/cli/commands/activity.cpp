@@ -245,4 +245,64 @@ void run_delete(const DeleteOptions& options, Session& session) {
         session.out() << fmt::format("Deleted activity {}: {}\n", id, activity.subject);
 }
 
+// The command-line definitions.
+
+// The fields of an activity, for activity add and edit and opp link ID activity.
+void add_fields(Command& command, Fields& fields, bool with_deal) {
+    if (with_deal) command.option("--opp", fields.opp, "The deal it is about").type_name("ID");
+    command.option("--org", fields.org, "The organization it is with").type_name("ORG");
+    command.option("--contact", fields.contact, "The contact it is with").type_name("CONTACT");
+    command.option("--type", fields.type, "call, meeting, task or email").type_name("TYPE");
+    command.option("--subject", fields.subject, "What it is about").type_name("TEXT");
+    command.option("--due", fields.due, "When: a date, and a time if it has one (\"fri 14:30\")")
+        .type_name("DATE[ HH:MM]");
+    command.option("--duration", fields.duration, "How long: 30m, 1h, 1h30m").type_name("DURATION");
+    command.option("--notes", fields.notes, "Free text").type_name("TEXT");
+    command.option("--owner", fields.owner, "Who does it (default: $FUNNEL_USER, else $USER)")
+        .type_name("NAME");
+}
+
+void setup(Command& group) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto command = group.subcommand("add", "Add a call, meeting, task or email");
+        add_fields(command, options->fields, true);
+        command.on_run(options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto command = group.subcommand("list", "List activities (pending ones by default)");
+        command.flag("--upcoming", options->upcoming, "Pending, due today or later");
+        command.flag("--overdue", options->overdue, "Pending, due before today");
+        command.flag("--done", options->done, "Done ones");
+        command.flag("--all", options->all, "All of them");
+        command.option("--opp", options->opp, "Of this deal").type_name("ID");
+        command.option("--from", options->from, "Due on or after").type_name("DATE");
+        command.option("--to", options->to, "Due on or before").type_name("DATE");
+        command.option("--owner", options->owner, "Of this owner").type_name("NAME");
+        command.on_run(options, run_list);
+    }
+    {
+        auto options = std::make_shared<DoneOptions>();
+        auto command = group.subcommand("done", "Mark an activity done");
+        command.option("ID", options->id, "Activity id").required();
+        command.option("--on", options->on, "When (default: today)").type_name("DATE");
+        command.on_run(options, run_done);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto command = group.subcommand("edit", "Change an activity");
+        command.option("ID", options->id, "Activity id").required();
+        add_fields(command, options->fields, true);
+        command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto command = group.subcommand("delete", "Delete an activity");
+        command.option("ID", options->id, "Activity id").required();
+        command.flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        command.on_run(options, run_delete);
+    }
+}
+
 }  // namespace funnel::cli::activity

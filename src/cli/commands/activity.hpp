@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
+#include "command.hpp"
 #include "funnel/domain/related.hpp"
 #include "funnel/store/store.hpp"
-#include "session.hpp"
 
 namespace funnel::cli::activity {
 
@@ -52,5 +52,10 @@ void run_delete(const DeleteOptions& options, Session& session);
 Activity add_activity(Store& store, const Session& session, const Fields& fields);
 // Checks what needs no data file, so that bad input fails first.
 void check_fields(const Fields& fields, const Session& session, bool adding);
+
+// Defines the activity commands.
+void setup(Command& group);
+// The fields of an activity, for activity add and edit and opp link ID activity.
+void add_fields(Command& command, Fields& fields, bool with_deal);
 
 }  // namespace funnel::cli::activity

@@ -58,4 +58,17 @@ void run(const Options& options, Session& session) {
     session.print(agenda_table(items));
 }
 
+void setup(Command& funnel, GlobalOptions& globals) {
+    auto options = std::make_shared<Options>();
+    auto command =
+        funnel.subcommand("calendar", "Close dates and activities by day, or as iCalendar");
+    command.option("--from", options->from, "First day (default: today)").type_name("DATE");
+    command.option("--to", options->to, "Last day (default: two weeks on)").type_name("DATE");
+    command.option("--owner", options->owner, "Only this owner's").type_name("NAME");
+    command.flag("--all", options->all, "Closed deals and done activities too");
+    command.footer("--format ics writes an RFC 5545 calendar that calendar programs subscribe to.");
+    command.on_run([options](Session& session) { run(*options, session); },
+                   [&globals] { globals.ics_allowed = true; });
+}
+
 }  // namespace funnel::cli::calendar

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::calendar {
 
@@ -14,5 +14,8 @@ struct Options {
 };
 
 void run(const Options& options, Session& session);
+
+// Defines funnel calendar, the one command that may write iCalendar.
+void setup(Command& funnel, GlobalOptions& globals);
 
 }  // namespace funnel::cli::calendar

@@ -151,4 +151,61 @@ void run_delete(const DeleteOptions& options, Session& session) {
         session.out() << fmt::format("Deleted contact {}: {}\n", contact.id, contact.name);
 }
 
+// The command-line definitions.
+
+namespace {
+
+// The fields of contact add (`adding`) and contact edit.
+void add_contact_options(Command& command, ContactFields& fields, bool adding) {
+    command
+        .option("--org", fields.org,
+                adding ? "Organization id or name (created if missing)"
+                       : "Organization id or name (--create makes a new one)")
+        .type_name("ORG");
+    command.option("--email", fields.email, "Email address").type_name("ADDRESS");
+    command.option("--phone", fields.phone, "Phone number").type_name("TEXT");
+    command.option("--title", fields.title, "Job title").type_name("TEXT");
+    command.option("--notes", fields.notes, "Free text").type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(Command& group) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto command = group.subcommand("add", "Add a contact");
+        command.option("NAME", options->name, "Full name").required();
+        add_contact_options(command, options->fields, true);
+        command.on_run(options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto command = group.subcommand("list", "List contacts");
+        command.option("--org", options->org, "Contacts of this organization").type_name("ORG");
+        command.on_run(options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto command = group.subcommand("show", "Show a contact with their deals");
+        command.option("CONTACT", options->contact, "Contact id or name").required();
+        command.on_run(options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto command = group.subcommand("edit", "Change a contact");
+        command.option("CONTACT", options->contact, "Contact id or name").required();
+        command.option("--name", options->name, "New name").type_name("NAME");
+        add_contact_options(command, options->fields, false);
+        command.flag("--create", options->create, "Create the --org named when none has that name");
+        command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto command = group.subcommand("delete", "Delete a contact no deal uses");
+        command.option("CONTACT", options->contact, "Contact id or name").required();
+        command.flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        command.on_run(options, run_delete);
+    }
+}
+
 }  // namespace funnel::cli::contact

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::contact {
 
@@ -45,5 +45,8 @@ void run_list(const ListOptions& options, Session& session);
 void run_show(const ShowOptions& options, Session& session);
 void run_edit(const EditOptions& options, Session& session);
 void run_delete(const DeleteOptions& options, Session& session);
+
+// Defines the contact commands.
+void setup(Command& group);
 
 }  // namespace funnel::cli::contact

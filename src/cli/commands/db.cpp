@@ -92,4 +92,27 @@ void run_check(const CheckOptions&, Session& session) {
     session.note(fmt::format("{}: every check passed", session.data_file().string()));
 }
 
+// The command-line definitions.
+
+void setup(Command& group) {
+    auto options = std::make_shared<InfoOptions>();
+    auto info = group.subcommand("info", "Where the data file is, its schema version and counts");
+    info.option("--set-currency", options->set_currency, "Change the default currency (ISO 4217)")
+        .type_name("CUR");
+    info.on_run(options, run_info);
+    {
+        auto options = std::make_shared<BackupOptions>();
+        auto command = group.subcommand(
+            "backup", "Copy the data file, consistent even while others write, to a new file");
+        command.option("FILE", options->file, "The new file (never replaced)").required();
+        command.on_run(options, run_backup);
+    }
+    {
+        auto options = std::make_shared<CheckOptions>();
+        auto command = group.subcommand(
+            "check", "Check the data file: integrity, foreign keys and funnel's rules");
+        command.on_run(options, run_check);
+    }
+}
+
 }  // namespace funnel::cli::db

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::db {
 
@@ -24,5 +24,8 @@ struct CheckOptions {};
 void run_info(const InfoOptions& options, Session& session);
 void run_backup(const BackupOptions& options, Session& session);
 void run_check(const CheckOptions& options, Session& session);
+
+// Defines the db commands.
+void setup(Command& group);
 
 }  // namespace funnel::cli::db

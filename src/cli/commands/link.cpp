@@ -289,4 +289,83 @@ void run_unlink(const UnlinkOptions& options, Session& session) {
         session.out() << fmt::format("Unlinked {} from opportunity {}\n", what, id);
 }
 
+// The command-line definitions.
+
+void setup(Command& opp) {
+    {
+        auto target = std::make_shared<Target>();
+        auto command =
+            opp.subcommand("link", "Link a contact, quote, document, product or activity");
+        command.option("ID", target->id, "Opportunity id").required();
+        command.require_subcommand();
+        const auto kind = [&](const char* name, const char* description) {
+            return command.subcommand(name, description);
+        };
+        {
+            auto options = std::make_shared<ContactOptions>();
+            auto sub = kind("contact", "A contact, with a role");
+            sub.option("CONTACT", options->contact, "Contact id or name").required();
+            sub.option(
+                   "--role", options->role,
+                   "decision-maker, economic-buyer, evaluator, influencer, champion, user or other")
+                .type_name("ROLE");
+            sub.flag("--primary", options->primary, "Make it the deal's primary contact");
+            sub.flag("--create", options->create, "Create the contact when none has that name");
+            sub.on_run(
+                [target, options](Session& session) { run_contact(*target, *options, session); });
+        }
+        {
+            auto options = std::make_shared<QuoteOptions>();
+            auto sub = kind("quote", "A quote, or an update of one with the same number");
+            sub.option("NUMBER", options->number, "The quote's number").required();
+            sub.option("--amount", options->amount, "Its amount, in the deal's currency")
+                .type_name("AMOUNT");
+            sub.option("--status", options->status, "draft, sent, accepted, rejected or expired")
+                .type_name("STATUS");
+            sub.option("--valid-until", options->valid_until, "Its last valid day")
+                .type_name("DATE");
+            sub.option("--file", options->file, "The quote's file").type_name("PATH");
+            sub.on_run(
+                [target, options](Session& session) { run_quote(*target, *options, session); });
+        }
+        {
+            auto options = std::make_shared<DocumentOptions>();
+            auto sub = kind("document", "A file (its size and SHA-256 are kept) or a URL");
+            sub.option("PATH|URL", options->location, "The file or the URL").required();
+            sub.option("--title", options->title, "What it is").type_name("TEXT");
+            sub.on_run(
+                [target, options](Session& session) { run_document(*target, *options, session); });
+        }
+        {
+            auto options = std::make_shared<ProductOptions>();
+            auto sub = kind("product", "A line: quantity x unit price, less a discount");
+            sub.option("PRODUCT", options->product, "Product id or name").required();
+            sub.option("--qty", options->quantity, "Quantity (default 1)").type_name("N");
+            sub.option("--price", options->price, "Unit price (default: the catalog's)")
+                .type_name("AMOUNT");
+            sub.option("--discount", options->discount, "Discount in percent").type_name("PCT");
+            sub.on_run(
+                [target, options](Session& session) { run_product(*target, *options, session); });
+        }
+        {
+            auto options = std::make_shared<ActivityOptions>();
+            auto sub = kind("activity", "An activity about the deal");
+            activity::add_fields(sub, options->fields, false);
+            sub.on_run(
+                [target, options](Session& session) { run_activity(*target, *options, session); });
+        }
+    }
+    {
+        auto options = std::make_shared<UnlinkOptions>();
+        auto command =
+            opp.subcommand("unlink", "Remove a linked record (an activity only leaves the deal)");
+        command.option("ID", options->id, "Opportunity id").required();
+        command.option("KIND", options->kind, "contact, quote, document, product or activity")
+            .required();
+        command.option("LINK_ID", options->link_id, "The link's id, as opp show lists it")
+            .required();
+        command.on_run(options, run_unlink);
+    }
+}
+
 }  // namespace funnel::cli::link

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "command.hpp"
 #include "commands/activity.hpp"
-#include "session.hpp"
 
 namespace funnel::cli::link {
 
@@ -54,5 +54,8 @@ struct UnlinkOptions {
 };
 
 void run_unlink(const UnlinkOptions& options, Session& session);
+
+// Defines opp link (one subcommand per kind) and opp unlink.
+void setup(Command& opp);
 
 }  // namespace funnel::cli::link

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "commands/link.hpp"
 #include "commands/opp.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
@@ -456,6 +457,136 @@ void run_history(const HistoryOptions& options, Session& session) {
     for (const auto& entry : store.history(id))
         table.rows.push_back(history_row(entry));
     session.print(table);
+}
+
+// The command-line definitions.
+
+namespace {
+
+// The fields of opp add (`adding`) and opp edit.
+void add_deal_options(Command& command, DealFields& fields, bool adding) {
+    auto close = command
+                     .option("--close", fields.close,
+                             "Expected close date (YYYY-MM-DD, eom, +2w, fri, 2026Q3, ...)")
+                     .type_name("DATE");
+    if (adding) close.required();
+    command.option("--amount", fields.amount, "Amount, e.g. 12000, 12000.50, 12k")
+        .type_name("AMOUNT");
+    command.option("--currency", fields.currency, "ISO 4217 currency (default: the data file's)")
+        .type_name("CUR");
+    command.option("--stage", fields.stage, "Stage name or unique prefix").type_name("STAGE");
+    command
+        .option("--probability", fields.probability,
+                "Chance of winning, 0-100 (default: the stage's)")
+        .type_name("0-100");
+    const char* missing = adding ? " (created if missing)" : " (--create makes a new one)";
+    command.option("--org", fields.org, fmt::format("Organization id or name{}", missing))
+        .type_name("ORG");
+    command.option("--contact", fields.contact, fmt::format("Contact id or name{}", missing))
+        .type_name("CONTACT");
+    command.option("--type", fields.type, "new or existing business").type_name("new|existing");
+    command.option("--next-step", fields.next_step, "The action that moves the deal on")
+        .type_name("TEXT");
+    command.option("--description", fields.description, "Free text").type_name("TEXT");
+    command.option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)")
+        .type_name("NAME");
+    command.option("--source", fields.source, "Where the lead came from").type_name("TEXT");
+}
+
+}  // namespace
+
+// The filters and order of opp list, which export opportunities shares.
+void add_list_options(Command& command, ListOptions& options, bool open_by_default) {
+    command.option("--stage", options.stages, "Only these stages (repeatable)").type_name("STAGE");
+    command.flag("--open", options.open,
+                 open_by_default ? "Open deals (the default)" : "Open deals");
+    command.flag("--won", options.won, "Won deals");
+    command.flag("--lost", options.lost, "Lost deals");
+    command.flag("--closed", options.closed, "Won and lost deals");
+    command.flag("--all", options.all, open_by_default ? "Every deal" : "Every deal (the default)");
+    command.option("--org", options.org, "Deals with this organization").type_name("ORG");
+    command.option("--contact", options.contact, "Deals with this contact").type_name("CONTACT");
+    command.option("--owner", options.owner, "Deals of this owner").type_name("NAME");
+    command.option("--type", options.type, "new or existing business").type_name("new|existing");
+    command.option("--closing-from", options.closing_from, "Close date on or after")
+        .type_name("DATE");
+    command.option("--closing-to", options.closing_to, "Close date on or before").type_name("DATE");
+    command.flag("--overdue", options.overdue, "Open deals whose close date has passed");
+    command
+        .option("--search", options.search, "Text in name, description, next step, org or contact")
+        .type_name("TEXT");
+    command
+        .option("--sort", options.sort,
+                "close, amount, weighted, probability, stage, name, id or updated")
+        .type_name("KEY");
+    command.flag("--desc", options.descending, "Sort in descending order");
+    command.option("--limit", options.limit, "Show at most N deals").type_name("N");
+}
+
+void setup(Command& group) {
+    Command& opp = group;
+
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto command = opp.subcommand("add", "Add an opportunity");
+        command.option("NAME", options->name, "What the deal is").required();
+        add_deal_options(command, options->fields, true);
+        command.on_run(options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto command = opp.subcommand("list", "List opportunities (open ones by default)");
+        add_list_options(command, *options, true);
+        command.on_run(options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto command = opp.subcommand("show", "Show one opportunity");
+        command.option("ID", options->id, "Opportunity id").required();
+        command.on_run(options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto command = opp.subcommand("edit", "Change fields of an opportunity");
+        command.option("ID", options->id, "Opportunity id").required();
+        command.option("--name", options->name, "New name").type_name("NAME");
+        add_deal_options(command, options->fields, false);
+        command.option("--note", options->note, "Why, recorded in the history").type_name("TEXT");
+        command.flag("--create", options->create,
+                     "Create the --org or --contact named when none has that name");
+        command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<StageOptions>();
+        auto command = opp.subcommand("stage", "Move an opportunity to a stage");
+        command.option("ID", options->id, "Opportunity id").required();
+        command.option("STAGE", options->stage, "Stage name or unique prefix").required();
+        command
+            .option("--probability", options->probability,
+                    "Probability instead of the stage's default")
+            .type_name("0-100");
+        command.option("--note", options->note, "Why, recorded in the history").type_name("TEXT");
+        command.option("--reason", options->reason, "Why the deal was lost (lost stages)")
+            .type_name("TEXT");
+        command.option("--on", options->on, "When it happened (default: today)").type_name("DATE");
+        command.on_run(options, run_stage);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto command = opp.subcommand(
+            "delete", "Delete an opportunity, its history, quotes, documents and lines");
+        command.option("ID", options->id, "Opportunity id").required();
+        command.flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        command.on_run(options, run_delete);
+    }
+    {
+        auto options = std::make_shared<HistoryOptions>();
+        auto command =
+            opp.subcommand("history", "Every recorded change of an opportunity, oldest first");
+        command.option("ID", options->id, "Opportunity id").required();
+        command.on_run(options, run_history);
+    }
+    link::setup(opp);
 }
 
 }  // namespace funnel::cli::opp

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::opp {
 
@@ -64,5 +64,10 @@ void run_edit(const EditOptions& options, Session& session);
 void run_stage(const StageOptions& options, Session& session);
 void run_delete(const DeleteOptions& options, Session& session);
 void run_history(const HistoryOptions& options, Session& session);
+
+// Defines the opp commands.
+void setup(Command& group);
+// The filters and order of opp list, which export opportunities shares.
+void add_list_options(Command& command, ListOptions& options, bool open_by_default);
 
 }  // namespace funnel::cli::opp

@@ -134,4 +134,54 @@ void run_delete(const DeleteOptions& options, Session& session) {
         session.out() << fmt::format("Deleted organization {}: {}\n", org.id, org.name);
 }
 
+// The command-line definitions.
+
+namespace {
+
+void add_org_options(Command& command, OrgFields& fields) {
+    command.option("--industry", fields.industry, "Industry").type_name("TEXT");
+    command.option("--website", fields.website, "Website").type_name("URL");
+    command.option("--phone", fields.phone, "Phone number").type_name("TEXT");
+    command.option("--notes", fields.notes, "Free text").type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(Command& group) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto command = group.subcommand("add", "Add an organization");
+        command.option("NAME", options->name, "Its name (unique, any case)").required();
+        add_org_options(command, options->fields);
+        command.on_run(options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto command = group.subcommand("list", "List organizations");
+        command.on_run(options, run_list);
+    }
+    {
+        auto options = std::make_shared<ShowOptions>();
+        auto command =
+            group.subcommand("show", "Show an organization with its deals, contacts and totals");
+        command.option("ORG", options->org, "Organization id or name").required();
+        command.on_run(options, run_show);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto command = group.subcommand("edit", "Change an organization");
+        command.option("ORG", options->org, "Organization id or name").required();
+        command.option("--name", options->name, "New name").type_name("NAME");
+        add_org_options(command, options->fields);
+        command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto command = group.subcommand("delete", "Delete an organization no deal or contact uses");
+        command.option("ORG", options->org, "Organization id or name").required();
+        command.flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        command.on_run(options, run_delete);
+    }
+}
+
 }  // namespace funnel::cli::org

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::org {
 
@@ -42,5 +42,8 @@ void run_list(const ListOptions& options, Session& session);
 void run_show(const ShowOptions& options, Session& session);
 void run_edit(const EditOptions& options, Session& session);
 void run_delete(const DeleteOptions& options, Session& session);
+
+// Defines the org commands.
+void setup(Command& group);
 
 }  // namespace funnel::cli::org

@@ -123,4 +123,45 @@ void run_delete(const DeleteOptions& options, Session& session) {
         session.out() << fmt::format("Deleted product {}: {}\n", product.id, product.name);
 }
 
+// The command-line definitions.
+
+void setup(Command& group) {
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto command = group.subcommand("add", "Add a product or service to the catalog");
+        command.option("NAME", options->name, "Its name (unique, any case)").required();
+        command.option("--price", options->price, "Unit price").type_name("AMOUNT").required();
+        command.option("--kind", options->kind, "product (default) or service").type_name("KIND");
+        command.option("--unit", options->unit, "What one is: seat, hour, licence")
+            .type_name("TEXT");
+        command.option("--currency", options->currency, "ISO 4217 (default: the data file's)")
+            .type_name("CUR");
+        command.on_run(options, run_add);
+    }
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto command = group.subcommand("list", "List the catalog");
+        command.on_run(options, run_list);
+    }
+    {
+        auto options = std::make_shared<EditOptions>();
+        auto command =
+            group.subcommand("edit", "Change a product (existing lines keep their price)");
+        command.option("PRODUCT", options->product, "Product id or name").required();
+        command.option("--name", options->name, "New name").type_name("NAME");
+        command.option("--price", options->price, "Unit price").type_name("AMOUNT");
+        command.option("--kind", options->kind, "product or service").type_name("KIND");
+        command.option("--unit", options->unit, "What one is").type_name("TEXT");
+        command.option("--currency", options->currency, "ISO 4217").type_name("CUR");
+        command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<DeleteOptions>();
+        auto command = group.subcommand("delete", "Delete a product no line uses");
+        command.option("PRODUCT", options->product, "Product id or name").required();
+        command.flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        command.on_run(options, run_delete);
+    }
+}
+
 }  // namespace funnel::cli::product

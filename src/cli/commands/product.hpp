@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::product {
 
@@ -31,5 +31,8 @@ void run_add(const AddOptions& options, Session& session);
 void run_list(const ListOptions& options, Session& session);
 void run_edit(const EditOptions& options, Session& session);
 void run_delete(const DeleteOptions& options, Session& session);
+
+// Defines the product commands.
+void setup(Command& group);
 
 }  // namespace funnel::cli::product

@@ -316,4 +316,103 @@ void run_conversion(const ConversionOptions& options, Session& session) {
     print(session, conversion_report(store, from, to));
 }
 
+// The command-line definitions.
+
+namespace {
+
+void add_scope_options(Command& command, ScopeOptions& scope) {
+    command.option("--owner", scope.owner, "Only this owner's deals").type_name("NAME");
+    command.option("--type", scope.type, "Only new or existing business").type_name("new|existing");
+    command.option("--currency", scope.currency, "Only this currency").type_name("CUR");
+}
+
+void add_mail_options(Command& command, MailOptions& mail) {
+    command.flag("--mime", mail.mime,
+                 "Print a complete mail (text and html) for sendmail -t; needs --to ADDRESS");
+    command.option("--subject", mail.subject, "The subject of the mail").type_name("TEXT");
+}
+
+}  // namespace
+
+void setup(Command& group) {
+    {
+        auto options = std::make_shared<ForecastOptions>();
+        auto command =
+            group.subcommand("forecast", "What will close, and when: by period, per currency");
+        command.option("--by", options->by, "month (default), quarter or year").type_name("PERIOD");
+        command.repeatable(
+            "--from", options->from,
+            "First period (2026-11, 2026Q4, 2026 or a date; default: this one); with "
+            "--mime, the sender too",
+            "PERIOD|ADDRESS");
+        command.repeatable(
+            "--to", options->to,
+            "Last period (default: six periods in all); with --mime, the recipient too",
+            "PERIOD|ADDRESS");
+        command
+            .option("--group", options->group,
+                    "Rows per stage, owner, type, org, category or source")
+            .type_name("FIELD");
+        add_scope_options(command, options->scope);
+        command.flag("--simulate", options->simulate,
+                     "Add the P10, P50 and P90 of the open deals' revenue, by simulation");
+        command.option("--trials", options->trials, "Simulated trials (default 10,000)")
+            .type_name("N");
+        command.option("--seed", options->seed, "Seed of the simulation (default 1)")
+            .type_name("N");
+        command.option("--as-of", options->as_of, "The forecast as it stood at the end of that day")
+            .type_name("DATE");
+        command.option("--compare", options->compare, "What changed in the pipeline since that day")
+            .type_name("DATE");
+        add_mail_options(command, options->mail);
+        command.on_run(options, run_forecast);
+    }
+    {
+        auto options = std::make_shared<PipelineOptions>();
+        auto command =
+            group.subcommand("pipeline", "Open deals by stage: count, amount, weighted, age");
+        add_scope_options(command, options->scope);
+        command.option("--as-of", options->as_of, "The pipeline as it stood at the end of that day")
+            .type_name("DATE");
+        command.repeatable("--to", options->to, "With --mime: the recipient", "ADDRESS");
+        command.repeatable("--from", options->from, "With --mime: the sender", "ADDRESS");
+        add_mail_options(command, options->mail);
+        command.on_run(options, run_pipeline);
+    }
+    const auto add_range = [](Command& command, RangeOptions& range, const char* what) {
+        command.option("--from", range.from, std::string("First day of the range") + what)
+            .type_name("DATE");
+        command.option("--to", range.to, "Last day of the range").type_name("DATE");
+    };
+    {
+        auto options = std::make_shared<PerformanceOptions>();
+        auto command = group.subcommand("performance",
+                                        "Won and lost, win rates, deal size, cycle and velocity");
+        add_range(command, options->range, " of the close dates (default: a year ago)");
+        command.option("--by", options->by, "Rows per owner, type, source or org")
+            .type_name("FIELD");
+        command.on_run(options, run_performance);
+    }
+    {
+        auto options = std::make_shared<SlippedOptions>();
+        auto command = group.subcommand("slipped", "Deals whose close date moved later");
+        add_range(command, options->range, ": deals that slipped out of it");
+        command.on_run(options, run_slipped);
+    }
+    {
+        auto options = std::make_shared<StaleOptions>();
+        auto command = group.subcommand("stale", "Open deals without a change for too long");
+        command.option("--days", options->days, "Idle days (default: each stage's --stale-days)")
+            .type_name("N");
+        command.on_run(options, run_stale);
+    }
+    {
+        auto options = std::make_shared<ConversionOptions>();
+        auto command = group.subcommand(
+            "conversion", "Per stage: entered, moved on, won, lost, days, observed win rate");
+        add_range(command, options->range, " of stage entries");
+        command.on_run(options, run_conversion);
+    }
+}
+
 }  // namespace funnel::cli::report

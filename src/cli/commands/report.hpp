@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::report {
 
@@ -69,5 +69,8 @@ void run_performance(const PerformanceOptions& options, Session& session);
 void run_slipped(const SlippedOptions& options, Session& session);
 void run_stale(const StaleOptions& options, Session& session);
 void run_conversion(const ConversionOptions& options, Session& session);
+
+// Defines the report commands.
+void setup(Command& group);
 
 }  // namespace funnel::cli::report

@@ -237,4 +237,80 @@ void run_calibrate(const CalibrateOptions& options, Session& session) {
         fmt::format("updated the probability of {} stage{}", changed, changed == 1 ? "" : "s"));
 }
 
+// The command-line definitions.
+
+namespace {
+
+void add_placement_options(Command& command, Placement& placement) {
+    auto after = command.option("--after", placement.after, "Place it right after this stage")
+                     .type_name("STAGE");
+    command.option("--before", placement.before, "Place it right before this stage")
+        .type_name("STAGE")
+        .excludes(after);
+}
+
+}  // namespace
+
+void setup(Command& group) {
+    {
+        auto options = std::make_shared<ListOptions>();
+        auto command = group.subcommand("list", "List the stages in order");
+        command.on_run(options, run_list);
+    }
+    {
+        auto options = std::make_shared<AddOptions>();
+        auto command = group.subcommand("add", "Add a stage");
+        command.option("NAME", options->name, "Its name: letters, digits, '-' and '_'").required();
+        add_placement_options(command, options->placement);
+        command.option("--probability", options->probability, "Default probability, 0-100")
+            .type_name("0-100");
+        command
+            .option("--category", options->category,
+                    "pipeline, best-case, commit, closed or omitted")
+            .type_name("CATEGORY");
+        command.option("--state", options->state, "open (default), won or lost")
+            .type_name("open|won|lost");
+        command.option("--label", options->label, "What people read").type_name("TEXT");
+        command
+            .option("--stale-days", options->stale_days,
+                    "Days without change before a deal is stale (30)")
+            .type_name("N");
+        command.on_run(options, run_add);
+    }
+    {
+        auto options = std::make_shared<SetOptions>();
+        auto command = group.subcommand("set", "Change a stage");
+        command.option("NAME", options->name, "Stage name or unique prefix").required();
+        command.option("--label", options->label, "What people read").type_name("TEXT");
+        command.option("--probability", options->probability, "Default probability, 0-100")
+            .type_name("0-100");
+        command
+            .option("--category", options->category,
+                    "pipeline, best-case, commit, closed or omitted")
+            .type_name("CATEGORY");
+        command.option("--rename", options->rename, "New name").type_name("NAME");
+        add_placement_options(command, options->placement);
+        command
+            .option("--stale-days", options->stale_days,
+                    "Days without change before a deal is stale")
+            .type_name("N");
+        command.on_run(options, run_set);
+    }
+    {
+        auto options = std::make_shared<RemoveOptions>();
+        auto command = group.subcommand("remove", "Remove a stage no deal is or was in");
+        command.option("NAME", options->name, "Stage name or unique prefix").required();
+        command.on_run(options, run_remove);
+    }
+    {
+        auto options = std::make_shared<CalibrateOptions>();
+        auto command =
+            group.subcommand("calibrate", "Propose the probabilities that history supports");
+        command.option("--min-deals", options->min_deals, "Closed deals a stage needs (default 10)")
+            .type_name("N");
+        command.flag("--apply", options->apply, "Write the proposed probabilities");
+        command.on_run(options, run_calibrate);
+    }
+}
+
 }  // namespace funnel::cli::stage

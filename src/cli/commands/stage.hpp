@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "command.hpp"
 
 namespace funnel::cli::stage {
 
@@ -43,5 +43,8 @@ void run_calibrate(const CalibrateOptions& options, Session& session);
 void run_add(const AddOptions& options, Session& session);
 void run_set(const SetOptions& options, Session& session);
 void run_remove(const RemoveOptions& options, Session& session);
+
+// Defines the stage commands.
+void setup(Command& group);
 
 }  // namespace funnel::cli::stage

@@ -386,4 +386,91 @@ void run_restore(const RestoreOptions& options, Session& session) {
         count(counts.history, "history entry", "history entries"), session.data_file().string());
 }
 
+// The command-line definitions.
+
+void setup_import(Command& group) {
+    {
+        auto options = std::make_shared<ImportOptions>();
+        auto command = group.subcommand("opportunities",
+                                        "Deals from a CSV export of another CRM or a spreadsheet");
+        command.option("FILE", options->file, "The CSV file, or - for standard input").required();
+        command
+            .option("--preset", options->preset,
+                    "Column names of generic (funnel's export), vtiger or salesforce")
+            .type_name("NAME");
+        command.repeatable("--map", options->maps,
+                           "Column to field, or to ignore (repeatable): --map 'Deal=name'",
+                           "COLUMN=FIELD");
+        command.repeatable("--stage-map", options->stage_maps,
+                           "A stage of the file to a stage of funnel (repeatable)",
+                           "FOREIGN=STAGE");
+        command
+            .option("--date-format", options->date_format,
+                    "How the file writes dates: %m/%d/%Y, %d.%m.%y, ... (default YYYY-MM-DD)")
+            .type_name("FMT");
+        command
+            .option("--currency", options->currency,
+                    "Currency of amounts when no column gives one (default: the data file's)")
+            .type_name("CUR");
+        command
+            .option("--key", options->key,
+                    "The column of the deals' ids in the other system: a row whose id is "
+                    "known already is a duplicate")
+            .type_name("COLUMN");
+        command.option("--on-duplicate", options->on_duplicate, "skip (default), update or error")
+            .type_name("WHAT");
+        command.repeatable(
+            "--default", options->defaults,
+            "Value for blank cells of a field (repeatable): close_date=eoq, org=Unknown",
+            "FIELD=VALUE");
+        command.repeatable("--lookup", options->lookups,
+                           "Names for a column of record ids, from another export (repeatable): "
+                           "AccountId=Account.csv",
+                           "COLUMN=FILE");
+        command
+            .option("--delimiter", options->delimiter,
+                    "',', ';', '|' or tab (default: the header line decides)")
+            .type_name("CHAR");
+        command
+            .option("--encoding", options->encoding,
+                    "The file's text encoding: windows-1252 (Excel's CSV on Windows), "
+                    "latin1, utf-16 (Excel's Unicode text), ... (default utf-8)")
+            .type_name("NAME");
+        command.flag("--dry-run", options->dry_run,
+                     "Check every row and show what would be done; write nothing");
+        command.footer(
+            "Fields: name, org, contact, amount, currency, close_date, stage, probability, type, "
+            "next_step, description, owner, source, created_at, updated_at, closed_at, "
+            "lost_reason, external_id, ignore. The file is imported whole or not at all.");
+        command.on_run(options, run_import);
+    }
+    {
+        auto options = std::make_shared<RestoreOptions>();
+        auto command =
+            group.subcommand("all", "Restore a dump made by export all into an empty data file");
+        command.option("FILE", options->file, "The dump, or - for standard input").required();
+        command.on_run(options, run_restore);
+    }
+}
+
+void setup_export(Command& group) {
+    {
+        auto options = std::make_shared<ExportOptions>();
+        options->list.sort = "id";
+        auto command = group.subcommand(
+            "opportunities", "Every deal (or those filtered as in opp list) as csv, json or jsonl");
+        opp::add_list_options(command, options->list, false);
+        command.flag("--excel-safe", options->excel_safe,
+                     "Make cells that a spreadsheet would run as formulas inert (csv; the "
+                     "default, unless --raw)");
+        command.on_run(options, run_export);
+    }
+    {
+        auto options = std::make_shared<DumpOptions>();
+        auto command =
+            group.subcommand("all", "The whole data file as one JSON document, for import all");
+        command.on_run(options, run_dump);
+    }
+}
+
 }  // namespace funnel::cli::transfer

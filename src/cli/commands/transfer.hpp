@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "commands/opp.hpp"
-#include "session.hpp"
 
 namespace funnel::cli::transfer {
 
@@ -36,5 +36,9 @@ void run_import(const ImportOptions& options, Session& session);
 void run_export(const ExportOptions& options, Session& session);
 void run_dump(const DumpOptions& options, Session& session);
 void run_restore(const RestoreOptions& options, Session& session);
+
+// Defines the import and the export commands.
+void setup_import(Command& group);
+void setup_export(Command& group);
 
 }  // namespace funnel::cli::transfer
