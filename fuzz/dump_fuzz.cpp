@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // than a restore.
     fuzz::refusing([&] {
         Store::Transaction transaction(store);
-        store.restore(in);
+        store.dump().restore(in);
         // What a restore accepts, db check finds sound.
         for (const auto& check : store.check())
             if (!check.problems.empty()) __builtin_trap();

@@ -30,18 +30,18 @@ Error unknown_party(std::string_view kind, const std::string& name,
 Organization organization_named(Store& store, const Session& session, const std::string& option,
                                 const std::string& id_or_name, Missing missing) {
     const std::string name = text_option(option, id_or_name, TextKind::name);
-    if (auto org = store.find_organization(name)) return *org;
+    if (auto org = store.parties().find_organization(name)) return *org;
     if (all_digits(name)) throw not_found(fmt::format("no organization with id {}", name));
     if (missing == Missing::refuse) {
         std::vector<std::string> names;
-        for (auto& [id, known] : store.organization_names())
+        for (auto& [id, known] : store.parties().organization_names())
             names.push_back(std::move(known));
         throw unknown_party("organization", name, names);
     }
     Organization org;
     org.name = name;
     org.created_at = org.updated_at = session.now();
-    org.id = store.insert_organization(org);
+    org.id = store.parties().insert_organization(org);
     session.note(fmt::format("created organization {} (id {})", in_quotes(org.name), org.id));
     return org;
 }
@@ -50,16 +50,17 @@ Contact contact_named(Store& store, const Session& session, const std::string& o
                       const std::string& id_or_name, std::optional<std::int64_t> org_id,
                       Missing missing) {
     const std::string name = text_option(option, id_or_name, TextKind::name);
-    auto found = store.find_contacts(name);
+    auto found = store.parties().find_contacts(name);
     if (found.size() == 1) return found.front();
-    if (found.size() > 1) return store.contact(name);  // throws: ambiguous
+    if (found.size() > 1) return store.parties().contact(name);  // throws: ambiguous
     if (all_digits(name)) throw not_found(fmt::format("no contact with id {}", name));
-    if (missing == Missing::refuse) throw unknown_party("contact", name, store.contact_names());
+    if (missing == Missing::refuse)
+        throw unknown_party("contact", name, store.parties().contact_names());
     Contact contact;
     contact.name = name;
     contact.org_id = org_id;
     contact.created_at = contact.updated_at = session.now();
-    contact.id = store.insert_contact(contact);
+    contact.id = store.parties().insert_contact(contact);
     session.note(fmt::format("created contact {} (id {})", in_quotes(contact.name), contact.id));
     return contact;
 }

@@ -44,7 +44,7 @@ struct Fixture {
           plan(plan_columns(header, settings)) {}
 
     RowConverter converter() {
-        return RowConverter(plan, settings, store.stages(), store.default_currency(), today);
+        return RowConverter(plan, settings, store.stages().all(), store.default_currency(), today);
     }
 };
 
@@ -262,15 +262,15 @@ TEST_CASE("import: deals are created with organizations and contacts matched or 
     CHECK(import.counts().created == 2);
     CHECK(import.counts().organizations == 1);
     CHECK(import.counts().contacts == 1);
-    const Opportunity one = f.store.opportunity(1);
+    const Opportunity one = f.store.deals().get(1);
     CHECK(one.probability == 35);  // the file's, not the stage's 50
     CHECK(one.contact == "Ann");
-    CHECK(f.store.contact_links(1).at(0).primary);
-    const Opportunity two = f.store.opportunity(2);
+    CHECK(f.store.related().contact_links(1).at(0).primary);
+    const Opportunity two = f.store.deals().get(2);
     CHECK(two.stage == "prospecting");
     CHECK(two.probability == 10);
     CHECK(two.org_id == one.org_id);
-    const auto history = f.store.history(1);
+    const auto history = f.store.history().of(1);
     REQUIRE(history.size() == 1);
     CHECK(history[0].field == "created");
     CHECK(history[0].note == "imported from deals.csv");
@@ -287,30 +287,29 @@ TEST_CASE("import: a deal that closed after it was created was open until then")
     REQUIRE(
         import.add(2, {"Won", "ACME", "1000", "2017-01-10", "2017-03-01", "closed-won"}, errors));
     transaction.commit();
-    const Opportunity deal = f.store.opportunity(1);
+    const Opportunity deal = f.store.deals().get(1);
     CHECK(deal.created_at == "2017-01-10T00:00:00");
     CHECK(deal.closed_at == year{2017} / March / 1);
     CHECK(deal.probability == 100);
     std::vector<DealChange> changes;
-    for (const auto& entry : f.store.history(1))
+    for (const auto& entry : f.store.history().of(1))
         changes.push_back({entry.id, entry.changed_at, entry.field, std::nullopt, std::nullopt});
     REQUIRE(changes.size() == 4);
     CHECK(changes[1].field == "stage");
     CHECK(changes[1].changed_at == "2017-03-01T00:00:00");
     // As of February the deal was open, in the first stage, at its probability.
-    f.store.for_each_deal_with_history(
-        {}, {}, [&](const Opportunity& current, const auto& recorded) {
-            const auto february =
-                deal_as_of(current, recorded, "2017-02-15T23:59:59", f.store.stages());
-            REQUIRE(february);
-            CHECK(february->state == StageState::open);
-            CHECK(february->stage == "prospecting");
-            CHECK(february->probability == 10);
-            CHECK_FALSE(february->closed_at);
-            const auto march =
-                deal_as_of(current, recorded, "2017-03-01T23:59:59", f.store.stages());
-            CHECK(march->state == StageState::won);
-        });
+    f.store.history().for_each_deal({}, {}, [&](const Opportunity& current, const auto& recorded) {
+        const auto february =
+            deal_as_of(current, recorded, "2017-02-15T23:59:59", f.store.stages().all());
+        REQUIRE(february);
+        CHECK(february->state == StageState::open);
+        CHECK(february->stage == "prospecting");
+        CHECK(february->probability == 10);
+        CHECK_FALSE(february->closed_at);
+        const auto march =
+            deal_as_of(current, recorded, "2017-03-01T23:59:59", f.store.stages().all());
+        CHECK(march->state == StageState::won);
+    });
 }
 
 TEST_CASE("import: known keys are skipped, updated with history, or refused") {
@@ -351,12 +350,12 @@ TEST_CASE("import: known keys are skipped, updated with history, or refused") {
         CHECK(import.counts().updated == 1);
         CHECK(import.counts().skipped == 1);
     }
-    const Opportunity deal = f.store.opportunity(1);
+    const Opportunity deal = f.store.deals().get(1);
     CHECK(deal.amount.minor == 150000);
     CHECK(deal.stage == "quote-sent");
     CHECK(deal.probability == 50);
     CHECK(deal.external_id == "X-1");
-    const auto history = f.store.history(1);
+    const auto history = f.store.history().of(1);
     CHECK(history.back().changed_at == "2026-11-17T09:00:00");
     f.settings.on_duplicate = OnDuplicate::error;
     {
@@ -379,11 +378,11 @@ TEST_CASE("import: a contact name shared by two people is resolved by the organi
     REQUIRE(import.add(3, {"B", "Globex", "", "2026-12-31"}, errors));
     Contact other;
     other.name = "Sam Lee";
-    other.org_id = f.store.organization("Globex").id;
+    other.org_id = f.store.parties().organization("Globex").id;
     other.created_at = other.updated_at = "2026-11-16T09:00:00";
-    const std::int64_t other_id = f.store.insert_contact(other);
+    const std::int64_t other_id = f.store.parties().insert_contact(other);
     REQUIRE(import.add(4, {"C", "Globex", "Sam Lee", "2026-12-31"}, errors));
-    CHECK(f.store.opportunity(3).contact_id == other_id);
+    CHECK(f.store.deals().get(3).contact_id == other_id);
     CHECK_FALSE(import.add(5, {"D", "Initech", "Sam Lee", "2026-12-31"}, errors));
     CHECK(contains(errors.at(0).message, "2 contacts have this name"));
 }

@@ -37,14 +37,14 @@ Opportunity sample_deal(Store& store, const std::string& name, std::int64_t amou
     org.created_at = org.updated_at = "2026-11-16T09:00:00";
     Opportunity deal;
     deal.name = name;
-    deal.org_id = store.insert_organization(org);
+    deal.org_id = store.parties().insert_organization(org);
     deal.amount = {amount_minor, Currency::parse("EUR")};
     deal.close_date = year{2026} / December / 31;
     deal.created_at = deal.updated_at = deal.stage_changed_at = "2026-11-16T09:00:00";
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     enter_first_stage(deal, resolve_stage(stages, stage_name), std::nullopt);
-    deal.id = store.insert_opportunity(deal);
-    return store.opportunity(deal.id);
+    deal.id = store.deals().insert(deal);
+    return store.deals().get(deal.id);
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ TEST_CASE("a new data file is private, in WAL mode and seeded") {
         Store store = Store::open(file, Store::Access::write);
         CHECK(store.on_disk());
         CHECK(store.schema_version() == Store::latest_schema_version());
-        CHECK(store.stages().size() == 6);
+        CHECK(store.stages().all().size() == 6);
         CHECK(store.default_currency().code() == "EUR");
     }
     struct stat info {};
@@ -89,7 +89,7 @@ TEST_CASE("a scratch store is empty and seeded and touches no file") {
     Store store = Store::scratch(file);
     CHECK_FALSE(store.on_disk());
     CHECK(store.counts().opportunities == 0);
-    CHECK(store.stages().size() == 6);
+    CHECK(store.stages().all().size() == 6);
     {
         Store::Transaction transaction(store);
         sample_deal(store, "Scratch", 100);
@@ -240,12 +240,12 @@ TEST_CASE("every older schema version upgrades and keeps its data") {
             // Reading upgrades a private copy only.
             Store reader = Store::open(file, Store::Access::read);
             CHECK(reader.schema_version() == Store::latest_schema_version());
-            CHECK(reader.stages().size() == 6);
+            CHECK(reader.stages().all().size() == 6);
         }
         CHECK(bytes_of(file) == before);
         Store store = Store::open(file, Store::Access::write);
         CHECK(store.schema_version() == Store::latest_schema_version());
-        CHECK(store.stages().size() == 6);
+        CHECK(store.stages().all().size() == 6);
     }
 }
 
@@ -297,8 +297,8 @@ TEST_CASE("an upgraded file keeps the deals written before") {
     insert_old_deal(file, "Kept", 4200);
     Store store = Store::open(file, Store::Access::write);
     CHECK(store.schema_version() == Store::latest_schema_version());
-    CHECK(store.opportunity(1).name == "Kept");
-    CHECK(store.opportunity(1).amount.minor == 4200);
+    CHECK(store.deals().get(1).name == "Kept");
+    CHECK(store.deals().get(1).amount.minor == 4200);
 }
 
 TEST_CASE("a file from a newer funnel is refused and left untouched") {
@@ -366,12 +366,12 @@ TEST_CASE("updates record each changed field with the note on the stage change")
     Store::Transaction transaction(store);
     const Opportunity before = sample_deal(store, "ACME", 1'200'000);
     Opportunity after = before;
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     move_to_stage(after, resolve_stage(stages, "quote"), std::nullopt, today, std::nullopt);
     after.amount.minor = 1'500'000;
-    CHECK(store.update_opportunity(before, after, "2026-11-17T10:00:00", "sent v2"));
-    CHECK_FALSE(store.update_opportunity(after, after, "2026-11-18T10:00:00", ""));
-    const auto history = store.history(before.id);
+    CHECK(store.deals().update(before, after, "2026-11-17T10:00:00", "sent v2"));
+    CHECK_FALSE(store.deals().update(after, after, "2026-11-18T10:00:00", ""));
+    const auto history = store.history().of(before.id);
     REQUIRE(history.size() == 4);
     CHECK(history[0].field == "created");
     CHECK(history[0].changed_at == "2026-11-16T09:00:00");
@@ -383,7 +383,7 @@ TEST_CASE("updates record each changed field with the note on the stage change")
     CHECK(history[2].new_value == "quote-sent");
     CHECK(history[2].note == "sent v2");
     CHECK(history[3].field == "probability");
-    const Opportunity stored = store.opportunity(before.id);
+    const Opportunity stored = store.deals().get(before.id);
     CHECK(stored.updated_at == "2026-11-17T10:00:00");
     CHECK(stored.stage_changed_at == "2026-11-17T10:00:00");
     CHECK(stored.probability == 50);
@@ -399,25 +399,25 @@ TEST_CASE("deleting a deal deletes its history and quotes but keeps its activiti
     quote.number = "Q-1";
     quote.currency = "EUR";
     quote.created_at = quote.updated_at = "2026-11-16T09:00:00";
-    store.insert_quote(quote);
+    store.related().insert_quote(quote);
     Activity call;
     call.opp_id = deal.id;
     call.org_id = deal.org_id;
     call.subject = "Call Ann";
     call.due_date = year{2026} / November / 20;
     call.created_at = call.updated_at = "2026-11-16T09:00:00";
-    call.id = store.insert_activity(call);
-    const DealDependents dependents = store.dependents_of(deal.id);
+    call.id = store.related().insert_activity(call);
+    const DealDependents dependents = store.deals().dependents(deal.id);
     CHECK(dependents.history == 1);
     CHECK(dependents.quotes == 1);
     CHECK(dependents.activities == 1);
     CHECK(dependents.lines == 0);
-    store.delete_opportunity(deal.id, "2026-11-17T09:00:00");
-    CHECK_FALSE(store.find_opportunity(deal.id));
+    store.deals().remove(deal.id, "2026-11-17T09:00:00");
+    CHECK_FALSE(store.deals().find(deal.id));
     CHECK(store.counts().history == 0);
-    CHECK(store.quotes(deal.id).empty());
-    CHECK_THROWS_AS(store.opportunity(deal.id), Error);
-    const Activity kept = store.activity(call.id);
+    CHECK(store.related().quotes(deal.id).empty());
+    CHECK_THROWS_AS(store.deals().get(deal.id), Error);
+    const Activity kept = store.related().activity(call.id);
     CHECK_FALSE(kept.opp_id);
     CHECK(kept.org_id == deal.org_id);
     CHECK(kept.updated_at == "2026-11-17T09:00:00");
@@ -431,8 +431,7 @@ TEST_CASE("lists filter sort and limit in the database") {
     sample_deal(store, "Won", 5'000, "closed-won");
     const auto names = [&](const OppQuery& query) {
         std::vector<std::string> found;
-        store.for_each_opportunity(query,
-                                   [&](const Opportunity& deal) { found.push_back(deal.name); });
+        store.deals().for_each(query, [&](const Opportunity& deal) { found.push_back(deal.name); });
         return found;
     };
     OppQuery query;
@@ -452,7 +451,7 @@ TEST_CASE("lists filter sort and limit in the database") {
     query.filter.search = "inc";  // matches the organization's name
     CHECK(names(query).size() == 3);
     OppFilter open;
-    const auto totals = store.totals(open);
+    const auto totals = store.deals().totals(open);
     REQUIRE(totals.size() == 1);
     CHECK(totals[0].open == 2);
     CHECK(totals[0].pipeline_minor == 10'100);
@@ -462,15 +461,15 @@ TEST_CASE("lists filter sort and limit in the database") {
 TEST_CASE("a stage that held a deal counts as used forever") {
     TempDir dir;
     Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     const Opportunity before = sample_deal(store, "ACME", 1);
-    CHECK(store.stage_ever_used(stages[0].id));
-    CHECK_FALSE(store.stage_ever_used(stages[1].id));
+    CHECK(store.stages().ever_used(stages[0].id));
+    CHECK_FALSE(store.stages().ever_used(stages[1].id));
     Opportunity after = before;
     move_to_stage(after, stages[2], std::nullopt, today, std::nullopt);
-    store.update_opportunity(before, after, "2026-11-17T00:00:00", "");
-    CHECK(store.stage_ever_used(stages[0].id));  // through the history
-    CHECK(store.stage_ever_used(stages[2].id));
+    store.deals().update(before, after, "2026-11-17T00:00:00", "");
+    CHECK(store.stages().ever_used(stages[0].id));  // through the history
+    CHECK(store.stages().ever_used(stages[2].id));
 }
 
 TEST_CASE("contacts may share a name and then need an id") {
@@ -479,18 +478,18 @@ TEST_CASE("contacts may share a name and then need an id") {
     Contact ann;
     ann.name = "Ann Lee";
     ann.created_at = ann.updated_at = "2026-11-16T00:00:00";
-    const auto first = store.insert_contact(ann);
-    CHECK(store.contact("ann lee").id == first);
-    CHECK(store.contact(std::to_string(first)).name == "Ann Lee");
-    store.insert_contact(ann);
+    const auto first = store.parties().insert_contact(ann);
+    CHECK(store.parties().contact("ann lee").id == first);
+    CHECK(store.parties().contact(std::to_string(first)).name == "Ann Lee");
+    store.parties().insert_contact(ann);
     try {
-        store.contact("Ann Lee");
+        store.parties().contact("Ann Lee");
         FAIL("resolved");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::conflict);
     }
     try {
-        store.contact("Nobody");
+        store.parties().contact("Nobody");
         FAIL("resolved");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::not_found);
@@ -504,7 +503,7 @@ TEST_CASE("upgrading to version 4 links each deal's own contact as its primary c
     { Store::open_at_version(file, 3); }
     insert_old_deal(file, "ACME", 100, "Ann Lee");
     Store store = Store::open(file, Store::Access::write);
-    const auto links = store.contact_links(deal_id);
+    const auto links = store.related().contact_links(deal_id);
     REQUIRE(links.size() == 1);
     CHECK(links[0].contact == "Ann Lee");
     CHECK(links[0].primary);
@@ -566,10 +565,10 @@ TEST_CASE("an upgrade gives the names of an older file their folded keys") {
             "'2026-11-16T09:00:00', '2026-11-16T09:00:00')");
     }
     Store store = Store::open(file, Store::Access::write);
-    const auto found = store.find_organization("société générale");
+    const auto found = store.parties().find_organization("société générale");
     REQUIRE(found);
     CHECK(found->name == "SOCIÉTÉ GÉNÉRALE");
-    CHECK(store.find_organization("Société Générale")->id == found->id);
+    CHECK(store.parties().find_organization("Société Générale")->id == found->id);
 }
 
 TEST_CASE("two organizations whose names fold alike make the name ambiguous") {
@@ -585,8 +584,8 @@ TEST_CASE("two organizations whose names fold alike make the name ambiguous") {
             "'2026-11-16T09:00:00')");
     }
     Store store = Store::open(file, Store::Access::write);
-    CHECK_THROWS_AS(store.find_organization("société"), Error);
-    CHECK(store.find_organization("2")->name == "SOCIÉTÉ");
+    CHECK_THROWS_AS(store.parties().find_organization("société"), Error);
+    CHECK(store.parties().find_organization("2")->name == "SOCIÉTÉ");
     const auto checks = store.check();
     const auto names = std::find_if(checks.begin(), checks.end(),
                                     [](const Store::Check& c) { return c.name == "names"; });
@@ -612,9 +611,9 @@ TEST_CASE("an upgrade makes the day a deal closed its close date and keeps the e
             "'2026-11-01T09:00:00', '2026-11-01T09:00:00', '2026-11-01T09:00:00', NULL);");
     }
     Store store = Store::open(file, Store::Access::write);
-    CHECK(store.opportunity(1).close_date == year{2026} / November / 27);
-    CHECK(store.opportunity(2).close_date == year{2026} / December / 5);
-    const auto history = store.history(1);
+    CHECK(store.deals().get(1).close_date == year{2026} / November / 27);
+    CHECK(store.deals().get(2).close_date == year{2026} / December / 5);
+    const auto history = store.history().of(1);
     REQUIRE(history.size() == 1);
     CHECK(history[0].field == "close_date");
     CHECK(history[0].old_value == "2026-12-05");
@@ -638,21 +637,20 @@ TEST_CASE("totals of weighted amounts are sums of each deal rounded once") {
             sample_deal(store, "Deal " + std::to_string(i), 1'000 + i * 37, "prospecting");
         Opportunity changed = deal;
         changed.probability = (i * 7) % 101;
-        store.update_opportunity(deal, changed, "2026-11-16T10:00:00", "");
-        expected += store.opportunity(deal.id).weighted_minor();
+        store.deals().update(deal, changed, "2026-11-16T10:00:00", "");
+        expected += store.deals().get(deal.id).weighted_minor();
     }
     transaction.commit();
     OppFilter open;
-    const auto totals = store.totals(open);
+    const auto totals = store.deals().totals(open);
     REQUIRE(totals.size() == 1);
     CHECK(totals[0].weighted_minor == expected);
     std::int64_t listed = 0;
-    store.for_each_opportunity({},
-                               [&](const Opportunity& deal) { listed += deal.weighted_minor(); });
+    store.deals().for_each({}, [&](const Opportunity& deal) { listed += deal.weighted_minor(); });
     CHECK(listed == expected);
     std::int64_t aggregated = 0;
-    store.aggregate_open_deals({year{2000} / 1 / 1, year{2100} / 1 / 1, today, true},
-                               DealField::none, {},
-                               [&](const OpenAggregate& row) { aggregated += row.weighted; });
+    store.reports().aggregate_open_deals(
+        {year{2000} / 1 / 1, year{2100} / 1 / 1, today, true}, DealField::none, {},
+        [&](const OpenAggregate& row) { aggregated += row.weighted; });
     CHECK(aggregated == expected);
 }

@@ -22,13 +22,13 @@ void fill(Store& store) {
     Organization acme;
     acme.name = "ACME, Inc.";
     acme.created_at = acme.updated_at = "2026-11-01T09:00:00";
-    const std::int64_t acme_id = store.insert_organization(acme);
+    const std::int64_t acme_id = store.parties().insert_organization(acme);
     Contact ann;
     ann.name = "Ann \"Q\" Lee";
     ann.org_id = acme_id;
     ann.created_at = ann.updated_at = "2026-11-01T09:00:00";
-    const std::int64_t ann_id = store.insert_contact(ann);
-    const auto stages = store.stages();
+    const std::int64_t ann_id = store.parties().insert_contact(ann);
+    const auto stages = store.stages().all();
     Opportunity deal;
     deal.name = "=SUM(A1)";
     deal.org_id = acme_id;
@@ -39,31 +39,31 @@ void fill(Store& store) {
     deal.description = "two\nlines";
     deal.external_id = "X-1";
     enter_first_stage(deal, resolve_stage(stages, "prospecting"), 15);
-    deal.id = store.insert_opportunity(deal);
-    store.set_primary_contact(deal.id, ann_id, deal.created_at);
+    deal.id = store.deals().insert(deal);
+    store.related().set_primary_contact(deal.id, ann_id, deal.created_at);
     Opportunity won = deal;
     move_to_stage(won, resolve_stage(stages, "closed-won"), std::nullopt,
                   year{2026} / November / 10, std::nullopt);
-    store.update_opportunity(deal, won, "2026-11-10T10:00:00", "signed");
+    store.deals().update(deal, won, "2026-11-10T10:00:00", "signed");
     Product seats;
     seats.name = "Seats";
     seats.price = {10000, Currency::parse("EUR")};
     seats.created_at = seats.updated_at = "2026-11-01T09:00:00";
     Line line;
     line.opp_id = deal.id;
-    line.product_id = store.insert_product(seats);
+    line.product_id = store.related().insert_product(seats);
     line.quantity_milli = 3000;
     line.unit_price = 10000;
     line.total = 30000;
     line.currency = "EUR";
     line.created_at = "2026-11-03T09:00:00";
-    store.insert_line(line);
+    store.related().insert_line(line);
     Activity call;
     call.opp_id = deal.id;
     call.subject = "Call Ann";
     call.due_date = year{2026} / November / 20;
     call.created_at = call.updated_at = "2026-11-03T09:00:00";
-    store.insert_activity(call);
+    store.related().insert_activity(call);
     Opportunity other;
     other.name = "Plain";
     other.org_id = acme_id;
@@ -71,7 +71,7 @@ void fill(Store& store) {
     other.close_date = year{2027} / January / 15;
     other.created_at = other.updated_at = other.stage_changed_at = "2026-11-04T09:00:00";
     enter_first_stage(other, resolve_stage(stages, "quote-sent"), std::nullopt);
-    store.insert_opportunity(other);
+    store.deals().insert(other);
     transaction.commit();
 }
 
@@ -81,14 +81,14 @@ std::string exported(Store& store, Format format, bool safe = false) {
     OppQuery query;
     query.filter.states = StateFilter::all;
     query.sort = OppSort::id;
-    store.for_each_deal_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
+    store.deals().for_each_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
     exporter.finish();
     return out.str();
 }
 
 std::string dumped(Store& store) {
     std::ostringstream out;
-    store.dump(out, "2026-11-16T09:00:00");
+    store.dump().write(out, "2026-11-16T09:00:00");
     return out.str();
 }
 
@@ -152,16 +152,16 @@ TEST_CASE("dump and restore: the restored file dumps identically") {
     {
         Store::Transaction transaction(copy);
         std::istringstream in(dump);
-        copy.restore(in);
+        copy.dump().restore(in);
         transaction.commit();
     }
     CHECK(dumped(copy) == dump);
     for (const auto& check : copy.check())
         CHECK_MESSAGE(check.problems.empty(), check.name);
-    Opportunity next = copy.opportunity(2);
+    Opportunity next = copy.deals().get(2);
     next.id = 0;
     Store::Transaction transaction(copy);
-    CHECK(copy.insert_opportunity(next) == 10);
+    CHECK(copy.deals().insert(next) == 10);
 }
 
 TEST_CASE("restore: only into an empty file, only a funnel dump, and nothing half done") {
@@ -173,7 +173,7 @@ TEST_CASE("restore: only into an empty file, only a funnel dump, and nothing hal
         Store::Transaction transaction(target);
         std::istringstream in(text);
         try {
-            target.restore(in);
+            target.dump().restore(in);
         } catch (const Error& e) {
             return e.what();
         }

@@ -42,7 +42,7 @@ void apply(const Fields& fields, Activity& activity, Store& store, const Session
         if (fields.opp->empty()) {
             activity.opp_id.reset();
         } else {
-            const auto deal = store.opportunity(parse_id("opportunity", *fields.opp));
+            const auto deal = store.deals().get(parse_id("opportunity", *fields.opp));
             activity.opp_id = deal.id;
             activity.opp = deal.name;
         }
@@ -51,13 +51,13 @@ void apply(const Fields& fields, Activity& activity, Store& store, const Session
         if (fields.org->empty())
             activity.org_id.reset();
         else
-            activity.org_id = store.organization(*fields.org).id;
+            activity.org_id = store.parties().organization(*fields.org).id;
     }
     if (fields.contact) {
         if (fields.contact->empty())
             activity.contact_id.reset();
         else
-            activity.contact_id = store.contact(*fields.contact).id;
+            activity.contact_id = store.parties().contact(*fields.contact).id;
     }
     if (fields.type) activity.type = parse_option("--type", *fields.type, parse_activity_type);
     if (fields.subject) activity.subject = subject_of(*fields.subject);
@@ -119,14 +119,14 @@ Activity add_activity(Store& store, const Session& session, const Fields& fields
     activity.owner = default_owner();
     apply(fields, activity, store, session);
     activity.created_at = activity.updated_at = session.now();
-    activity.id = store.insert_activity(activity);
+    activity.id = store.related().insert_activity(activity);
     if (activity.opp_id)
-        store.record_event(*activity.opp_id, activity.created_at,
-                           {"link", std::nullopt,
-                            fmt::format("activity {}: {} {}", activity.id, to_string(activity.type),
-                                        activity.subject)},
-                           "");
-    return store.activity(activity.id);
+        store.deals().record_event(*activity.opp_id, activity.created_at,
+                                   {"link", std::nullopt,
+                                    fmt::format("activity {}: {} {}", activity.id,
+                                                to_string(activity.type), activity.subject)},
+                                   "");
+    return store.related().activity(activity.id);
 }
 
 void run_add(const AddOptions& options, Session& session) {
@@ -155,11 +155,11 @@ void run_list(const ListOptions& options, Session& session) {
     }
     if (options.owner) query.owner = *options.owner;
     Store store = session.read_store();
-    if (options.opp) query.opp_id = store.opportunity(parse_id("opportunity", *options.opp)).id;
+    if (options.opp) query.opp_id = store.deals().get(parse_id("opportunity", *options.opp)).id;
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
     renderer->begin(activity_columns());
     std::int64_t count = 0;
-    store.for_each_activity(query, [&](const Activity& activity) {
+    store.related().for_each_activity(query, [&](const Activity& activity) {
         ++count;
         if (session.quiet())
             session.out() << activity.id << '\n';
@@ -182,14 +182,14 @@ void run_done(const DoneOptions& options, Session& session) {
         throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
                                         in_quotes(*options.on), format_date(session.today())));
     const auto [before, after] = session.write([&](Store& store) {
-        const Activity before = store.activity(id);
+        const Activity before = store.related().activity(id);
         Activity after = before;
         if (!before.done_on) {
             after.done_on = on;
             after.updated_at = session.now();
-            store.update_activity(after);
+            store.related().update_activity(after);
         }
-        return std::pair{before, store.activity(id)};
+        return std::pair{before, store.related().activity(id)};
     });
     report(session, after,
            before.done_on
@@ -201,22 +201,22 @@ void run_edit(const EditOptions& options, Session& session) {
     const auto id = parse_id("activity", options.id);
     check_fields(options.fields, session, false);
     const Activity activity = session.write([&](Store& store) {
-        Activity activity = store.activity(id);
+        Activity activity = store.related().activity(id);
         const auto before_opp = activity.opp_id;
         apply(options.fields, activity, store, session);
         activity.updated_at = session.now();
-        store.update_activity(activity);
+        store.related().update_activity(activity);
         if (before_opp != activity.opp_id) {
             const std::string what = fmt::format("activity {}: {} {}", activity.id,
                                                  to_string(activity.type), activity.subject);
             if (before_opp)
-                store.record_event(*before_opp, activity.updated_at, {"unlink", what, std::nullopt},
-                                   "");
+                store.deals().record_event(*before_opp, activity.updated_at,
+                                           {"unlink", what, std::nullopt}, "");
             if (activity.opp_id)
-                store.record_event(*activity.opp_id, activity.updated_at,
-                                   {"link", std::nullopt, what}, "");
+                store.deals().record_event(*activity.opp_id, activity.updated_at,
+                                           {"link", std::nullopt, what}, "");
         }
-        return store.activity(id);
+        return store.related().activity(id);
     });
     report(session, activity,
            fmt::format("Updated activity {}: {}", activity.id, summary(activity)));
@@ -224,14 +224,14 @@ void run_edit(const EditOptions& options, Session& session) {
 
 void run_delete(const DeleteOptions& options, Session& session) {
     const auto id = parse_id("activity", options.id);
-    const Activity activity = session.read_store().activity(id);
+    const Activity activity = session.read_store().related().activity(id);
     session.confirm_delete(options.yes, fmt::format("activity {}", id),
                            fmt::format("Delete activity {} '{}'?", id, activity.subject));
     session.write([&](Store& store) {
-        const Activity current = store.activity(id);
-        store.delete_activity(id);
+        const Activity current = store.related().activity(id);
+        store.related().delete_activity(id);
         if (current.opp_id)
-            store.record_event(
+            store.deals().record_event(
                 *current.opp_id, session.now(),
                 {"unlink",
                  fmt::format("activity {}: {} {}", id, to_string(current.type), current.subject),

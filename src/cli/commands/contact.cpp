@@ -63,7 +63,7 @@ void run_add(const AddOptions& options, Session& session) {
         contact.name = name;
         apply_contact_fields(options.fields, contact, store, session, Missing::create);
         contact.created_at = contact.updated_at = session.now();
-        contact.id = store.insert_contact(contact);
+        contact.id = store.parties().insert_contact(contact);
         return contact;
     });
     report(session, contact, fmt::format("Created contact {}: {}", contact.id, describe(contact)));
@@ -72,11 +72,11 @@ void run_add(const AddOptions& options, Session& session) {
 void run_list(const ListOptions& options, Session& session) {
     Store store = session.read_store();
     std::optional<std::int64_t> org_id;
-    if (options.org) org_id = store.organization(*options.org).id;
+    if (options.org) org_id = store.parties().organization(*options.org).id;
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
     renderer->begin(contact_columns());
     std::int64_t count = 0;
-    store.for_each_contact(org_id, [&](const Contact& contact) {
+    store.parties().for_each_contact(org_id, [&](const Contact& contact) {
         ++count;
         if (session.quiet())
             session.out() << contact.id << '\n';
@@ -93,13 +93,13 @@ void run_list(const ListOptions& options, Session& session) {
 
 void run_show(const ShowOptions& options, Session& session) {
     Store store = session.read_store();
-    const Contact contact = store.contact(options.contact);
+    const Contact contact = store.parties().contact(options.contact);
     Record record = contact_record(contact);
     OppQuery query;
     query.filter.states = StateFilter::all;
     query.filter.contact_id = contact.id;
     Table deals{opportunity_columns(), {}};
-    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+    store.deals().for_each(query, [&](const Opportunity& deal) {
         deals.rows.push_back(opportunity_row(deal, session.today()));
     });
     record.sections.push_back({"opportunities", "Opportunities", std::move(deals)});
@@ -111,27 +111,27 @@ void run_edit(const EditOptions& options, Session& session) {
         options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
     check_contact_fields(options.fields);
     const Contact contact = session.write([&](Store& store) {
-        Contact contact = store.contact(options.contact);
+        Contact contact = store.parties().contact(options.contact);
         if (name) contact.name = *name;
         apply_contact_fields(options.fields, contact, store, session,
                              options.create ? Missing::create : Missing::refuse);
         contact.updated_at = session.now();
-        store.update_contact(contact);
+        store.parties().update_contact(contact);
         return contact;
     });
     report(session, contact, fmt::format("Updated contact {}: {}", contact.id, describe(contact)));
 }
 
 void run_delete(const DeleteOptions& options, Session& session) {
-    const Contact contact = session.read_store().contact(options.contact);
+    const Contact contact = session.read_store().parties().contact(options.contact);
     session.confirm_delete(options.yes, fmt::format("contact {}", in_quotes(contact.name)),
                            fmt::format("Delete contact {} '{}'?", contact.id, contact.name));
     session.write([&](Store& store) {
-        const Contact current = store.contact(std::to_string(contact.id));
+        const Contact current = store.parties().contact(std::to_string(contact.id));
         // A deal's own contact is one of its linked contacts.
-        const auto deals = std::max(store.count_deals_of_contact(current.id),
-                                    store.count_links_of_contact(current.id));
-        const auto activities = store.count_activities_of_contact(current.id);
+        const auto deals = std::max(store.parties().count_deals_of_contact(current.id),
+                                    store.parties().count_links_of_contact(current.id));
+        const auto activities = store.parties().count_activities_of_contact(current.id);
         if (deals || activities) {
             std::vector<std::string> uses;
             if (deals)
@@ -142,7 +142,7 @@ void run_delete(const DeleteOptions& options, Session& session) {
             throw conflict(fmt::format("contact {} is used by {}; change them first",
                                        in_quotes(current.name), join_with_and(uses)));
         }
-        store.delete_contact(current.id);
+        store.parties().delete_contact(current.id);
         return current.id;
     });
     if (session.quiet())

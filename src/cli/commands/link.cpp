@@ -26,7 +26,7 @@ void report(const Session& session, Store& store, std::int64_t opp_id, std::int6
     if (session.quiet()) {
         session.out() << link_id << '\n';
     } else if (session.machine_format()) {
-        session.print(opportunity_record(store.opportunity(opp_id), session.today()));
+        session.print(opportunity_record(store.deals().get(opp_id), session.today()));
     } else {
         session.out() << line << '\n';
     }
@@ -34,22 +34,22 @@ void report(const Session& session, Store& store, std::int64_t opp_id, std::int6
 
 void linked(Store& store, const Session& session, std::int64_t opp_id, const std::string& what,
             const std::string& note = "") {
-    store.record_event(opp_id, session.now(), {"link", std::nullopt, what}, note);
+    store.deals().record_event(opp_id, session.now(), {"link", std::nullopt, what}, note);
 }
 
 // When a deal has lines, its amount is their sum: called after each change of its lines.
 void sum_lines(Store& store, const Session& session, std::int64_t opp_id, const std::string& note) {
-    const auto total = store.lines_total(opp_id);
+    const auto total = store.related().lines_total(opp_id);
     if (!total) return;
-    const Currency currency = store.opportunity(opp_id).amount.currency;
+    const Currency currency = store.deals().get(opp_id).amount.currency;
     if (*total > max_amount_minor(currency.digits()))
         throw invalid_input(
             fmt::format("the lines of opportunity {} come to more than the largest amount ({})",
                         opp_id, format_units(max_amount_major, 0, Grouping::thousands)));
-    const Opportunity before = store.opportunity(opp_id);
+    const Opportunity before = store.deals().get(opp_id);
     Opportunity after = before;
     after.amount.minor = *total;
-    store.update_opportunity(before, after, session.now(), note);
+    store.deals().update(before, after, session.now(), note);
 }
 
 }  // namespace
@@ -63,12 +63,12 @@ void run_contact(const Target& target, const ContactOptions& options, Session& s
         std::string line;
     };
     const Result result = session.write([&](Store& store) {
-        const Opportunity deal = store.opportunity(id);
+        const Opportunity deal = store.deals().get(id);
         const Contact contact =
             contact_named(store, session, "CONTACT", options.contact, deal.org_id,
                           options.create ? Missing::create : Missing::refuse);
         const std::int64_t link_id =
-            store.link_contact(id, contact.id, role, options.primary, session.now());
+            store.related().link_contact(id, contact.id, role, options.primary, session.now());
         linked(store, session, id,
                fmt::format("contact {} ({}{})", contact.name, role,
                            options.primary ? ", primary" : ""));
@@ -77,7 +77,7 @@ void run_contact(const Target& target, const ContactOptions& options, Session& s
             Opportunity after = deal;
             after.contact_id = contact.id;
             after.contact = contact.name;
-            store.update_opportunity(deal, after, session.now(), "");
+            store.deals().update(deal, after, session.now(), "");
         }
         return Result{link_id,
                       fmt::format("Linked contact {} to opportunity {} as {}{}", contact.name, id,
@@ -112,8 +112,8 @@ void run_quote(const Target& target, const QuoteOptions& options, Session& sessi
         std::string line;
     };
     const Result result = session.write([&](Store& store) {
-        const Opportunity deal = store.opportunity(id);
-        auto existing = store.find_quote(id, number);
+        const Opportunity deal = store.deals().get(id);
+        auto existing = store.related().find_quote(id, number);
         Quote quote = existing.value_or(Quote{});
         if (options.amount)
             quote.amount = parse_amount_option("--amount", *options.amount, deal.amount.currency);
@@ -127,7 +127,7 @@ void run_quote(const Target& target, const QuoteOptions& options, Session& sessi
             return text + ")";
         };
         if (existing) {
-            store.update_quote(quote);
+            store.related().update_quote(quote);
             linked(store, session, id, describe(), "updated");
             return Result{quote.id, fmt::format("Updated {} of opportunity {}", describe(), id)};
         }
@@ -135,7 +135,7 @@ void run_quote(const Target& target, const QuoteOptions& options, Session& sessi
         quote.number = number;
         quote.currency = std::string(deal.amount.currency.code());
         quote.created_at = quote.updated_at;
-        const auto link_id = store.insert_quote(quote);
+        const auto link_id = store.related().insert_quote(quote);
         linked(store, session, id, describe());
         return Result{link_id, fmt::format("Linked {} to opportunity {}", describe(), id)};
     });
@@ -160,10 +160,10 @@ void run_document(const Target& target, const DocumentOptions& options, Session&
         document.sha256 = facts->sha256;
     }
     const auto link_id = session.write([&](Store& store) {
-        store.opportunity(id);
+        store.deals().get(id);
         document.opp_id = id;
         document.created_at = session.now();
-        const auto link_id = store.insert_document(document);
+        const auto link_id = store.related().insert_document(document);
         linked(store, session, id,
                fmt::format("document {}",
                            document.title.empty() ? document.location : document.title));
@@ -188,8 +188,8 @@ void run_product(const Target& target, const ProductOptions& options, Session& s
         std::string line;
     };
     const Result result = session.write([&](Store& store) {
-        const Opportunity deal = store.opportunity(id);
-        const Product product = store.product(options.product);
+        const Opportunity deal = store.deals().get(id);
+        const Product product = store.related().product(options.product);
         Line line;
         line.opp_id = id;
         line.product_id = product.id;
@@ -209,7 +209,7 @@ void run_product(const Target& target, const ProductOptions& options, Session& s
         line.total = line_total(line.quantity_milli, line.unit_price, line.discount_bp,
                                 deal.amount.currency.digits());
         line.created_at = session.now();
-        const auto link_id = store.insert_line(line);
+        const auto link_id = store.related().insert_line(line);
         const Money total{line.total, deal.amount.currency};
         const std::string what =
             fmt::format("line {} x {} at {}{}: {}", format_quantity(quantity), product.name,
@@ -219,7 +219,7 @@ void run_product(const Target& target, const ProductOptions& options, Session& s
         linked(store, session, id, what);
         sum_lines(store, session, id, "the sum of the lines");
         return Result{link_id, fmt::format("Added {} to opportunity {}; its amount is now {}", what,
-                                           id, format_money(store.opportunity(id).amount))};
+                                           id, format_money(store.deals().get(id).amount))};
     });
     Store store = session.read_store();
     report(session, store, id, result.link_id, result.line);
@@ -249,12 +249,12 @@ void run_unlink(const UnlinkOptions& options, Session& session) {
                         in_quotes(options.kind)));
     const auto link_id = parse_id(kind + " link", options.link_id);
     const std::string what = session.write([&](Store& store) {
-        const Opportunity deal = store.opportunity(id);
-        const auto description = store.describe_link(kind, id, link_id);
+        const Opportunity deal = store.deals().get(id);
+        const auto description = store.related().describe_link(kind, id, link_id);
         if (!description)
             throw not_found(fmt::format("opportunity {} has no {} link {}", id, kind, link_id));
         if (kind == "contact") {
-            const auto links = store.contact_links(id);
+            const auto links = store.related().contact_links(id);
             const auto link = std::find_if(links.begin(), links.end(),
                                            [&](const ContactLink& l) { return l.id == link_id; });
             if (link->primary) {
@@ -266,20 +266,20 @@ void run_unlink(const UnlinkOptions& options, Session& session) {
                 Opportunity after = deal;
                 after.contact_id.reset();
                 after.contact.clear();
-                store.update_opportunity(deal, after, session.now(), "");
+                store.deals().update(deal, after, session.now(), "");
             }
         }
         if (kind == "activity") {
             // The activity stays; it no longer belongs to the deal.
-            Activity activity = store.activity(link_id);
+            Activity activity = store.related().activity(link_id);
             activity.opp_id.reset();
             activity.updated_at = session.now();
-            store.update_activity(activity);
+            store.related().update_activity(activity);
         } else {
-            store.unlink(kind, link_id);
+            store.related().unlink(kind, link_id);
         }
-        store.record_event(id, session.now(), {"unlink", kind + " " + *description, std::nullopt},
-                           "");
+        store.deals().record_event(id, session.now(),
+                                   {"unlink", kind + " " + *description, std::nullopt}, "");
         if (kind == "product") sum_lines(store, session, id, "the sum of the lines");
         return kind + " " + *description;
     });

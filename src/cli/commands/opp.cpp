@@ -97,7 +97,7 @@ void run_add(const AddOptions& options, Session& session) {
         deal.amount = {f.amount ? parse_amount_option("--amount", *f.amount, currency) : 0,
                        currency};
         deal.close_date = parse_date_option("--close", *f.close, session.today());
-        const auto stages = store.stages();
+        const auto stages = store.stages().all();
         const Stage* stage = nullptr;
         if (f.stage) {
             stage = &stage_named(stages, "--stage", *f.stage);
@@ -117,7 +117,7 @@ void run_add(const AddOptions& options, Session& session) {
             deal.contact_id = contact.id;
             deal.contact = contact.name;
         }
-        deal.type = deal.org_id && store.organization_has_won_deal(*deal.org_id)
+        deal.type = deal.org_id && store.parties().organization_has_won_deal(*deal.org_id)
                         ? DealType::existing_business
                         : DealType::new_business;
         deal.owner = default_owner();
@@ -125,10 +125,11 @@ void run_add(const AddOptions& options, Session& session) {
         deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
         enter_first_stage(deal, *stage, probability_of(f));
         require_closed_by_today(deal, session.today());
-        deal.id = store.insert_opportunity(deal);
+        deal.id = store.deals().insert(deal);
         // The deal's own contact is its primary contact.
-        if (deal.contact_id) store.set_primary_contact(deal.id, deal.contact_id, deal.created_at);
-        return store.opportunity(deal.id);
+        if (deal.contact_id)
+            store.related().set_primary_contact(deal.id, deal.contact_id, deal.created_at);
+        return store.deals().get(deal.id);
     });
     report_change(session, deal, fmt::format("Created opportunity {}: {}", deal.id, summary(deal)));
 }
@@ -147,11 +148,11 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
                     : options.closed ? StateFilter::closed
                     : options.all || (!options.open && !options.stages.empty()) ? StateFilter::all
                                                                                 : StateFilter::open;
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     for (const auto& name : options.stages)
         filter.stage_ids.push_back(stage_named(stages, "--stage", name).id);
-    if (options.org) filter.org_id = store.organization(*options.org).id;
-    if (options.contact) filter.contact_id = store.contact(*options.contact).id;
+    if (options.org) filter.org_id = store.parties().organization(*options.org).id;
+    if (options.contact) filter.contact_id = store.parties().contact(*options.contact).id;
     if (options.owner) filter.owner = *options.owner;
     if (options.type) filter.type = parse_option("--type", *options.type, parse_deal_type);
     if (options.closing_from)
@@ -173,8 +174,8 @@ void run_list(const ListOptions& options, Session& session) {
     const OppQuery query = list_query(options, store, session.today());
     std::int64_t count = 0;
     if (session.quiet()) {
-        store.for_each_opportunity(
-            query, [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
+        store.deals().for_each(query,
+                               [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
         return;
     }
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
@@ -184,7 +185,7 @@ void run_list(const ListOptions& options, Session& session) {
     std::map<std::string, int> digits;
     // Only the table has a summary line; the machine formats stream rows and nothing else.
     const bool summed = session.format() == Format::table;
-    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+    store.deals().for_each(query, [&](const Opportunity& deal) {
         renderer->row(opportunity_row(deal, session.today()));
         ++count;
         if (!summed) return;
@@ -213,17 +214,19 @@ void run_list(const ListOptions& options, Session& session) {
 void run_show(const ShowOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
-    Record record = opportunity_record(store.opportunity(id), session.today());
+    Record record = opportunity_record(store.deals().get(id), session.today());
     record.sections.push_back(
-        {"contacts", "Contacts", contact_links_table(store.contact_links(id))});
-    record.sections.push_back({"quotes", "Quotes", quotes_table(store.quotes(id))});
-    record.sections.push_back({"documents", "Documents", documents_table(store.documents(id))});
-    record.sections.push_back({"lines", "Products and services", lines_table(store.lines(id))});
+        {"contacts", "Contacts", contact_links_table(store.related().contact_links(id))});
+    record.sections.push_back({"quotes", "Quotes", quotes_table(store.related().quotes(id))});
+    record.sections.push_back(
+        {"documents", "Documents", documents_table(store.related().documents(id))});
+    record.sections.push_back(
+        {"lines", "Products and services", lines_table(store.related().lines(id))});
     ActivityQuery activities;
     activities.state = ActivityQuery::State::all;
     activities.opp_id = id;
     Table activity_rows{activity_columns(), {}};
-    store.for_each_activity(activities, [&](const Activity& activity) {
+    store.related().for_each_activity(activities, [&](const Activity& activity) {
         activity_rows.rows.push_back(activity_row(activity, session.today()));
     });
     record.sections.push_back({"activities", "Activities", std::move(activity_rows)});
@@ -264,11 +267,11 @@ void run_edit(const EditOptions& options, Session& session) {
         options.note ? text_option("--note", *options.note, TextKind::line) : "";
     const Missing missing = options.create ? Missing::create : Missing::refuse;
     const auto [before, after] = session.write([&](Store& store) {
-        const Opportunity before = store.opportunity(id);
+        const Opportunity before = store.deals().get(id);
         Opportunity deal = before;
         if (options.name) deal.name = text_option("--name", *options.name, TextKind::name);
         // With lines, the amount is theirs, in their currency.
-        const bool has_lines = store.lines_total(id).has_value();
+        const bool has_lines = store.related().lines_total(id).has_value();
         if (has_lines && (f.amount || f.currency))
             throw conflict(fmt::format(
                 "opportunity {} has product lines: its amount is their sum ({}); change the lines "
@@ -320,7 +323,7 @@ void run_edit(const EditOptions& options, Session& session) {
         if (!deal.org_id && !deal.contact_id)
             throw invalid_input("an opportunity needs an organization or a contact (or both)");
         apply_text_fields(f, deal);
-        const auto stages = store.stages();
+        const auto stages = store.stages().all();
         const Stage* stage = f.stage ? &stage_named(stages, "--stage", *f.stage) : nullptr;
         if (stage && stage->id != deal.stage_id) {
             // Closing with --close: that is the day it closed.
@@ -342,10 +345,10 @@ void run_edit(const EditOptions& options, Session& session) {
                 in_quotes(*f.close), id, to_string(deal.state), format_date(*deal.closed_at), id,
                 deal.stage));
         require_closed_by_today(deal, session.today());
-        store.update_opportunity(before, deal, session.now(), note);
+        store.deals().update(before, deal, session.now(), note);
         if (deal.contact_id != before.contact_id)
-            store.set_primary_contact(id, deal.contact_id, session.now());
-        return std::pair{before, store.opportunity(id)};
+            store.related().set_primary_contact(id, deal.contact_id, session.now());
+        return std::pair{before, store.deals().get(id)};
     });
     const std::string changes = describe_changes(before, after);
     report_change(session, after,
@@ -374,13 +377,13 @@ void run_stage(const StageOptions& options, Session& session) {
                                         in_quotes(*options.on), format_date(session.today())));
     const Timestamp when = options.on ? timestamp_at_start_of(on) : session.now();
     const auto [before, after] = session.write([&](Store& store) {
-        const Opportunity before = store.opportunity(id);
-        const auto stages = store.stages();
+        const Opportunity before = store.deals().get(id);
+        const auto stages = store.stages().all();
         const Stage& stage = stage_named(stages, "stage", options.stage);
         Opportunity deal = before;
         move_to_stage(deal, stage, probability, on, reason);
-        store.update_opportunity(before, deal, when, note);
-        return std::pair{before, store.opportunity(id)};
+        store.deals().update(before, deal, when, note);
+        return std::pair{before, store.deals().get(id)};
     });
     std::string line;
     if (before.stage_id == after.stage_id && before.probability == after.probability &&
@@ -429,15 +432,15 @@ std::string activities_kept(const DealDependents& d) {
 void run_delete(const DeleteOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     Store reader = session.read_store();
-    const Opportunity deal = reader.opportunity(id);
-    const DealDependents seen = reader.dependents_of(id);
+    const Opportunity deal = reader.deals().get(id);
+    const DealDependents seen = reader.deals().dependents(id);
     session.confirm_delete(options.yes, fmt::format("opportunity {}", id),
                            fmt::format("Delete opportunity {} '{}' with {}{}?", id, deal.name,
                                        deleted_with(seen), activities_kept(seen)));
     const DealDependents gone = session.write([&](Store& store) {
-        store.opportunity(id);  // it may have gone meanwhile
-        const DealDependents dependents = store.dependents_of(id);
-        store.delete_opportunity(id, session.now());
+        store.deals().get(id);  // it may have gone meanwhile
+        const DealDependents dependents = store.deals().dependents(id);
+        store.deals().remove(id, session.now());
         return dependents;
     });
     if (session.quiet())
@@ -452,9 +455,9 @@ void run_delete(const DeleteOptions& options, Session& session) {
 void run_history(const HistoryOptions& options, Session& session) {
     const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
-    store.opportunity(id);
+    store.deals().get(id);
     Table table{history_columns(), {}};
-    for (const auto& entry : store.history(id))
+    for (const auto& entry : store.history().of(id))
         table.rows.push_back(history_row(entry));
     session.print(table);
 }

@@ -18,7 +18,7 @@ void apply_org_fields(const OrgFields& fields, Organization& org) {
 }
 
 void refuse_duplicate(Store& store, const std::string& name, std::int64_t except_id) {
-    if (auto existing = store.find_organization(name);
+    if (auto existing = store.parties().find_organization(name);
         existing && existing->id != except_id && fold_name(existing->name) == fold_name(name))
         throw conflict(fmt::format("an organization named {} already exists (id {})",
                                    in_quotes(existing->name), existing->id));
@@ -41,7 +41,7 @@ void run_add(const AddOptions& options, Session& session) {
         refuse_duplicate(store, org.name, 0);
         Organization added = org;
         added.created_at = added.updated_at = session.now();
-        added.id = store.insert_organization(added);
+        added.id = store.parties().insert_organization(added);
         return added;
     });
     report(session, org, fmt::format("Created organization {}: {}", org.id, org.name));
@@ -52,7 +52,7 @@ void run_list(const ListOptions&, Session& session) {
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
     renderer->begin(organization_columns());
     std::int64_t count = 0;
-    store.for_each_organization([&](const OrganizationSummary& summary) {
+    store.parties().for_each_organization([&](const OrganizationSummary& summary) {
         ++count;
         if (session.quiet())
             session.out() << summary.organization.id << '\n';
@@ -69,21 +69,22 @@ void run_list(const ListOptions&, Session& session) {
 
 void run_show(const ShowOptions& options, Session& session) {
     Store store = session.read_store();
-    const Organization org = store.organization(options.org);
+    const Organization org = store.parties().organization(options.org);
     Record record = organization_record(org);
     OppQuery query;
     query.filter.states = StateFilter::all;
     query.filter.org_id = org.id;
     Table deals{opportunity_columns(), {}};
-    store.for_each_opportunity(query, [&](const Opportunity& deal) {
+    store.deals().for_each(query, [&](const Opportunity& deal) {
         deals.rows.push_back(opportunity_row(deal, session.today()));
     });
     Table contacts{contact_columns(), {}};
-    store.for_each_contact(
+    store.parties().for_each_contact(
         org.id, [&](const Contact& contact) { contacts.rows.push_back(contact_row(contact)); });
     record.sections.push_back({"opportunities", "Opportunities", std::move(deals)});
     record.sections.push_back({"contacts", "Contacts", std::move(contacts)});
-    record.sections.push_back({"totals", "Totals", totals_table(store.totals(query.filter))});
+    record.sections.push_back(
+        {"totals", "Totals", totals_table(store.deals().totals(query.filter))});
     session.print(record);
 }
 
@@ -91,28 +92,28 @@ void run_edit(const EditOptions& options, Session& session) {
     const OptText name =
         options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
     const Organization org = session.write([&](Store& store) {
-        Organization org = store.organization(options.org);
+        Organization org = store.parties().organization(options.org);
         if (name) {
             refuse_duplicate(store, *name, org.id);
             org.name = *name;
         }
         apply_org_fields(options.fields, org);
         org.updated_at = session.now();
-        store.update_organization(org);
+        store.parties().update_organization(org);
         return org;
     });
     report(session, org, fmt::format("Updated organization {}: {}", org.id, org.name));
 }
 
 void run_delete(const DeleteOptions& options, Session& session) {
-    const Organization org = session.read_store().organization(options.org);
+    const Organization org = session.read_store().parties().organization(options.org);
     session.confirm_delete(options.yes, fmt::format("organization {}", in_quotes(org.name)),
                            fmt::format("Delete organization {} '{}'?", org.id, org.name));
     session.write([&](Store& store) {
-        const Organization current = store.organization(std::to_string(org.id));
-        const auto deals = store.count_deals_of_organization(current.id);
-        const auto contacts = store.count_contacts_of_organization(current.id);
-        const auto activities = store.count_activities_of_organization(current.id);
+        const Organization current = store.parties().organization(std::to_string(org.id));
+        const auto deals = store.parties().count_deals_of_organization(current.id);
+        const auto contacts = store.parties().count_contacts_of_organization(current.id);
+        const auto activities = store.parties().count_activities_of_organization(current.id);
         if (deals || contacts || activities) {
             std::vector<std::string> uses;
             if (deals)
@@ -125,7 +126,7 @@ void run_delete(const DeleteOptions& options, Session& session) {
             throw conflict(fmt::format("organization {} is used by {}; delete or move them first",
                                        in_quotes(current.name), join_with_and(uses)));
         }
-        store.delete_organization(current.id);
+        store.parties().delete_organization(current.id);
         return current.id;
     });
     if (session.quiet())

@@ -28,7 +28,7 @@ std::string summary(const Product& product) {
 }
 
 void refuse_duplicate(Store& store, const std::string& name, std::int64_t except_id) {
-    if (auto existing = store.find_product(name);
+    if (auto existing = store.related().find_product(name);
         existing && existing->id != except_id && fold_name(existing->name) == fold_name(name))
         throw conflict(fmt::format("a product named {} already exists (id {})",
                                    in_quotes(existing->name), existing->id));
@@ -51,7 +51,7 @@ void run_add(const AddOptions& options, Session& session) {
             parse_amount_option("--price", options.price.value_or(""), added.price.currency);
         refuse_duplicate(store, added.name, 0);
         added.created_at = added.updated_at = session.now();
-        added.id = store.insert_product(added);
+        added.id = store.related().insert_product(added);
         return added;
     });
     report(session, product, fmt::format("Created product {}: {}", product.id, summary(product)));
@@ -62,7 +62,7 @@ void run_list(const ListOptions&, Session& session) {
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
     renderer->begin(product_columns());
     std::int64_t count = 0;
-    store.for_each_product([&](const Product& product, std::int64_t lines) {
+    store.related().for_each_product([&](const Product& product, std::int64_t lines) {
         ++count;
         if (session.quiet())
             session.out() << product.id << '\n';
@@ -81,7 +81,7 @@ void run_edit(const EditOptions& options, Session& session) {
     const OptText name =
         options.name ? OptText(text_option("--name", *options.name, TextKind::name)) : std::nullopt;
     const Product product = session.write([&](Store& store) {
-        Product product = store.product(options.product);
+        Product product = store.related().product(options.product);
         if (name) {
             refuse_duplicate(store, *name, product.id);
             product.name = *name;
@@ -99,22 +99,22 @@ void run_edit(const EditOptions& options, Session& session) {
             product.price.minor =
                 parse_amount_option("--price", *options.price, product.price.currency);
         product.updated_at = session.now();
-        store.update_product(product);
+        store.related().update_product(product);
         return product;
     });
     report(session, product, fmt::format("Updated product {}: {}", product.id, summary(product)));
 }
 
 void run_delete(const DeleteOptions& options, Session& session) {
-    const Product product = session.read_store().product(options.product);
+    const Product product = session.read_store().related().product(options.product);
     session.confirm_delete(options.yes, fmt::format("product {}", in_quotes(product.name)),
                            fmt::format("Delete product {} '{}'?", product.id, product.name));
     session.write([&](Store& store) {
-        const Product current = store.product(std::to_string(product.id));
-        if (const auto lines = store.count_lines_of_product(current.id))
+        const Product current = store.related().product(std::to_string(product.id));
+        if (const auto lines = store.related().count_lines_of_product(current.id))
             throw conflict(fmt::format("product {} is on {} opportunity line{}; remove them first",
                                        in_quotes(current.name), lines, lines == 1 ? "" : "s"));
-        store.delete_product(current.id);
+        store.related().delete_product(current.id);
         return current.id;
     });
     if (session.quiet())

@@ -243,9 +243,9 @@ void run_pipeline(const PipelineOptions& options, Session& session) {
     Report report;
     report.title = fmt::format("Pipeline on {}", format_date(day));
     report.table =
-        pipeline_table(store.stages(),
+        pipeline_table(store.stages().all(),
                        options.as_of ? open_by_stage_as_of(store, day, scope)
-                                     : store.aggregate_open_by_stage(day, scope),
+                                     : store.reports().aggregate_open_by_stage(day, scope),
                        scope.currency.value_or(std::string(store.default_currency().code())));
     deliver(session, report, options.mail, to.addresses, from.addresses);
 }

@@ -66,7 +66,7 @@ void refuse_duplicate(const std::vector<Stage>& stages, const std::string& name,
 
 void print_stages(Store& store, const Session& session) {
     Table table{stage_columns(), {}};
-    for (const auto& stage : store.stages())
+    for (const auto& stage : store.stages().all())
         table.rows.push_back(stage_row(stage));
     session.print(table);
 }
@@ -85,7 +85,7 @@ void report(const Session& session, const std::string& line) {
 void run_list(const ListOptions&, Session& session) {
     Store store = session.read_store();
     if (session.quiet()) {
-        for (const auto& stage : store.stages())
+        for (const auto& stage : store.stages().all())
             session.out() << stage.name << '\n';
         return;
     }
@@ -117,7 +117,7 @@ void run_add(const AddOptions& options, Session& session) {
     if (options.stale_days) stage.stale_days = stale_days_option(*options.stale_days);
     validate_stage(stage);
     session.write([&](Store& store) {
-        const auto stages = store.stages();
+        const auto stages = store.stages().all();
         refuse_duplicate(stages, stage.name, 0);
         // By default an open stage goes after the last open one, a closed stage at the end.
         std::size_t fallback = stages.size();
@@ -128,10 +128,10 @@ void run_add(const AddOptions& options, Session& session) {
         }
         Stage added = stage;
         added.position = int(stages.size()) + 1;
-        added.id = store.insert_stage(added);
+        added.id = store.stages().insert(added);
         auto all = stages;
         all.push_back(added);
-        store.reorder_stages(placed(all, added.id, options.placement, fallback));
+        store.stages().reorder(placed(all, added.id, options.placement, fallback));
         return added.id;
     });
     report(session, fmt::format("Added stage {} ({}%, {})", stage.name, stage.probability,
@@ -156,7 +156,7 @@ void run_set(const SetOptions& options, Session& session) {
     const auto stale_days =
         options.stale_days ? std::optional(stale_days_option(*options.stale_days)) : std::nullopt;
     const Stage changed = session.write([&](Store& store) {
-        const auto stages = store.stages();
+        const auto stages = store.stages().all();
         Stage stage = named(stages, "stage", options.name);
         if (rename) {
             refuse_duplicate(stages, *rename, stage.id);
@@ -167,13 +167,13 @@ void run_set(const SetOptions& options, Session& session) {
         if (category) stage.category = *category;
         if (stale_days) stage.stale_days = *stale_days;
         validate_stage(stage);
-        store.update_stage(stage);
+        store.stages().update(stage);
         if (options.placement.after || options.placement.before) {
             const auto index =
                 std::size_t(std::find_if(stages.begin(), stages.end(),
                                          [&](const Stage& s) { return s.id == stage.id; }) -
                             stages.begin());
-            store.reorder_stages(placed(stages, stage.id, options.placement, index));
+            store.stages().reorder(placed(stages, stage.id, options.placement, index));
         }
         return stage;
     });
@@ -183,7 +183,7 @@ void run_set(const SetOptions& options, Session& session) {
 
 void run_remove(const RemoveOptions& options, Session& session) {
     const std::string removed = session.write([&](Store& store) {
-        const auto stages = store.stages();
+        const auto stages = store.stages().all();
         const Stage& stage = named(stages, "stage", options.name);
         const auto same_state = std::count_if(
             stages.begin(), stages.end(), [&](const Stage& s) { return s.state == stage.state; });
@@ -191,15 +191,15 @@ void run_remove(const RemoveOptions& options, Session& session) {
             throw conflict(fmt::format(
                 "cannot remove {}: it is the only {} stage, and there must always be one",
                 stage.name, to_string(stage.state)));
-        if (store.stage_ever_used(stage.id))
+        if (store.stages().ever_used(stage.id))
             throw conflict(
                 fmt::format("cannot remove {}: opportunities are or were in it (rename it instead)",
                             stage.name));
-        store.delete_stage(stage.id);
+        store.stages().remove(stage.id);
         std::vector<std::int64_t> order;
         for (const auto& s : stages)
             if (s.id != stage.id) order.push_back(s.id);
-        store.reorder_stages(order);
+        store.stages().reorder(order);
         return stage.name;
     });
     if (!session.quiet()) session.out() << fmt::format("Removed stage {}\n", removed);
@@ -228,7 +228,7 @@ void run_calibrate(const CalibrateOptions& options, Session& session) {
             if (calibration.proposed == calibration.stage.probability) continue;
             Stage stage = calibration.stage;
             stage.probability = calibration.proposed;
-            store.update_stage(stage);
+            store.stages().update(stage);
             ++count;
         }
         return count;

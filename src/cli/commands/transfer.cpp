@@ -256,7 +256,7 @@ void run_import(const ImportOptions& options, Session& session) {
     }
     Progress progress(session, input.size());
     session.write_once([&](Store& store) {
-        const RowConverter converter(plan, settings, store.stages(), store.default_currency(),
+        const RowConverter converter(plan, settings, store.stages().all(), store.default_currency(),
                                      session.today());
         DealImport import(store, plan, converter, settings, session.now(),
                           "imported from " + file_name(options.file));
@@ -346,7 +346,7 @@ void run_export(const ExportOptions& options, Session& session) {
     Store store = session.read_store();
     const OppQuery query = opp::list_query(list, store, session.today());
     DealExporter exporter(session.out(), format, !session.render_options().raw);
-    store.for_each_deal_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
+    store.deals().for_each_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
     exporter.finish();
 }
 
@@ -355,7 +355,7 @@ void run_dump(const DumpOptions&, Session& session) {
         throw invalid_input(fmt::format("invalid --format {}: export all writes json",
                                         in_quotes(to_string(session.format()))));
     Store store = session.read_store();
-    store.dump(session.out(), session.now());
+    store.dump().write(session.out(), session.now());
 }
 
 void run_restore(const RestoreOptions& options, Session& session) {
@@ -368,7 +368,7 @@ void run_restore(const RestoreOptions& options, Session& session) {
     DataCounts counts;
     session.write_once([&](Store& store) {
         try {
-            store.restore(in);
+            store.dump().restore(in);
         } catch (const Error& e) {
             throw Error(e.kind(),
                         fmt::format("{}: {}", options.file == "-" ? "standard input" : options.file,

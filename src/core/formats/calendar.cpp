@@ -20,7 +20,7 @@ std::vector<AgendaItem> agenda(Store& store, const AgendaQuery& query) {
     deals.filter.states = query.all ? StateFilter::all : StateFilter::open;
     deals.filter.closing_to = query.to;
     if (query.owner) deals.filter.owner = *query.owner;
-    store.for_each_opportunity(deals, [&](const Opportunity& deal) {
+    store.deals().for_each(deals, [&](const Opportunity& deal) {
         const bool overdue = deal.is_open() && deal.close_date < query.today;
         if (!overdue && deal.close_date < query.from) return;
         items.push_back({deal.close_date, std::nullopt, true, "close", deal.id, deal.name, deal.id,
@@ -31,7 +31,7 @@ std::vector<AgendaItem> agenda(Store& store, const AgendaQuery& query) {
     ActivityQuery activities;
     activities.state = query.all ? ActivityQuery::State::all : ActivityQuery::State::pending;
     activities.due_to = query.to;
-    store.for_each_activity(activities, [&](const Activity& activity) {
+    store.related().for_each_activity(activities, [&](const Activity& activity) {
         if (!wanted_owner(activity.owner)) return;
         const bool overdue = !activity.done_on && activity.due_date < query.today;
         if (!overdue && activity.due_date < query.from) return;

@@ -174,7 +174,7 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
 ImportAction DealImport::update(std::int64_t row, std::int64_t id, const ImportedDeal& imported,
                                 std::optional<std::int64_t> org_id,
                                 std::optional<std::int64_t> contact_id) {
-    const Opportunity before = store_.opportunity(id);
+    const Opportunity before = store_.deals().get(id);
     Opportunity after = before;
     // A field the file gives (a column, or a default) is set, blank cells included; the others
     // keep their values.
@@ -222,13 +222,13 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
     ImportAction action{ImportAction::Kind::update, row, id, after.name, {}};
     for (const auto& change : changes_between(before, after))
         action.changed.push_back(change.field);
-    if (!store_.update_opportunity(before, after, now_, note_)) {
+    if (!store_.deals().update(before, after, now_, note_)) {
         ++counts_.skipped;
         action.kind = ImportAction::Kind::skip;
         return action;
     }
     if (after.contact_id != before.contact_id)
-        store_.set_primary_contact(id, after.contact_id, now_);
+        store_.related().set_primary_contact(id, after.contact_id, now_);
     ++counts_.updated;
     return action;
 }

@@ -76,8 +76,8 @@ bool in_range(const Timestamp& moment, std::optional<Date> from, std::optional<D
 Report performance_report(Store& store, Date from, Date to, DealField group) {
     if (to < from) throw invalid_input("the end comes before the start");
     const bool grouped = group != DealField::none;
-    const auto rows = store.aggregate_performance(from, to, group);
-    const auto open = store.count_open_deals(group);
+    const auto rows = store.reports().aggregate_performance(from, to, group);
+    const auto open = store.reports().count_open_deals(group);
     Report report;
     report.title = fmt::format("Performance {} to {}", format_date(from), format_date(to));
     report.table.columns = {{"currency", "Cur"}};
@@ -185,7 +185,7 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
     };
     std::vector<Slip> slips;
     const Timestamp period_start = range ? end_of_day(add_days(range->from, -1)) : Timestamp{};
-    store.for_each_deal_with_history(
+    store.history().for_each_deal(
         {}, {{"close_date", std::nullopt}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             if (changes.empty()) return;
@@ -251,7 +251,7 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
 }
 
 Report stale_report(Store& store, Date today, std::optional<int> days) {
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     Report report;
     report.title = fmt::format("Stale deals on {}", format_date(today));
     report.table.columns = {{"id", "ID"},
@@ -263,20 +263,21 @@ Report stale_report(Store& store, Date today, std::optional<int> days) {
                             {"currency", "Cur"},
                             {"owner", "Owner", Audience::people},
                             {"next_step", "Next step"}};
-    store.for_each_open_deal_by_last_touch([&](const Opportunity& deal, const Timestamp& touched) {
-        const auto last = date_of(touched);
-        if (!last) return;
-        const std::int64_t idle = days_between(*last, today);
-        const Stage* stage = stage_with_id(stages, deal.stage_id);
-        const int threshold = days.value_or(stage ? stage->stale_days : 30);
-        if (idle < threshold) return;
-        report.table.rows.push_back(
-            {integer_cell(deal.id), text_cell(deal.name), text_cell(deal.stage),
-             integer_cell(idle, Style::warn), text_cell(format_date(*last)),
-             decimal_cell(deal.amount.minor, deal.amount.currency.digits()),
-             text_cell(std::string(deal.amount.currency.code())), optional_text_cell(deal.owner),
-             optional_text_cell(deal.next_step)});
-    });
+    store.reports().for_each_open_deal_by_last_touch(
+        [&](const Opportunity& deal, const Timestamp& touched) {
+            const auto last = date_of(touched);
+            if (!last) return;
+            const std::int64_t idle = days_between(*last, today);
+            const Stage* stage = stage_with_id(stages, deal.stage_id);
+            const int threshold = days.value_or(stage ? stage->stale_days : 30);
+            if (idle < threshold) return;
+            report.table.rows.push_back(
+                {integer_cell(deal.id), text_cell(deal.name), text_cell(deal.stage),
+                 integer_cell(idle, Style::warn), text_cell(format_date(*last)),
+                 decimal_cell(deal.amount.minor, deal.amount.currency.digits()),
+                 text_cell(std::string(deal.amount.currency.code())),
+                 optional_text_cell(deal.owner), optional_text_cell(deal.next_step)});
+        });
     report.notes.push_back(
         days ? fmt::format("Stale: no change and no activity for {} days or more.", *days)
              : std::string("Stale: no change and no activity for as many days as the deal's "
@@ -323,7 +324,7 @@ std::int64_t median_tenths(std::vector<std::int64_t> days) {
 
 Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to) {
     if (from && to && *to < *from) throw invalid_input("the end comes before the start");
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     // Each deal counts once per stage it entered in the range (its first entry there).
     struct Figures {
         std::int64_t entered = 0, moved_on = 0, won = 0, lost = 0;
@@ -333,7 +334,7 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
     Figures all;
     std::int64_t brier_sum = 0, brier_count = 0;
     std::vector<std::int64_t> counted;
-    store.for_each_deal_with_history(
+    store.history().for_each_deal(
         // The probabilities matter only for the closing probability of closed deals.
         {}, {{"stage", std::nullopt}, {"probability", std::nullopt, true}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
@@ -414,10 +415,10 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
 }
 
 std::vector<Calibration> calibrate_stages(Store& store, int min_deals) {
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> closed;  // won, lost
     std::vector<std::int64_t> counted;
-    store.for_each_deal_with_history(
+    store.history().for_each_deal(
         {}, {{"stage", std::nullopt}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             if (deal.is_open()) return;

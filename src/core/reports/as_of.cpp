@@ -22,8 +22,8 @@ namespace {
 const char* const report_fields[] = {"org",  "currency", "amount", "close_date", "probability",
                                      "type", "owner",    "source", "closed_at"};
 
-Store::HistoryFilter changes_after(const Timestamp& moment, bool with_stage_entries) {
-    Store::HistoryFilter filter;
+HistoryStore::Filter changes_after(const Timestamp& moment, bool with_stage_entries) {
+    HistoryStore::Filter filter;
     for (const char* field : report_fields)
         filter.push_back({field, moment});
     // Days in stage count from the last stage change before the moment: read them all.
@@ -36,11 +36,11 @@ Store::HistoryFilter changes_after(const Timestamp& moment, bool with_stage_entr
 // asked for (the days in stage count from the last one before the moment).
 void for_each_deal_as_of(Store& store, const Timestamp& moment, const ReportScope& scope,
                          bool stage_entries, const std::function<void(const Opportunity&)>& visit) {
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     std::unordered_map<std::int64_t, std::string> org_names;
-    for (auto& [id, name] : store.organization_names())
+    for (auto& [id, name] : store.parties().organization_names())
         org_names.emplace(id, std::move(name));
-    store.for_each_deal_with_history(
+    store.history().for_each_deal(
         {}, changes_after(moment, stage_entries),
         [&](const Opportunity& current, const std::vector<DealChange>& changes) {
             auto deal = deal_as_of(current, changes, moment, stages);
@@ -107,7 +107,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
                        deal.probability});
         });
     };
-    return forecast_from(query, store.stages(), std::string(store.default_currency().code()),
+    return forecast_from(query, store.stages().all(), std::string(store.default_currency().code()),
                          source);
 }
 
@@ -164,7 +164,7 @@ Table forecast_changes(Store& store, const ForecastQuery& query, Date since) {
     const auto& periods = query.periods;
     const PeriodIndex then_index(periods, since), now_index(periods, query.today);
     const Timestamp then_moment = end_of_day(since);
-    const auto stages = store.stages();
+    const auto stages = store.stages().all();
     const int n = int(periods.size());
     // currency -> period -> the amounts of each kind of change
     std::map<std::string, std::vector<std::array<std::int64_t, change_count>>> cells;
@@ -175,7 +175,7 @@ Table forecast_changes(Store& store, const ForecastQuery& query, Date since) {
         if (rows.empty()) rows.resize(std::size_t(n), {});
         add_to(rows[std::size_t(*at)][kind], amount);
     };
-    store.for_each_deal_with_history(
+    store.history().for_each_deal(
         {}, changes_after(then_moment, false),
         [&](const Opportunity& now, const std::vector<DealChange>& changes) {
             const auto then = deal_as_of(now, changes, then_moment, stages);

@@ -304,14 +304,14 @@ Forecast compute_forecast(Store& store, const ForecastQuery& query) {
     ForecastSource source;
     source.aggregates = [&](const ForecastSource::OpenVisit& open,
                             const ForecastSource::ClosedVisit& closed) {
-        store.aggregate_open_deals(window, field, query.scope, open);
-        store.aggregate_closed_deals(query.periods.front().first, query.periods.back().last, field,
-                                     query.scope, closed);
+        store.reports().aggregate_open_deals(window, field, query.scope, open);
+        store.reports().aggregate_closed_deals(
+            query.periods.front().first, query.periods.back().last, field, query.scope, closed);
     };
     source.open_deals = [&](const ForecastSource::DealVisit& visit) {
-        store.for_each_open_deal(window, field, query.scope, visit);
+        store.reports().for_each_open_deal(window, field, query.scope, visit);
     };
-    return forecast_from(query, store.stages(), std::string(store.default_currency().code()),
+    return forecast_from(query, store.stages().all(), std::string(store.default_currency().code()),
                          source);
 }
 

@@ -17,8 +17,8 @@
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/system/paths.hpp"
+#include "store/connection.hpp"
 #include "store/schema.hpp"
-#include "store/store_impl.hpp"
 
 namespace funnel {
 
@@ -269,8 +269,8 @@ void copy_database(SQLite::Database& from, SQLite::Database& to) {
     if (sqlite3_backup_finish(backup) != SQLITE_OK) throw runtime_failure(to.getErrorMsg());
 }
 
-Store::Impl* open_for_writing(const std::filesystem::path& path, int target,
-                              Store::Folders folders) {
+Connection* open_for_writing(const std::filesystem::path& path, int target,
+                             Store::Folders folders) {
     bool created = false;
     if (!data_file_exists(path)) {
         if (folders == Store::Folders::must_exist) require_data_folder(path);
@@ -313,10 +313,10 @@ Store::Impl* open_for_writing(const std::filesystem::path& path, int target,
         throw runtime_failure(
             fmt::format("cannot write data file {}: {}", display(path), e.getErrorStr()));
     }
-    auto* impl = new Store::Impl(path, true, std::move(db));
-    impl->version = schema::version_of(impl->db);
-    impl->created = created;
-    return impl;
+    auto* connection = new Connection(path, true, std::move(db));
+    connection->version = schema::version_of(connection->db);
+    connection->created = created;
+    return connection;
 }
 
 // Opens a file read-only and reads its version. On a read-only file system, or in a folder
@@ -344,7 +344,7 @@ std::pair<SQLite::Database, int> open_read_only(const std::filesystem::path& pat
     }
 }
 
-Store::Impl* open_for_reading(const std::filesystem::path& path) {
+Connection* open_for_reading(const std::filesystem::path& path) {
     if (!data_file_exists(path))
         throw not_found(fmt::format(
             "no data file {} (check --db and FUNNEL_DB; the first `funnel opp add` creates it)",
@@ -360,14 +360,14 @@ Store::Impl* open_for_reading(const std::filesystem::path& path) {
         schema::migrate(copy, schema::latest_version());
         db = std::move(copy);
     }
-    auto* impl = new Store::Impl(path, true, std::move(db));
-    impl->version = schema::latest_version();
-    return impl;
+    auto* connection = new Connection(path, true, std::move(db));
+    connection->version = schema::latest_version();
+    return connection;
 }
 
 }  // namespace
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -375,8 +375,8 @@ Store::~Store() = default;
 Store Store::open(const std::filesystem::path& path, Access access, Folders folders) {
     if (access == Access::write)
         return Store(
-            std::unique_ptr<Impl>(open_for_writing(path, schema::latest_version(), folders)));
-    return Store(std::unique_ptr<Impl>(open_for_reading(path)));
+            std::unique_ptr<Connection>(open_for_writing(path, schema::latest_version(), folders)));
+    return Store(std::unique_ptr<Connection>(open_for_reading(path)));
 }
 
 Store Store::create(const NewDataFile& file, const std::filesystem::path& target) {
@@ -386,31 +386,31 @@ Store Store::create(const NewDataFile& file, const std::filesystem::path& target
         throw runtime_failure(
             fmt::format("cannot create data file {}: {}", display(target), e.getErrorStr()));
     }
-    return Store(std::unique_ptr<Impl>(
+    return Store(std::unique_ptr<Connection>(
         open_for_writing(file.path(), schema::latest_version(), Folders::must_exist)));
 }
 
 Store Store::open_at_version(const std::filesystem::path& path, int version) {
-    return Store(std::unique_ptr<Impl>(open_for_writing(path, version, Folders::create)));
+    return Store(std::unique_ptr<Connection>(open_for_writing(path, version, Folders::create)));
 }
 
 Store Store::scratch(const std::filesystem::path& path) {
-    auto impl = std::make_unique<Impl>(path, false, empty_database());
-    impl->version = schema::latest_version();
-    return Store(std::move(impl));
+    auto connection = std::make_unique<Connection>(path, false, empty_database());
+    connection->version = schema::latest_version();
+    return Store(std::move(connection));
 }
 
 const std::filesystem::path& Store::path() const {
-    return impl_->path;
+    return connection_->path;
 }
 bool Store::on_disk() const {
-    return impl_->on_disk;
+    return connection_->on_disk;
 }
 bool Store::created_file() const {
-    return impl_->created;
+    return connection_->created;
 }
 int Store::schema_version() const {
-    return impl_->version;
+    return connection_->version;
 }
 int Store::latest_schema_version() {
     return schema::latest_version();
@@ -418,7 +418,7 @@ int Store::latest_schema_version() {
 
 Store::Transaction::Transaction(Store& store) : store_(store) {
     try {
-        store_.impl_->db.exec("BEGIN IMMEDIATE");
+        store_.connection_->db.exec("BEGIN IMMEDIATE");
     } catch (const SQLite::Exception& e) {
         if (e.getErrorCode() == SQLITE_BUSY)
             throw conflict(fmt::format(
@@ -430,23 +430,24 @@ Store::Transaction::Transaction(Store& store) : store_(store) {
 }
 
 Store::Transaction::~Transaction() {
-    if (open_) store_.impl_->db.tryExec("ROLLBACK");
+    if (open_) store_.connection_->db.tryExec("ROLLBACK");
 }
 
 void Store::Transaction::commit() {
-    store_.impl_->db.exec("COMMIT");
+    store_.connection_->db.exec("COMMIT");
     open_ = false;
 }
 
 Currency Store::default_currency() {
-    SQLite::Statement query(impl_->db, "SELECT value FROM meta WHERE key = 'default_currency'");
+    SQLite::Statement query(connection_->db,
+                            "SELECT value FROM meta WHERE key = 'default_currency'");
     if (query.executeStep())
         if (auto currency = Currency::find(query.getColumn(0).getString())) return *currency;
     return *Currency::find("EUR");
 }
 
 void Store::set_default_currency(const Currency& currency) {
-    SQLite::Statement update(impl_->db,
+    SQLite::Statement update(connection_->db,
                              "INSERT INTO meta (key, value) VALUES ('default_currency', ?) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     update.bind(1, std::string(currency.code()));
@@ -454,7 +455,7 @@ void Store::set_default_currency(const Currency& currency) {
 }
 
 DataCounts Store::counts() {
-    SQLite::Statement query(impl_->db, R"sql(
+    SQLite::Statement query(connection_->db, R"sql(
 SELECT (SELECT count(*) FROM opportunity),
        (SELECT count(*) FROM opportunity WHERE state = 'open'),
        (SELECT count(*) FROM opportunity WHERE state = 'won'),
@@ -557,5 +558,38 @@ std::optional<Date> optional_date(const SQLite::Column& column) {
 }
 
 }  // namespace sql
+
+std::string Store::calendar_id() {
+    SQLite::Statement query(connection_->db, "SELECT value FROM meta WHERE key = 'calendar_id'");
+    if (query.executeStep()) return query.getColumn(0).getString();
+    return "funnel";
+}
+
+void Store::backup(const std::filesystem::path& to) {
+    std::error_code ignored;
+    if (std::filesystem::exists(to, ignored))
+        throw conflict(
+            fmt::format("{} exists already: a backup never replaces a file", to.string()));
+    NewDataFile file(to);
+    const int fd = ::open(file.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw runtime_failure(
+            fmt::format("cannot create {}: {}", file.path().string(), std::strerror(errno)));
+    ::close(fd);
+    {
+        SQLite::Database copy(file.path(), SQLite::OPEN_READWRITE);
+        sqlite3_backup* backup =
+            sqlite3_backup_init(copy.getHandle(), "main", connection_->db.getHandle(), "main");
+        if (!backup) throw runtime_failure(copy.getErrorMsg());
+        // One step copies every page under one read transaction: a consistent copy of one
+        // moment, while writers go on in the WAL.
+        const int result = sqlite3_backup_step(backup, -1);
+        sqlite3_backup_finish(backup);
+        if (result != SQLITE_DONE)
+            throw runtime_failure(
+                fmt::format("cannot back up to {}: {}", to.string(), sqlite3_errstr(result)));
+    }
+    file.adopt();
+}
 
 }  // namespace funnel

@@ -419,4 +419,24 @@ std::optional<std::string> problem(std::string_view table, const Row& row, bool 
     return std::nullopt;
 }
 
+// A stored value as the row rules see it.
+Value stored(sqlite3_stmt* row, int column) {
+    using Kind = Value::Kind;
+    switch (sqlite3_column_type(row, column)) {
+        case SQLITE_NULL:
+            return {};
+        case SQLITE_INTEGER:
+            return {Kind::integer, sqlite3_column_int64(row, column), {}};
+        case SQLITE_FLOAT:
+            return {Kind::real, 0, fmt::format("{}", sqlite3_column_double(row, column))};
+        case SQLITE_TEXT:
+            return {Kind::text,
+                    0,
+                    {reinterpret_cast<const char*>(sqlite3_column_text(row, column)),
+                     std::size_t(sqlite3_column_bytes(row, column))}};
+        default:
+            return {Kind::other, 0, "a blob"};
+    }
+}
+
 }  // namespace funnel::rows

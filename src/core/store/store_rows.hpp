@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <sqlite3.h>
+
 namespace funnel::rows {
 
 // Ids and id sequences stay below 2^53, the largest whole number a JSON reader (JavaScript's
@@ -25,6 +27,26 @@ struct Value {
 };
 using Row = std::vector<std::pair<std::string, Value>>;
 
+// The tables of a data file that a dump holds, in the order they are written and restored (each
+// after the tables it refers to), with their key in the document.
+struct Table {
+    const char* key;
+    const char* table;
+};
+inline constexpr Table top_tables[] = {
+    {"meta", "meta"},           {"stages", "stage"},     {"organizations", "organization"},
+    {"contacts", "contact"},    {"products", "product"}, {"opportunities", "opportunity"},
+    {"activities", "activity"},
+};
+// The records of a deal, written inside it without their opp_id.
+inline constexpr Table deal_tables[] = {
+    {"history", "opportunity_history"}, {"contacts", "opportunity_contact"}, {"quotes", "quote"},
+    {"documents", "document"},          {"lines", "opportunity_line"},
+};
+
+// The tables whose names are looked up by their folded key.
+inline constexpr const char* named_tables[] = {"organization", "contact", "product"};
+
 // Whether a table's rows are checked by these rules (the tables a dump holds).
 bool known_table(std::string_view table);
 
@@ -32,5 +54,8 @@ bool known_table(std::string_view table);
 // '2026-02-30': not a day of the calendar"), or nothing. A column the table does not have, a
 // required column missing (with `complete`), a value of the wrong type or outside its rule.
 std::optional<std::string> problem(std::string_view table, const Row& row, bool complete);
+
+// A column of a cursor's current row as these rules see it.
+Value stored(sqlite3_stmt* row, int column);
 
 }  // namespace funnel::rows

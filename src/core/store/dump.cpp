@@ -1,5 +1,4 @@
-// The whole data file in and out: the JSON dump and its restore, the checks of db check, and
-// the online backup.
+// The whole data file in and out: the JSON dump (docs/dump.md) and its restore.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,8 +17,9 @@
 #include "funnel/error.hpp"
 #include "funnel/store/store.hpp"
 #include "funnel/system/paths.hpp"
+#include "store/checks.hpp"
+#include "store/connection.hpp"
 #include "store/schema.hpp"
-#include "store/store_impl.hpp"
 #include "store/store_rows.hpp"
 
 namespace funnel {
@@ -28,23 +28,6 @@ namespace {
 
 constexpr std::string_view dump_format = "funnel-dump";
 constexpr int dump_format_version = 1;
-
-// The tables of a dump, in the order they are written and restored (each after the tables it
-// refers to), with their key in the document.
-struct DumpTable {
-    const char* key;
-    const char* table;
-};
-constexpr DumpTable top_tables[] = {
-    {"meta", "meta"},           {"stages", "stage"},     {"organizations", "organization"},
-    {"contacts", "contact"},    {"products", "product"}, {"opportunities", "opportunity"},
-    {"activities", "activity"},
-};
-// The records of a deal, written inside it without their opp_id.
-constexpr DumpTable deal_tables[] = {
-    {"history", "opportunity_history"}, {"contacts", "opportunity_contact"}, {"quotes", "quote"},
-    {"documents", "document"},          {"lines", "opportunity_line"},
-};
 
 // Writes the current row of a cursor as a JSON object, every column by its stored type;
 // `skip` names a column left out.
@@ -79,29 +62,6 @@ void write_row(std::string& out, sqlite3_stmt* row, const char* skip = nullptr) 
     out += '}';
 }
 
-// A prepared statement of the C API, finalized when dropped.
-class Statement {
-  public:
-    Statement(sqlite3* db, const std::string& sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), int(sql.size()), &statement_, nullptr) != SQLITE_OK)
-            throw SQLite::Exception(db, sqlite3_errcode(db));
-    }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    ~Statement() { sqlite3_finalize(statement_); }
-    bool step() {
-        const int result = sqlite3_step(statement_);
-        if (result == SQLITE_ROW) return true;
-        if (result == SQLITE_DONE) return false;
-        throw SQLite::Exception(db_, result);
-    }
-    sqlite3_stmt* get() const { return statement_; }
-
-  private:
-    sqlite3* db_;
-    sqlite3_stmt* statement_ = nullptr;
-};
-
 // A table's columns as a dump holds them, in table order: all but name_key, which the store
 // derives from the name (and a restore derives again).
 std::vector<std::string> dump_columns(SQLite::Database& db, const std::string& table) {
@@ -124,9 +84,6 @@ const std::set<std::string> autoincrement_tables = {
     "organization", "contact",          "opportunity", "opportunity_contact", "quote", "document",
     "product",      "opportunity_line", "activity",
 };
-
-// The tables whose names are looked up by their folded key.
-constexpr const char* named_tables[] = {"organization", "contact", "product"};
 
 // A JSON value as the row rules see it.
 rows::Value value_of(const nlohmann::json& value) {
@@ -153,33 +110,13 @@ std::int64_t version_in(const nlohmann::json& document, const char* key) {
     return version.integer;
 }
 
-// A stored value as the row rules see it.
-rows::Value stored_value(sqlite3_stmt* row, int column) {
-    using Kind = rows::Value::Kind;
-    switch (sqlite3_column_type(row, column)) {
-        case SQLITE_NULL:
-            return {};
-        case SQLITE_INTEGER:
-            return {Kind::integer, sqlite3_column_int64(row, column), {}};
-        case SQLITE_FLOAT:
-            return {Kind::real, 0, fmt::format("{}", sqlite3_column_double(row, column))};
-        case SQLITE_TEXT:
-            return {Kind::text,
-                    0,
-                    {reinterpret_cast<const char*>(sqlite3_column_text(row, column)),
-                     std::size_t(sqlite3_column_bytes(row, column))}};
-        default:
-            return {Kind::other, 0, "a blob"};
-    }
-}
-
 // Restores rows as the parser hands them over, one at a time: the document is never held whole.
 class Restorer {
   public:
     explicit Restorer(SQLite::Database& db) : db_(db) {
-        for (const auto& table : top_tables)
+        for (const auto& table : rows::top_tables)
             columns_[table.table] = columns_of(db, table.table);
-        for (const auto& table : deal_tables)
+        for (const auto& table : rows::deal_tables)
             columns_[table.table] = columns_of(db, table.table);
     }
 
@@ -239,7 +176,7 @@ class Restorer {
         }
         if (table != "opportunity") return;
         const std::int64_t id = db_.getLastInsertRowid();
-        for (const auto& child : deal_tables) {
+        for (const auto& child : rows::deal_tables) {
             const auto records = row.find(child.key);
             if (records == row.end()) continue;
             if (!records->is_array())
@@ -258,8 +195,8 @@ class Restorer {
 
 }  // namespace
 
-void Store::dump(std::ostream& out, const Timestamp& now) {
-    sqlite3* db = impl_->db.getHandle();
+void Dump::write(std::ostream& out, const Timestamp& now) {
+    auto& db = connection_->db;
     std::string buffer;
     const auto flush = [&](bool force) {
         if (!force && buffer.size() < (1 << 16)) return;
@@ -267,24 +204,25 @@ void Store::dump(std::ostream& out, const Timestamp& now) {
         buffer.clear();
     };
     // One read transaction: the dump is of one moment, whoever writes meanwhile.
-    impl_->db.exec("BEGIN");
+    connection_->db.exec("BEGIN");
     buffer += fmt::format(
         "{{\n  \"format\": \"{}\",\n  \"format_version\": {},\n  \"schema_version\": {},\n  "
         "\"exported_at\": {}",
-        dump_format, dump_format_version, impl_->version, json_string(now));
-    for (const auto& table : top_tables) {
+        dump_format, dump_format_version, connection_->version, json_string(now));
+    for (const auto& table : rows::top_tables) {
         buffer += fmt::format(",\n  \"{}\": [", table.key);
-        Statement rows(db,
-                       fmt::format("SELECT {} FROM {} ORDER BY {}",
-                                   join(dump_columns(impl_->db, table.table), ", "), table.table,
-                                   std::string_view(table.table) == "meta" ? "key" : "id"));
+        sql::Cursor rows(
+            connection_->db,
+            fmt::format("SELECT {} FROM {} ORDER BY {}",
+                        join(dump_columns(connection_->db, table.table), ", "), table.table,
+                        std::string_view(table.table) == "meta" ? "key" : "id"));
         const bool deals = std::string_view(table.table) == "opportunity";
         // The records of deals, read side by side with them in deal order.
-        std::vector<std::unique_ptr<Statement>> records;
+        std::vector<std::unique_ptr<sql::Cursor>> records;
         std::vector<bool> more;
         if (deals)
-            for (const auto& child : deal_tables) {
-                records.push_back(std::make_unique<Statement>(
+            for (const auto& child : rows::deal_tables) {
+                records.push_back(std::make_unique<sql::Cursor>(
                     db, fmt::format("SELECT * FROM {} ORDER BY opp_id, id", child.table)));
                 more.push_back(records.back()->step());
             }
@@ -301,7 +239,7 @@ void Store::dump(std::ostream& out, const Timestamp& now) {
             buffer.pop_back();  // the closing brace: the records go inside
             const std::int64_t id = sqlite3_column_int64(rows.get(), 0);
             for (std::size_t c = 0; c < records.size(); ++c) {
-                buffer += fmt::format(", \"{}\": [", deal_tables[c].key);
+                buffer += fmt::format(", \"{}\": [", rows::deal_tables[c].key);
                 // opp_id is the second column of every record table.
                 bool first_record = true;
                 while (more[c] && sqlite3_column_int64(records[c]->get(), 1) == id) {
@@ -319,7 +257,8 @@ void Store::dump(std::ostream& out, const Timestamp& now) {
     }
     buffer += ",\n  \"sequences\": {";
     {
-        Statement sequences(db, "SELECT name, seq FROM sqlite_sequence ORDER BY name");
+        sql::Cursor sequences(connection_->db,
+                              "SELECT name, seq FROM sqlite_sequence ORDER BY name");
         bool first = true;
         while (sequences.step()) {
             buffer += first ? "" : ", ";
@@ -330,148 +269,13 @@ void Store::dump(std::ostream& out, const Timestamp& now) {
         }
     }
     buffer += "}\n}\n";
-    impl_->db.exec("COMMIT");
+    connection_->db.exec("COMMIT");
     flush(true);
     out.flush();
 }
 
-namespace {
-
-// The checks of db check. A restore, which has checked each row as it inserted it, runs only
-// the rules that span rows and tables.
-enum class CheckDepth { whole, across_rows };
-
-std::vector<Store::Check> checks_of(SQLite::Database& db, CheckDepth depth) {
-    using Check = Store::Check;
-    const bool whole = depth == CheckDepth::whole;
-    std::vector<Check> checks;
-    const auto run = [&](std::string name, const std::string& sql, int limit = 10) {
-        Check check{std::move(name), {}};
-        SQLite::Statement query(db, sql);
-        while (query.executeStep()) {
-            if (int(check.problems.size()) < limit)
-                check.problems.push_back(query.getColumn(0).getString());
-        }
-        checks.push_back(std::move(check));
-    };
-    if (whole) {
-        Check integrity{"integrity", {}};
-        SQLite::Statement query(db, "PRAGMA integrity_check(20)");
-        while (query.executeStep()) {
-            const std::string line = query.getColumn(0).getString();
-            if (line != "ok") integrity.problems.push_back(line);
-        }
-        checks.push_back(std::move(integrity));
-    }
-    run("foreign keys",
-        "SELECT 'row ' || rowid || ' of ' || \"table\" || ' refers to a missing row of ' || parent "
-        "FROM pragma_foreign_key_check");
-    run("deal states",
-        "SELECT 'opportunity ' || o.id || ' is ' || o.state || ' but its stage ' || s.name || ' is "
-        "' "
-        "|| s.state FROM opportunity o JOIN stage s ON s.id = o.stage_id WHERE o.state <> s.state");
-    run("closed deals",
-        "SELECT 'opportunity ' || id || ' is ' || state || ' with probability ' || probability || "
-        "CASE WHEN state = 'open' AND closed_at IS NOT NULL THEN ' and a close day' "
-        "WHEN state <> 'open' AND closed_at IS NULL THEN ' and no close day' ELSE '' END "
-        "FROM opportunity WHERE (state = 'won' AND probability <> 100) OR "
-        "(state = 'lost' AND probability <> 0) OR ((state = 'open') = (closed_at IS NOT NULL))");
-    run("close days",
-        "SELECT 'opportunity ' || id || CASE WHEN closed_at < substr(created_at, 1, 10) THEN ' "
-        "closed on ' || closed_at || ', before it was created on ' || substr(created_at, 1, 10) "
-        "ELSE ' closed on ' || closed_at || ' but its close date is ' || close_date END FROM "
-        "opportunity WHERE state <> 'open' AND (close_date IS NOT closed_at OR closed_at < "
-        "substr(created_at, 1, 10))");
-    if (whole) {
-        // Every value by the rules the commands write with, as a restore checks a dump.
-        Check values{"values", {}};
-        std::int64_t more = 0;
-        sqlite3* handle = db.getHandle();
-        const auto check_table = [&](const char* table) {
-            Statement rows(handle, fmt::format("SELECT * FROM {}", table));
-            const int columns = sqlite3_column_count(rows.get());
-            while (rows.step()) {
-                rows::Row row;
-                for (int c = 0; c < columns; ++c)
-                    row.emplace_back(sqlite3_column_name(rows.get(), c),
-                                     stored_value(rows.get(), c));
-                const auto problem = rows::problem(table, row, false);
-                if (!problem) continue;
-                if (values.problems.size() >= 10) {
-                    ++more;
-                    continue;
-                }
-                const auto& first = row.front();
-                values.problems.push_back(
-                    fmt::format("{} {} {}: {}", table, first.first,
-                                first.second.kind == rows::Value::Kind::integer
-                                    ? std::to_string(first.second.integer)
-                                    : in_quotes(first.second.text),
-                                *problem));
-            }
-        };
-        for (const auto& table : top_tables)
-            check_table(table.table);
-        for (const auto& table : deal_tables)
-            check_table(table.table);
-        if (more) values.problems.push_back(fmt::format("and {} more", more));
-        checks.push_back(std::move(values));
-    }
-    run("sequences",
-        fmt::format("SELECT 'the id sequence of ' || name || ' is ' || seq || ': not from 0 to "
-                    "{0}' FROM sqlite_sequence WHERE typeof(seq) <> 'integer' OR seq < 0 OR seq > "
-                    "{0}",
-                    rows::max_id));
-    {
-        Check currencies{"currencies", {}};
-        SQLite::Statement query(
-            db,
-            "SELECT DISTINCT currency FROM opportunity UNION SELECT value FROM meta WHERE key "
-            "= 'default_currency'");
-        while (query.executeStep()) {
-            const std::string code = query.getColumn(0).getString();
-            if (!Currency::find(code) || code != ascii_upper(code))
-                currencies.problems.push_back(fmt::format("unknown currency {}", in_quotes(code)));
-        }
-        checks.push_back(std::move(currencies));
-    }
-    {
-        // Names are looked up by their folded key: one left wrong or missing by another
-        // program makes a record unfindable by name, and two organizations or products whose
-        // names fold alike make the name ambiguous.
-        std::string keys, twins;
-        for (const char* table : named_tables) {
-            keys += fmt::format(
-                "{}SELECT '{} ' || id || ' ' || quote(name) || ' has a lookup key that does not "
-                "match its name (written by another program?): funnel {} edit ' || id || ' "
-                "--name NAME repairs it' FROM {} WHERE name_key IS NOT funnel_fold(name)",
-                keys.empty() ? "" : " UNION ALL ", table,
-                table == std::string("organization") ? "org" : table, table);
-            if (std::string_view(table) != "contact")
-                twins += fmt::format(
-                    "{}SELECT '{}s ' || group_concat(id || ' ' || quote(name), ' and ') || ' "
-                    "have the same name' FROM {} GROUP BY name_key HAVING count(*) > 1",
-                    twins.empty() ? "" : " UNION ALL ", table, table);
-        }
-        run("names", keys + " UNION ALL " + twins);
-    }
-    run("primary contacts",
-        "SELECT 'opportunity ' || opp_id || ' has ' || count(*) || ' primary contacts' FROM "
-        "opportunity_contact WHERE is_primary = 1 GROUP BY opp_id HAVING count(*) > 1");
-    run("stage order",
-        "SELECT 'stages ' || group_concat(name, ', ') || ' share position ' || position FROM stage "
-        "GROUP BY position HAVING count(*) > 1");
-    run("history",
-        "SELECT 'opportunity ' || id || ' has no record of its creation' FROM opportunity o WHERE "
-        "NOT EXISTS (SELECT 1 FROM opportunity_history h WHERE h.opp_id = o.id AND h.field = "
-        "'created')");
-    return checks;
-}
-
-}  // namespace
-
-void Store::restore(std::istream& in) {
-    auto& db = impl_->db;
+void Dump::restore(std::istream& in) {
+    auto& db = connection_->db;
     const std::int64_t records =
         db.execAndGet(
               "SELECT (SELECT count(*) FROM opportunity) + (SELECT count(*) FROM organization) + "
@@ -481,13 +285,13 @@ void Store::restore(std::istream& in) {
     if (records > 0)
         throw conflict(fmt::format(
             "{} holds data already: import all restores into an empty data file (give --db NEW)",
-            impl_->path.string()));
+            connection_->path.string()));
     db.exec("PRAGMA defer_foreign_keys = ON");
     db.exec("DELETE FROM stage; DELETE FROM meta;");
     Restorer restorer(db);
     std::string key;  // the top-level key being read
     std::map<std::string, std::string> tables;
-    for (const auto& table : top_tables)
+    for (const auto& table : rows::top_tables)
         tables[table.key] = table.table;
     std::map<std::string, std::size_t> read;  // rows of each key so far
     const auto callback = [&](int depth, nlohmann::json::parse_event_t event,
@@ -545,7 +349,7 @@ void Store::restore(std::istream& in) {
             update.exec();
         }
     }
-    for (const char* table : named_tables)
+    for (const char* table : rows::named_tables)
         db.exec(fmt::format("UPDATE {} SET name_key = funnel_fold(name)", table));
     SQLite::Statement dangling(
         db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1");
@@ -560,37 +364,6 @@ void Store::restore(std::istream& in) {
         if (!check.problems.empty())
             throw invalid_input(fmt::format("the dump is inconsistent: {}: {}", check.name,
                                             check.problems.front()));
-}
-
-std::vector<Store::Check> Store::check() {
-    return checks_of(impl_->db, CheckDepth::whole);
-}
-
-void Store::backup(const std::filesystem::path& to) {
-    std::error_code ignored;
-    if (std::filesystem::exists(to, ignored))
-        throw conflict(
-            fmt::format("{} exists already: a backup never replaces a file", to.string()));
-    NewDataFile file(to);
-    const int fd = ::open(file.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw runtime_failure(
-            fmt::format("cannot create {}: {}", file.path().string(), std::strerror(errno)));
-    ::close(fd);
-    {
-        SQLite::Database copy(file.path(), SQLite::OPEN_READWRITE);
-        sqlite3_backup* backup =
-            sqlite3_backup_init(copy.getHandle(), "main", impl_->db.getHandle(), "main");
-        if (!backup) throw runtime_failure(copy.getErrorMsg());
-        // One step copies every page under one read transaction: a consistent copy of one
-        // moment, while writers go on in the WAL.
-        const int result = sqlite3_backup_step(backup, -1);
-        sqlite3_backup_finish(backup);
-        if (result != SQLITE_DONE)
-            throw runtime_failure(
-                fmt::format("cannot back up to {}: {}", to.string(), sqlite3_errstr(result)));
-    }
-    file.adopt();
 }
 
 }  // namespace funnel

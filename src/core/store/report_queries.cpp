@@ -4,7 +4,8 @@
 
 #include "funnel/error.hpp"
 #include "funnel/store/store.hpp"
-#include "store/store_impl.hpp"
+#include "store/connection.hpp"
+#include "store/deal_rows.hpp"
 
 namespace funnel {
 
@@ -88,9 +89,9 @@ std::optional<std::string> optional_group(const SQLite::Column& column) {
 
 }  // namespace
 
-void Store::aggregate_open_deals(const OpenWindow& window, DealField group,
-                                 const ReportScope& scope,
-                                 const std::function<void(const OpenAggregate&)>& visit) {
+void ReportQueries::aggregate_open_deals(const OpenWindow& window, DealField group,
+                                         const ReportScope& scope,
+                                         const std::function<void(const OpenAggregate&)>& visit) {
     Query query;
     query.add(
         "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
@@ -99,7 +100,7 @@ void Store::aggregate_open_deals(const OpenWindow& window, DealField group,
     add_open_where(query, window, scope);
     // In the order of the covering index: no sorting for an ungrouped forecast.
     query.add(" GROUP BY o.close_date, o.currency, o.stage_id" + group_key(group));
-    auto statement = query.prepare(impl_->db);
+    auto statement = query.prepare(connection_->db);
     const bool grouped = group != DealField::none;
     while (statement.executeStep()) {
         visit({statement.getColumn(1).getString(), sql::date(statement.getColumn(0)),
@@ -109,8 +110,9 @@ void Store::aggregate_open_deals(const OpenWindow& window, DealField group,
     }
 }
 
-void Store::aggregate_closed_deals(Date first, Date last, DealField group, const ReportScope& scope,
-                                   const std::function<void(const ClosedAggregate&)>& visit) {
+void ReportQueries::aggregate_closed_deals(
+    Date first, Date last, DealField group, const ReportScope& scope,
+    const std::function<void(const ClosedAggregate&)>& visit) {
     Query query;
     query
         .add("SELECT o.state, o.closed_at, o.currency, " + group_expression(group) +
@@ -119,7 +121,7 @@ void Store::aggregate_closed_deals(Date first, Date last, DealField group, const
         .bind(" AND o.closed_at <= ?", format_date(last));
     add_scope(query, scope);
     query.add(" GROUP BY o.state, o.closed_at, o.currency, 4");
-    auto statement = query.prepare(impl_->db);
+    auto statement = query.prepare(connection_->db);
     while (statement.executeStep()) {
         visit({statement.getColumn(2).getString(), sql::date(statement.getColumn(1)),
                optional_group(statement.getColumn(3)),
@@ -128,14 +130,15 @@ void Store::aggregate_closed_deals(Date first, Date last, DealField group, const
     }
 }
 
-void Store::for_each_open_deal(const OpenWindow& window, DealField group, const ReportScope& scope,
-                               const std::function<void(const OpenDeal&)>& visit) {
+void ReportQueries::for_each_open_deal(const OpenWindow& window, DealField group,
+                                       const ReportScope& scope,
+                                       const std::function<void(const OpenDeal&)>& visit) {
     Query query;
     query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
               ", o.stage_id, o.amount, o.probability" + from_clause(group));
     add_open_where(query, window, scope);
     query.add(" ORDER BY o.id");
-    auto statement = query.prepare(impl_->db);
+    auto statement = query.prepare(connection_->db);
     while (statement.executeStep()) {
         visit({statement.getColumn(0).getString(), sql::date(statement.getColumn(1)),
                optional_group(statement.getColumn(2)), statement.getColumn(3).getInt64(),
@@ -143,8 +146,8 @@ void Store::for_each_open_deal(const OpenWindow& window, DealField group, const 
     }
 }
 
-std::vector<PerformanceAggregate> Store::aggregate_performance(Date from, Date to,
-                                                               DealField group) {
+std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from, Date to,
+                                                                       DealField group) {
     Query query;
     query
         .add(
@@ -155,7 +158,7 @@ std::vector<PerformanceAggregate> Store::aggregate_performance(Date from, Date t
         .bind(" AND o.closed_at >= ?", format_date(from))
         .bind(" AND o.closed_at <= ?", format_date(to))
         .add(" GROUP BY o.currency, o.state" + group_key(group));
-    auto statement = query.prepare(impl_->db);
+    auto statement = query.prepare(connection_->db);
     std::vector<PerformanceAggregate> rows;
     const bool grouped = group != DealField::none;
     while (statement.executeStep()) {
@@ -177,11 +180,11 @@ std::vector<PerformanceAggregate> Store::aggregate_performance(Date from, Date t
     return rows;
 }
 
-std::vector<OpenCount> Store::count_open_deals(DealField group) {
+std::vector<OpenCount> ReportQueries::count_open_deals(DealField group) {
     Query query;
     query.add("SELECT o.currency, count(*)" + group_key(group) + from_clause(group) +
               " WHERE o.state = 'open' GROUP BY o.currency" + group_key(group));
-    auto statement = query.prepare(impl_->db);
+    auto statement = query.prepare(connection_->db);
     std::vector<OpenCount> rows;
     const bool grouped = group != DealField::none;
     while (statement.executeStep())
@@ -191,15 +194,8 @@ std::vector<OpenCount> Store::count_open_deals(DealField group) {
     return rows;
 }
 
-std::vector<std::pair<std::int64_t, std::string>> Store::organization_names() {
-    SQLite::Statement query(impl_->db, "SELECT id, name FROM organization ORDER BY id");
-    std::vector<std::pair<std::int64_t, std::string>> names;
-    while (query.executeStep())
-        names.emplace_back(query.getColumn(0).getInt64(), query.getColumn(1).getString());
-    return names;
-}
-
-std::vector<StageAggregate> Store::aggregate_open_by_stage(Date today, const ReportScope& scope) {
+std::vector<StageAggregate> ReportQueries::aggregate_open_by_stage(Date today,
+                                                                   const ReportScope& scope) {
     Query query;
     query
         .add("SELECT o.currency, o.stage_id, count(*), sum(o.amount), sum" +
@@ -211,7 +207,7 @@ std::vector<StageAggregate> Store::aggregate_open_by_stage(Date today, const Rep
         .add(" FROM opportunity o WHERE o.state = 'open'");
     add_scope(query, scope);
     query.add(" GROUP BY 1, 2");
-    auto statement = query.prepare(impl_->db);
+    auto statement = query.prepare(connection_->db);
     std::vector<StageAggregate> rows;
     while (statement.executeStep()) {
         rows.push_back({statement.getColumn(0).getString(), statement.getColumn(1).getInt64(),
@@ -219,6 +215,18 @@ std::vector<StageAggregate> Store::aggregate_open_by_stage(Date today, const Rep
                         statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
     }
     return rows;
+}
+
+void ReportQueries::for_each_open_deal_by_last_touch(
+    const std::function<void(const Opportunity&, const Timestamp& touched)>& visit) {
+    sql::Cursor statement(connection_->db,
+                          select_opportunities(false,
+                                               ", max(o.updated_at, coalesce((SELECT "
+                                               "max(a.updated_at) FROM activity a WHERE a.opp_id = "
+                                               "o.id), '')) AS touched") +
+                              " WHERE o.state = 'open' ORDER BY touched, o.id");
+    while (statement.step())
+        visit(read_opportunity(statement), statement.string(column::more));
 }
 
 }  // namespace funnel

@@ -2,12 +2,12 @@
 
 #include "funnel/error.hpp"
 #include "funnel/store/store.hpp"
-#include "store/store_impl.hpp"
+#include "store/connection.hpp"
 
 namespace funnel {
 
-std::vector<Stage> Store::stages() {
-    SQLite::Statement query(impl_->db,
+std::vector<Stage> StageStore::all() {
+    SQLite::Statement query(connection_->db,
                             "SELECT id, name, label, position, probability, category, state, "
                             "stale_days FROM stage ORDER BY position, id");
     std::vector<Stage> stages;
@@ -38,17 +38,17 @@ void bind_stage(SQLite::Statement& statement, const Stage& stage) {
 }
 }  // namespace
 
-std::int64_t Store::insert_stage(const Stage& stage) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t StageStore::insert(const Stage& stage) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO stage (name, label, position, probability, category, "
                              "state, stale_days) VALUES (?, ?, ?, ?, ?, ?, ?)");
     bind_stage(insert, stage);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-void Store::update_stage(const Stage& stage) {
-    SQLite::Statement update(impl_->db,
+void StageStore::update(const Stage& stage) {
+    SQLite::Statement update(connection_->db,
                              "UPDATE stage SET name = ?, label = ?, position = ?, probability = ?, "
                              "category = ?, state = ?, stale_days = ? WHERE id = ?");
     bind_stage(update, stage);
@@ -56,14 +56,14 @@ void Store::update_stage(const Stage& stage) {
     update.exec();
 }
 
-void Store::delete_stage(std::int64_t id) {
-    SQLite::Statement remove(impl_->db, "DELETE FROM stage WHERE id = ?");
+void StageStore::remove(std::int64_t id) {
+    SQLite::Statement remove(connection_->db, "DELETE FROM stage WHERE id = ?");
     remove.bind(1, id);
     remove.exec();
 }
 
-void Store::reorder_stages(const std::vector<std::int64_t>& ids_in_order) {
-    SQLite::Statement update(impl_->db, "UPDATE stage SET position = ? WHERE id = ?");
+void StageStore::reorder(const std::vector<std::int64_t>& ids_in_order) {
+    SQLite::Statement update(connection_->db, "UPDATE stage SET position = ? WHERE id = ?");
     int position = 1;
     for (auto id : ids_in_order) {
         update.bind(1, position++);
@@ -73,8 +73,8 @@ void Store::reorder_stages(const std::vector<std::int64_t>& ids_in_order) {
     }
 }
 
-bool Store::stage_ever_used(std::int64_t id) {
-    SQLite::Statement query(impl_->db, R"sql(
+bool StageStore::ever_used(std::int64_t id) {
+    SQLite::Statement query(connection_->db, R"sql(
 SELECT EXISTS (SELECT 1 FROM opportunity WHERE stage_id = ?1)
     OR EXISTS (SELECT 1 FROM opportunity_history
                WHERE field = 'stage' AND (new_value = CAST(?1 AS TEXT)))

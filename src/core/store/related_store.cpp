@@ -3,7 +3,7 @@
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/store/store.hpp"
-#include "store/store_impl.hpp"
+#include "store/connection.hpp"
 
 namespace funnel {
 
@@ -14,13 +14,6 @@ std::optional<std::int64_t> as_id(std::string_view text) {
         text.find_first_not_of("0123456789") != std::string_view::npos)
         return std::nullopt;
     return std::stoll(std::string(text));
-}
-
-std::int64_t single_count(SQLite::Database& db, const char* sql, std::int64_t id) {
-    SQLite::Statement query(db, sql);
-    query.bind(1, id);
-    query.executeStep();
-    return query.getColumn(0).getInt64();
 }
 
 void bind_optional(SQLite::Statement& statement, int index,
@@ -45,9 +38,9 @@ std::optional<int> optional_int(const SQLite::Column& column) {
 
 }  // namespace
 
-std::vector<ContactLink> Store::contact_links(std::int64_t opp_id) {
+std::vector<ContactLink> RelatedStore::contact_links(std::int64_t opp_id) {
     SQLite::Statement query(
-        impl_->db,
+        connection_->db,
         "SELECT l.id, l.opp_id, l.contact_id, c.name, c.email, c.title, l.role, "
         "l.is_primary FROM opportunity_contact l JOIN contact c ON c.id = "
         "l.contact_id WHERE l.opp_id = ? ORDER BY l.is_primary DESC, l.id");
@@ -88,10 +81,12 @@ std::int64_t ensure_contact_link(SQLite::Database& db, std::int64_t opp_id, std:
 }
 }  // namespace
 
-std::int64_t Store::link_contact(std::int64_t opp_id, std::int64_t contact_id,
-                                 const std::string& role, bool primary, const Timestamp& now) {
-    const std::int64_t id = ensure_contact_link(impl_->db, opp_id, contact_id, now);
-    SQLite::Statement update(impl_->db, "UPDATE opportunity_contact SET role = ? WHERE id = ?");
+std::int64_t RelatedStore::link_contact(std::int64_t opp_id, std::int64_t contact_id,
+                                        const std::string& role, bool primary,
+                                        const Timestamp& now) {
+    const std::int64_t id = ensure_contact_link(connection_->db, opp_id, contact_id, now);
+    SQLite::Statement update(connection_->db,
+                             "UPDATE opportunity_contact SET role = ? WHERE id = ?");
     update.bind(1, role);
     update.bind(2, id);
     update.exec();
@@ -99,10 +94,10 @@ std::int64_t Store::link_contact(std::int64_t opp_id, std::int64_t contact_id,
     return id;
 }
 
-void Store::set_primary_contact(std::int64_t opp_id, std::optional<std::int64_t> contact_id,
-                                const Timestamp& now) {
-    if (contact_id) ensure_contact_link(impl_->db, opp_id, *contact_id, now);
-    SQLite::Statement flag(impl_->db,
+void RelatedStore::set_primary_contact(std::int64_t opp_id, std::optional<std::int64_t> contact_id,
+                                       const Timestamp& now) {
+    if (contact_id) ensure_contact_link(connection_->db, opp_id, *contact_id, now);
+    SQLite::Statement flag(connection_->db,
                            "UPDATE opportunity_contact SET is_primary = (contact_id IS ?2) "
                            "WHERE opp_id = ?1");
     flag.bind(1, opp_id);
@@ -121,8 +116,8 @@ const char* link_table(std::string_view kind) {
 }
 }  // namespace
 
-std::optional<std::string> Store::describe_link(std::string_view kind, std::int64_t opp_id,
-                                                std::int64_t link_id) {
+std::optional<std::string> RelatedStore::describe_link(std::string_view kind, std::int64_t opp_id,
+                                                       std::int64_t link_id) {
     std::string sql;
     const std::string table = link_table(kind);
     if (table == "opportunity_contact")
@@ -139,23 +134,18 @@ std::optional<std::string> Store::describe_link(std::string_view kind, std::int6
             "l.id = ? AND l.opp_id = ?";
     else
         sql = "SELECT type || ': ' || subject FROM activity WHERE id = ? AND opp_id = ?";
-    SQLite::Statement query(impl_->db, sql);
+    SQLite::Statement query(connection_->db, sql);
     query.bind(1, link_id);
     query.bind(2, opp_id);
     if (query.executeStep()) return query.getColumn(0).getString();
     return std::nullopt;
 }
 
-void Store::unlink(std::string_view kind, std::int64_t link_id) {
-    SQLite::Statement remove(impl_->db,
+void RelatedStore::unlink(std::string_view kind, std::int64_t link_id) {
+    SQLite::Statement remove(connection_->db,
                              fmt::format("DELETE FROM {} WHERE id = ?", link_table(kind)));
     remove.bind(1, link_id);
     remove.exec();
-}
-
-std::int64_t Store::count_links_of_contact(std::int64_t contact_id) {
-    return single_count(impl_->db, "SELECT count(*) FROM opportunity_contact WHERE contact_id = ?",
-                        contact_id);
 }
 
 namespace {
@@ -179,8 +169,8 @@ Quote read_quote(SQLite::Statement& row) {
 }
 }  // namespace
 
-std::vector<Quote> Store::quotes(std::int64_t opp_id) {
-    SQLite::Statement query(impl_->db,
+std::vector<Quote> RelatedStore::quotes(std::int64_t opp_id) {
+    SQLite::Statement query(connection_->db,
                             fmt::format("{} WHERE opp_id = ? ORDER BY id", quote_columns));
     query.bind(1, opp_id);
     std::vector<Quote> quotes;
@@ -189,8 +179,8 @@ std::vector<Quote> Store::quotes(std::int64_t opp_id) {
     return quotes;
 }
 
-std::optional<Quote> Store::find_quote(std::int64_t opp_id, std::string_view number) {
-    SQLite::Statement query(impl_->db,
+std::optional<Quote> RelatedStore::find_quote(std::int64_t opp_id, std::string_view number) {
+    SQLite::Statement query(connection_->db,
                             fmt::format("{} WHERE opp_id = ? AND number = ?", quote_columns));
     query.bind(1, opp_id);
     query.bind(2, std::string(number));
@@ -198,8 +188,8 @@ std::optional<Quote> Store::find_quote(std::int64_t opp_id, std::string_view num
     return std::nullopt;
 }
 
-std::int64_t Store::insert_quote(const Quote& quote) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t RelatedStore::insert_quote(const Quote& quote) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO quote (opp_id, number, amount, currency, status, "
                              "valid_until, file, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
                              "?, ?, ?)");
@@ -213,11 +203,11 @@ std::int64_t Store::insert_quote(const Quote& quote) {
     insert.bind(8, quote.created_at);
     insert.bind(9, quote.updated_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-void Store::update_quote(const Quote& quote) {
-    SQLite::Statement update(impl_->db,
+void RelatedStore::update_quote(const Quote& quote) {
+    SQLite::Statement update(connection_->db,
                              "UPDATE quote SET amount = ?, currency = ?, status = ?, valid_until = "
                              "?, file = ?, updated_at = ? WHERE id = ?");
     bind_optional(update, 1, quote.amount);
@@ -230,8 +220,8 @@ void Store::update_quote(const Quote& quote) {
     update.exec();
 }
 
-std::vector<Document> Store::documents(std::int64_t opp_id) {
-    SQLite::Statement query(impl_->db,
+std::vector<Document> RelatedStore::documents(std::int64_t opp_id) {
+    SQLite::Statement query(connection_->db,
                             "SELECT id, opp_id, location, is_url, title, size, sha256, created_at "
                             "FROM document WHERE opp_id = ? ORDER BY id");
     query.bind(1, opp_id);
@@ -244,8 +234,8 @@ std::vector<Document> Store::documents(std::int64_t opp_id) {
     return documents;
 }
 
-std::int64_t Store::insert_document(const Document& document) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t RelatedStore::insert_document(const Document& document) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO document (opp_id, location, is_url, title, size, sha256, "
                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, document.opp_id);
@@ -256,7 +246,7 @@ std::int64_t Store::insert_document(const Document& document) {
     sql::bind_text(insert, 6, document.sha256);
     insert.bind(7, document.created_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
 namespace {
@@ -277,8 +267,9 @@ Product read_product(SQLite::Statement& row) {
 }
 }  // namespace
 
-void Store::for_each_product(const std::function<void(const Product&, std::int64_t lines)>& visit) {
-    SQLite::Statement query(impl_->db,
+void RelatedStore::for_each_product(
+    const std::function<void(const Product&, std::int64_t lines)>& visit) {
+    SQLite::Statement query(connection_->db,
                             std::string("SELECT p.id, p.name, p.kind, p.unit, p.price, p.currency, "
                                         "p.created_at, p.updated_at, (SELECT count(*) FROM "
                                         "opportunity_line l WHERE l.product_id = p.id) FROM "
@@ -287,27 +278,28 @@ void Store::for_each_product(const std::function<void(const Product&, std::int64
         visit(read_product(query), query.getColumn(8).getInt64());
 }
 
-std::optional<Product> Store::find_product(std::string_view id_or_name) {
+std::optional<Product> RelatedStore::find_product(std::string_view id_or_name) {
     const std::string wanted(trim(id_or_name));
     if (auto id = as_id(wanted)) {
-        SQLite::Statement query(impl_->db, fmt::format("{} WHERE id = ?", product_columns));
+        SQLite::Statement query(connection_->db, fmt::format("{} WHERE id = ?", product_columns));
         query.bind(1, *id);
         if (query.executeStep()) return read_product(query);
     }
     SQLite::Statement query(
-        impl_->db, fmt::format("{} WHERE name_key = funnel_fold(?) ORDER BY id", product_columns));
+        connection_->db,
+        fmt::format("{} WHERE name_key = funnel_fold(?) ORDER BY id", product_columns));
     query.bind(1, wanted);
     if (query.executeStep()) return read_product(query);
     return std::nullopt;
 }
 
-Product Store::product(std::string_view id_or_name) {
+Product RelatedStore::product(std::string_view id_or_name) {
     if (auto product = find_product(id_or_name)) return *product;
     throw not_found(fmt::format("no product {}", in_quotes(trim(id_or_name))));
 }
 
-std::int64_t Store::insert_product(const Product& product) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t RelatedStore::insert_product(const Product& product) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO product (name, name_key, kind, unit, price, currency, "
                              "created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, ?, ?, ?, "
                              "?)");
@@ -319,12 +311,12 @@ std::int64_t Store::insert_product(const Product& product) {
     insert.bind(6, product.created_at);
     insert.bind(7, product.updated_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-void Store::update_product(const Product& product) {
+void RelatedStore::update_product(const Product& product) {
     SQLite::Statement update(
-        impl_->db,
+        connection_->db,
         "UPDATE product SET name = ?, name_key = funnel_fold(?1), kind = ?, unit = ?, price = ?, "
         "currency = ?, updated_at = ? WHERE id = ?");
     update.bind(1, product.name);
@@ -337,19 +329,19 @@ void Store::update_product(const Product& product) {
     update.exec();
 }
 
-void Store::delete_product(std::int64_t id) {
-    SQLite::Statement remove(impl_->db, "DELETE FROM product WHERE id = ?");
+void RelatedStore::delete_product(std::int64_t id) {
+    SQLite::Statement remove(connection_->db, "DELETE FROM product WHERE id = ?");
     remove.bind(1, id);
     remove.exec();
 }
 
-std::int64_t Store::count_lines_of_product(std::int64_t id) {
-    return single_count(impl_->db, "SELECT count(*) FROM opportunity_line WHERE product_id = ?",
-                        id);
+std::int64_t RelatedStore::count_lines_of_product(std::int64_t id) {
+    return sql::count_of(connection_->db,
+                         "SELECT count(*) FROM opportunity_line WHERE product_id = ?", id);
 }
 
-std::vector<Line> Store::lines(std::int64_t opp_id) {
-    SQLite::Statement query(impl_->db,
+std::vector<Line> RelatedStore::lines(std::int64_t opp_id) {
+    SQLite::Statement query(connection_->db,
                             "SELECT l.id, l.opp_id, l.product_id, p.name, l.quantity_milli, "
                             "l.unit_price, l.discount_bp, l.total, l.currency, l.created_at FROM "
                             "opportunity_line l JOIN product p ON p.id = l.product_id WHERE "
@@ -365,8 +357,8 @@ std::vector<Line> Store::lines(std::int64_t opp_id) {
     return lines;
 }
 
-std::int64_t Store::insert_line(const Line& line) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t RelatedStore::insert_line(const Line& line) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO opportunity_line (opp_id, product_id, quantity_milli, "
                              "unit_price, discount_bp, total, currency, created_at) VALUES (?, ?, "
                              "?, ?, ?, ?, ?, ?)");
@@ -379,11 +371,11 @@ std::int64_t Store::insert_line(const Line& line) {
     insert.bind(7, line.currency);
     insert.bind(8, line.created_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-std::optional<std::int64_t> Store::lines_total(std::int64_t opp_id) {
-    SQLite::Statement query(impl_->db,
+std::optional<std::int64_t> RelatedStore::lines_total(std::int64_t opp_id) {
+    SQLite::Statement query(connection_->db,
                             "SELECT count(*), sum(total) FROM opportunity_line WHERE opp_id = ?");
     query.bind(1, opp_id);
     query.executeStep();
@@ -442,21 +434,21 @@ void bind_activity(SQLite::Statement& statement, const Activity& activity) {
 }
 }  // namespace
 
-std::int64_t Store::insert_activity(const Activity& activity) {
+std::int64_t RelatedStore::insert_activity(const Activity& activity) {
     SQLite::Statement insert(
-        impl_->db,
+        connection_->db,
         "INSERT INTO activity (opp_id, org_id, contact_id, type, subject, "
         "due_date, due_minute, duration_minutes, notes, owner, done_on, "
         "updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_activity(insert, activity);
     insert.bind(13, activity.created_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-void Store::update_activity(const Activity& activity) {
+void RelatedStore::update_activity(const Activity& activity) {
     SQLite::Statement update(
-        impl_->db,
+        connection_->db,
         "UPDATE activity SET opp_id = ?, org_id = ?, contact_id = ?, type = ?, "
         "subject = ?, due_date = ?, due_minute = ?, duration_minutes = ?, "
         "notes = ?, owner = ?, done_on = ?, updated_at = ? WHERE id = ?");
@@ -465,26 +457,26 @@ void Store::update_activity(const Activity& activity) {
     update.exec();
 }
 
-void Store::delete_activity(std::int64_t id) {
-    SQLite::Statement remove(impl_->db, "DELETE FROM activity WHERE id = ?");
+void RelatedStore::delete_activity(std::int64_t id) {
+    SQLite::Statement remove(connection_->db, "DELETE FROM activity WHERE id = ?");
     remove.bind(1, id);
     remove.exec();
 }
 
-std::optional<Activity> Store::find_activity(std::int64_t id) {
-    SQLite::Statement query(impl_->db, fmt::format("{} WHERE a.id = ?", activity_columns));
+std::optional<Activity> RelatedStore::find_activity(std::int64_t id) {
+    SQLite::Statement query(connection_->db, fmt::format("{} WHERE a.id = ?", activity_columns));
     query.bind(1, id);
     if (query.executeStep()) return read_activity(query);
     return std::nullopt;
 }
 
-Activity Store::activity(std::int64_t id) {
+Activity RelatedStore::activity(std::int64_t id) {
     if (auto activity = find_activity(id)) return *activity;
     throw not_found(fmt::format("no activity with id {}", id));
 }
 
-void Store::for_each_activity(const ActivityQuery& query,
-                              const std::function<void(const Activity&)>& visit) {
+void RelatedStore::for_each_activity(const ActivityQuery& query,
+                                     const std::function<void(const Activity&)>& visit) {
     std::string sql = fmt::format("{} WHERE 1", activity_columns);
     std::vector<std::string> values;
     if (query.state == ActivityQuery::State::pending) sql += " AND a.done_on IS NULL";
@@ -495,25 +487,11 @@ void Store::for_each_activity(const ActivityQuery& query,
     if (query.due_to) sql += " AND a.due_date <= ?", values.push_back(format_date(*query.due_to));
     if (query.owner) sql += " AND a.owner = ? COLLATE NOCASE", values.push_back(*query.owner);
     sql += " ORDER BY a.due_date, a.due_minute IS NOT NULL, a.due_minute, a.id";
-    SQLite::Statement statement(impl_->db, sql);
+    SQLite::Statement statement(connection_->db, sql);
     for (std::size_t i = 0; i < values.size(); ++i)
         statement.bind(int(i) + 1, values[i]);
     while (statement.executeStep())
         visit(read_activity(statement));
-}
-
-std::int64_t Store::count_activities_of_organization(std::int64_t id) {
-    return single_count(impl_->db, "SELECT count(*) FROM activity WHERE org_id = ?", id);
-}
-
-std::int64_t Store::count_activities_of_contact(std::int64_t id) {
-    return single_count(impl_->db, "SELECT count(*) FROM activity WHERE contact_id = ?", id);
-}
-
-std::string Store::calendar_id() {
-    SQLite::Statement query(impl_->db, "SELECT value FROM meta WHERE key = 'calendar_id'");
-    if (query.executeStep()) return query.getColumn(0).getString();
-    return "funnel";
 }
 
 }  // namespace funnel

@@ -3,7 +3,7 @@
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/store/store.hpp"
-#include "store/store_impl.hpp"
+#include "store/connection.hpp"
 
 namespace funnel {
 
@@ -55,25 +55,19 @@ Contact read_contact(SQLite::Statement& row) {
     return contact;
 }
 
-std::int64_t count_where(SQLite::Database& db, const char* sql, std::int64_t id) {
-    SQLite::Statement query(db, sql);
-    query.bind(1, id);
-    query.executeStep();
-    return query.getColumn(0).getInt64();
-}
-
 }  // namespace
 
-std::optional<Organization> Store::find_organization(std::string_view id_or_name) {
+std::optional<Organization> PartyStore::find_organization(std::string_view id_or_name) {
     const std::string wanted(trim(id_or_name));
     if (auto id = as_id(wanted)) {
-        SQLite::Statement query(impl_->db, fmt::format("SELECT {} FROM organization WHERE id = ?",
-                                                       organization_columns));
+        SQLite::Statement query(
+            connection_->db,
+            fmt::format("SELECT {} FROM organization WHERE id = ?", organization_columns));
         query.bind(1, *id);
         if (query.executeStep()) return read_organization(query);
     }
     SQLite::Statement query(
-        impl_->db,
+        connection_->db,
         fmt::format("SELECT {} FROM organization WHERE name_key = funnel_fold(?) ORDER BY id",
                     organization_columns));
     query.bind(1, wanted);
@@ -87,13 +81,13 @@ std::optional<Organization> Store::find_organization(std::string_view id_or_name
     return found;
 }
 
-Organization Store::organization(std::string_view id_or_name) {
+Organization PartyStore::organization(std::string_view id_or_name) {
     if (auto org = find_organization(id_or_name)) return *org;
     throw not_found(fmt::format("no organization {}", in_quotes(trim(id_or_name))));
 }
 
-std::int64_t Store::insert_organization(const Organization& org) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t PartyStore::insert_organization(const Organization& org) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO organization (name, name_key, industry, website, phone, "
                              "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
                              "?, ?, ?, ?)");
@@ -105,11 +99,11 @@ std::int64_t Store::insert_organization(const Organization& org) {
     insert.bind(6, org.created_at);
     insert.bind(7, org.updated_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-void Store::update_organization(const Organization& org) {
-    SQLite::Statement update(impl_->db,
+void PartyStore::update_organization(const Organization& org) {
+    SQLite::Statement update(connection_->db,
                              "UPDATE organization SET name = ?, name_key = funnel_fold(?1), "
                              "industry = ?, website = ?, phone = ?, notes = ?, updated_at = ? "
                              "WHERE id = ?");
@@ -123,15 +117,16 @@ void Store::update_organization(const Organization& org) {
     update.exec();
 }
 
-void Store::delete_organization(std::int64_t id) {
-    SQLite::Statement remove(impl_->db, "DELETE FROM organization WHERE id = ?");
+void PartyStore::delete_organization(std::int64_t id) {
+    SQLite::Statement remove(connection_->db, "DELETE FROM organization WHERE id = ?");
     remove.bind(1, id);
     remove.exec();
 }
 
-void Store::for_each_organization(const std::function<void(const OrganizationSummary&)>& visit) {
+void PartyStore::for_each_organization(
+    const std::function<void(const OrganizationSummary&)>& visit) {
     SQLite::Statement query(
-        impl_->db,
+        connection_->db,
         fmt::format("SELECT {}, (SELECT count(*) FROM opportunity o WHERE o.org_id = "
                     "organization.id AND o.state = 'open'), (SELECT count(*) FROM contact c "
                     "WHERE c.org_id = organization.id) FROM organization ORDER BY name, id",
@@ -143,32 +138,32 @@ void Store::for_each_organization(const std::function<void(const OrganizationSum
     }
 }
 
-bool Store::organization_has_won_deal(std::int64_t id) {
-    return count_where(impl_->db,
-                       "SELECT EXISTS (SELECT 1 FROM opportunity WHERE org_id = ? AND state = "
-                       "'won')",
-                       id) != 0;
+bool PartyStore::organization_has_won_deal(std::int64_t id) {
+    return sql::count_of(connection_->db,
+                         "SELECT EXISTS (SELECT 1 FROM opportunity WHERE org_id = ? AND state = "
+                         "'won')",
+                         id) != 0;
 }
 
-std::int64_t Store::count_deals_of_organization(std::int64_t id) {
-    return count_where(impl_->db, "SELECT count(*) FROM opportunity WHERE org_id = ?", id);
+std::int64_t PartyStore::count_deals_of_organization(std::int64_t id) {
+    return sql::count_of(connection_->db, "SELECT count(*) FROM opportunity WHERE org_id = ?", id);
 }
 
-std::int64_t Store::count_contacts_of_organization(std::int64_t id) {
-    return count_where(impl_->db, "SELECT count(*) FROM contact WHERE org_id = ?", id);
+std::int64_t PartyStore::count_contacts_of_organization(std::int64_t id) {
+    return sql::count_of(connection_->db, "SELECT count(*) FROM contact WHERE org_id = ?", id);
 }
 
-std::vector<Contact> Store::find_contacts(std::string_view id_or_name) {
+std::vector<Contact> PartyStore::find_contacts(std::string_view id_or_name) {
     const std::string wanted(trim(id_or_name));
     std::vector<Contact> found;
     if (auto id = as_id(wanted)) {
-        SQLite::Statement query(impl_->db,
+        SQLite::Statement query(connection_->db,
                                 fmt::format("SELECT {} WHERE c.id = ?", contact_columns));
         query.bind(1, *id);
         if (query.executeStep()) return {read_contact(query)};
     }
     SQLite::Statement query(
-        impl_->db,
+        connection_->db,
         fmt::format("SELECT {} WHERE c.name_key = funnel_fold(?) ORDER BY c.id", contact_columns));
     query.bind(1, wanted);
     while (query.executeStep())
@@ -176,7 +171,7 @@ std::vector<Contact> Store::find_contacts(std::string_view id_or_name) {
     return found;
 }
 
-Contact Store::contact(std::string_view id_or_name) {
+Contact PartyStore::contact(std::string_view id_or_name) {
     auto found = find_contacts(id_or_name);
     if (found.empty()) throw not_found(fmt::format("no contact {}", in_quotes(trim(id_or_name))));
     if (found.size() > 1) {
@@ -190,8 +185,8 @@ Contact Store::contact(std::string_view id_or_name) {
     return found.front();
 }
 
-std::int64_t Store::insert_contact(const Contact& contact) {
-    SQLite::Statement insert(impl_->db,
+std::int64_t PartyStore::insert_contact(const Contact& contact) {
+    SQLite::Statement insert(connection_->db,
                              "INSERT INTO contact (name, name_key, org_id, email, phone, title, "
                              "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
                              "?, ?, ?, ?, ?)");
@@ -204,11 +199,11 @@ std::int64_t Store::insert_contact(const Contact& contact) {
     insert.bind(7, contact.created_at);
     insert.bind(8, contact.updated_at);
     insert.exec();
-    return impl_->db.getLastInsertRowid();
+    return connection_->db.getLastInsertRowid();
 }
 
-void Store::update_contact(const Contact& contact) {
-    SQLite::Statement update(impl_->db,
+void PartyStore::update_contact(const Contact& contact) {
+    SQLite::Statement update(connection_->db,
                              "UPDATE contact SET name = ?, name_key = funnel_fold(?1), org_id = ?, "
                              "email = ?, phone = ?, title = ?, notes = ?, updated_at = ? WHERE "
                              "id = ?");
@@ -223,32 +218,56 @@ void Store::update_contact(const Contact& contact) {
     update.exec();
 }
 
-void Store::delete_contact(std::int64_t id) {
-    SQLite::Statement remove(impl_->db, "DELETE FROM contact WHERE id = ?");
+void PartyStore::delete_contact(std::int64_t id) {
+    SQLite::Statement remove(connection_->db, "DELETE FROM contact WHERE id = ?");
     remove.bind(1, id);
     remove.exec();
 }
 
-void Store::for_each_contact(std::optional<std::int64_t> org_id,
-                             const std::function<void(const Contact&)>& visit) {
+void PartyStore::for_each_contact(std::optional<std::int64_t> org_id,
+                                  const std::function<void(const Contact&)>& visit) {
     SQLite::Statement query(
-        impl_->db, fmt::format("SELECT {} WHERE ?1 IS NULL OR c.org_id = ?1 ORDER BY c.name, c.id",
-                               contact_columns));
+        connection_->db,
+        fmt::format("SELECT {} WHERE ?1 IS NULL OR c.org_id = ?1 ORDER BY c.name, c.id",
+                    contact_columns));
     sql::bind_id(query, 1, org_id);
     while (query.executeStep())
         visit(read_contact(query));
 }
 
-std::int64_t Store::count_deals_of_contact(std::int64_t id) {
-    return count_where(impl_->db, "SELECT count(*) FROM opportunity WHERE contact_id = ?", id);
+std::int64_t PartyStore::count_deals_of_contact(std::int64_t id) {
+    return sql::count_of(connection_->db, "SELECT count(*) FROM opportunity WHERE contact_id = ?",
+                         id);
 }
 
-std::vector<std::string> Store::contact_names() {
-    SQLite::Statement query(impl_->db, "SELECT DISTINCT name FROM contact ORDER BY name");
+std::vector<std::string> PartyStore::contact_names() {
+    SQLite::Statement query(connection_->db, "SELECT DISTINCT name FROM contact ORDER BY name");
     std::vector<std::string> names;
     while (query.executeStep())
         names.push_back(query.getColumn(0).getString());
     return names;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> PartyStore::organization_names() {
+    SQLite::Statement query(connection_->db, "SELECT id, name FROM organization ORDER BY id");
+    std::vector<std::pair<std::int64_t, std::string>> names;
+    while (query.executeStep())
+        names.emplace_back(query.getColumn(0).getInt64(), query.getColumn(1).getString());
+    return names;
+}
+
+std::int64_t PartyStore::count_links_of_contact(std::int64_t contact_id) {
+    return sql::count_of(connection_->db,
+                         "SELECT count(*) FROM opportunity_contact WHERE contact_id = ?",
+                         contact_id);
+}
+
+std::int64_t PartyStore::count_activities_of_organization(std::int64_t id) {
+    return sql::count_of(connection_->db, "SELECT count(*) FROM activity WHERE org_id = ?", id);
+}
+
+std::int64_t PartyStore::count_activities_of_contact(std::int64_t id) {
+    return sql::count_of(connection_->db, "SELECT count(*) FROM activity WHERE contact_id = ?", id);
 }
 
 }  // namespace funnel

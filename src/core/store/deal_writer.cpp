@@ -2,7 +2,7 @@
 
 #include "funnel/domain/text.hpp"
 #include "funnel/store/store.hpp"
-#include "store/store_impl.hpp"
+#include "store/connection.hpp"
 
 namespace funnel {
 
@@ -41,11 +41,12 @@ struct DealWriter::Statements {
     std::int64_t last_id() const { return db_.getLastInsertRowid(); }
 };
 
-DealWriter::DealWriter(Store& store) : statements_(std::make_unique<Statements>(store.impl_->db)) {
+DealWriter::DealWriter(Store& store)
+    : statements_(std::make_unique<Statements>(store.connection_->db)) {
     // A large import touches many pages: 16 MiB of them in memory (not SQLite's default 2)
     // saves writing pages out and reading them back. Building an index sorts in as much again:
     // an import of a million rows stays under 64 MiB.
-    store.impl_->db.exec("PRAGMA cache_size = -16384");
+    store.connection_->db.exec("PRAGMA cache_size = -16384");
 }
 DealWriter::~DealWriter() = default;
 

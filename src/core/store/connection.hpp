@@ -1,4 +1,4 @@
-// What the store's source files share: the connection and small binding helpers.
+// What the store's source files share: the connection, cursors and small binding helpers.
 #pragma once
 
 #include <optional>
@@ -13,14 +13,16 @@
 
 namespace funnel {
 
-struct Store::Impl {
+// The open data file that every store of a concern works through: the SQLite connection,
+// where it is, and the schema version it was opened at.
+struct Connection {
     std::filesystem::path path;
     bool on_disk = false;
     bool created = false;  // this process made the file
     SQLite::Database db;
     int version = 0;
 
-    Impl(std::filesystem::path file, bool exists, SQLite::Database database)
+    Connection(std::filesystem::path file, bool exists, SQLite::Database database)
         : path(std::move(file)), on_disk(exists), db(std::move(database)) {}
 };
 
@@ -69,11 +71,20 @@ class Cursor {
     std::int64_t integer(int column) const;
     std::string_view text(int column) const;  // valid until the next step
     std::string string(int column) const { return std::string(text(column)); }
+    sqlite3_stmt* get() const { return statement_; }
 
   private:
     sqlite3* db_;
     sqlite3_stmt* statement_ = nullptr;
 };
+
+// The number a "SELECT count(*) ... WHERE x = ?" query finds for `id`.
+inline std::int64_t count_of(SQLite::Database& db, const char* sql, std::int64_t id) {
+    SQLite::Statement query(db, sql);
+    query.bind(1, id);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+}
 
 // Empty text is stored as NULL: "no next step" has one representation.
 inline void bind_text(SQLite::Statement& statement, int index, const std::string& text) {
