@@ -2,13 +2,10 @@
 
 #include "parser.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <iostream>
 #include <optional>
 
-#include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include "commands/activity.hpp"
@@ -164,29 +161,6 @@ int fail(ErrorKind kind, const std::string& message) {
     return static_cast<int>(kind);
 }
 
-// SQLite's own failures: a busy file is a conflict, anything else a runtime failure.
-int fail_database(const SQLite::Exception& e) {
-    const int code = e.getErrorCode();
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        return fail(ErrorKind::conflict,
-                    "the data file is busy: another process kept it locked; try again");
-    if (code == SQLITE_CONSTRAINT)
-        return fail(ErrorKind::conflict, fmt::format("refused by the data file: {}", e.what()));
-    if (code == SQLITE_READONLY)
-        return fail(ErrorKind::runtime, fmt::format("cannot write the data file: {}", e.what()));
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-        return fail(ErrorKind::runtime, fmt::format("the data file is damaged: {}", e.what()));
-    if (code == SQLITE_FULL)
-        return fail(ErrorKind::runtime, "the disk is full; nothing was written");
-    // SQLite's sum() refuses to wrap around, as funnel's own totals do.
-    if (std::string_view(e.what()).find("integer overflow") != std::string_view::npos)
-        return fail(ErrorKind::runtime,
-                    "a total is out of range: it passes 9,223,372,036,854,775,807 minor units, "
-                    "more than funnel adds exactly; narrow the report (--currency, --owner, fewer "
-                    "periods)");
-    return fail(ErrorKind::runtime, fmt::format("database error: {}", e.what()));
-}
-
 // The deepest subcommand the command line chose.
 const CLI::App* chosen(const CLI::App& app) {
     for (const auto* sub : app.get_subcommands())
@@ -255,11 +229,10 @@ int run(int argc, const char* const* argv) {
         return 0;
     } catch (const Error& e) {
         return fail(e.kind(), e.what());
-    } catch (const SQLite::Exception& e) {
-        return fail_database(e);
     } catch (const std::bad_alloc&) {
         return fail(ErrorKind::runtime, "out of memory");
     } catch (const std::exception& e) {
+        if (const auto error = database_failure(e)) return fail(error->kind(), error->what());
         return fail(ErrorKind::runtime, e.what());
     }
 }

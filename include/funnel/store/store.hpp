@@ -7,12 +7,15 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "funnel/domain/money.hpp"
+#include "funnel/error.hpp"
 #include "funnel/store/deal_store.hpp"
 #include "funnel/store/deal_writer.hpp"
 #include "funnel/store/dump.hpp"
@@ -26,6 +29,11 @@ namespace funnel {
 
 class NewDataFile;
 struct Connection;
+
+// What a failure the database engine reported past the store means to a user, as an Error: a
+// busy file is a conflict, a full disk, a damaged or read-only file a runtime failure. Nothing
+// for a failure of another kind.
+std::optional<Error> database_failure(const std::exception& failure);
 
 struct DataCounts {
     std::int64_t opportunities = 0;

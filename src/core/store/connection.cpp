@@ -1,0 +1,118 @@
+#include "store/connection.hpp"
+
+#include <fmt/format.h>
+
+#include "funnel/error.hpp"
+
+namespace funnel {
+
+namespace sql {
+
+Cursor::Cursor(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    const int result = sqlite3_prepare_v2(db_, sql.c_str(), int(sql.size()), &statement_, nullptr);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+Cursor::~Cursor() {
+    sqlite3_finalize(statement_);
+}
+
+void Cursor::bind(int index, const std::string& value) {
+    const int result =
+        sqlite3_bind_text(statement_, index, value.data(), int(value.size()), SQLITE_TRANSIENT);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::bind(int index, std::int64_t value) {
+    const int result = sqlite3_bind_int64(statement_, index, value);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::bind_null(int index) {
+    const int result = sqlite3_bind_null(statement_, index);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+bool Cursor::step() {
+    const int result = sqlite3_step(statement_);
+    if (result == SQLITE_ROW) return true;
+    if (result == SQLITE_DONE) return false;
+    throw SQLite::Exception(db_, result);
+}
+
+void Cursor::run() {
+    const int result = sqlite3_step(statement_);
+    sqlite3_reset(statement_);
+    if (result != SQLITE_DONE && result != SQLITE_ROW) throw SQLite::Exception(db_, result);
+}
+
+void Cursor::reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+}
+
+bool Cursor::null(int column) const {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+std::int64_t Cursor::integer(int column) const {
+    return sqlite3_column_int64(statement_, column);
+}
+
+std::string_view Cursor::text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+    if (!text) return {};
+    return {text, std::size_t(sqlite3_column_bytes(statement_, column))};
+}
+
+void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
+                 const FieldChange& change, const std::string& note) {
+    insert.bind(1, opp_id);
+    insert.bind(2, when);
+    insert.bind(3, change.field);
+    if (change.old_value)
+        insert.bind(4, *change.old_value);
+    else
+        insert.bind_null(4);
+    if (change.new_value)
+        insert.bind(5, *change.new_value);
+    else
+        insert.bind_null(5);
+    insert.bind_text(6, note);
+}
+
+Date date(const SQLite::Column& column) {
+    const std::string text = column.getString();
+    if (auto value = parse_iso_date(text)) return *value;
+    throw runtime_failure(fmt::format("damaged date {} in the data file", text));
+}
+
+std::optional<Date> optional_date(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return date(column);
+}
+
+}  // namespace sql
+
+std::optional<Error> database_failure(const std::exception& failure) {
+    const auto* e = dynamic_cast<const SQLite::Exception*>(&failure);
+    if (!e) return std::nullopt;
+    const int code = e->getErrorCode();
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return conflict("the data file is busy: another process kept it locked; try again");
+    if (code == SQLITE_CONSTRAINT)
+        return conflict(fmt::format("refused by the data file: {}", e->what()));
+    if (code == SQLITE_READONLY)
+        return runtime_failure(fmt::format("cannot write the data file: {}", e->what()));
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return runtime_failure(fmt::format("the data file is damaged: {}", e->what()));
+    if (code == SQLITE_FULL) return runtime_failure("the disk is full; nothing was written");
+    // SQLite's sum() refuses to wrap around, as funnel's own totals do.
+    if (std::string_view(e->what()).find("integer overflow") != std::string_view::npos)
+        return runtime_failure(
+            "a total is out of range: it passes 9,223,372,036,854,775,807 minor units, more than "
+            "funnel adds exactly; narrow the report (--currency, --owner, fewer periods)");
+    return runtime_failure(fmt::format("database error: {}", e->what()));
+}
+
+}  // namespace funnel
