@@ -94,6 +94,38 @@ std::optional<Date> optional_date(const SQLite::Column& column) {
 
 }  // namespace sql
 
+namespace sql {
+
+std::string insert_sql(const RecordKind& kind, bool with_created_at) {
+    std::string names, values;
+    for (const auto column : kind.columns) {
+        names += fmt::format("{}{}", names.empty() ? "" : ", ", column);
+        values += fmt::format("{}{}", values.empty() ? "" : ", ",
+                              column == "name_key" ? "funnel_fold(?1)" : "?");
+    }
+    if (with_created_at) {
+        names += ", created_at";
+        values += ", ?";
+    }
+    return fmt::format("INSERT INTO {} ({}) VALUES ({})", kind.table, names, values);
+}
+
+std::string update_sql(const RecordKind& kind) {
+    std::string set;
+    for (const auto column : kind.columns)
+        set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", column,
+                           column == "name_key" ? "funnel_fold(?1)" : "?");
+    return fmt::format("UPDATE {} SET {} WHERE id = ?", kind.table, set);
+}
+
+void delete_record(SQLite::Database& db, std::string_view table, std::int64_t id) {
+    SQLite::Statement remove(db, fmt::format("DELETE FROM {} WHERE id = ?", table));
+    remove.bind(1, id);
+    remove.exec();
+}
+
+}  // namespace sql
+
 std::optional<Error> database_failure(const std::exception& failure) {
     const auto* e = dynamic_cast<const SQLite::Exception*>(&failure);
     if (!e) return std::nullopt;

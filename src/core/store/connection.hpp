@@ -3,6 +3,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -85,6 +87,44 @@ inline std::int64_t count_of(SQLite::Database& db, const char* sql, std::int64_t
     query.executeStep();
     return query.getColumn(0).getInt64();
 }
+
+// A kind of record that one binder writes for both insert and update: its table and the
+// columns the binder binds, from parameter 1 in this order. "name_key", where listed, is not
+// bound: it is the folded name, funnel_fold(?1). Insert adds created_at when the record has one;
+// update matches the id.
+struct RecordKind {
+    std::string_view table;
+    std::vector<std::string_view> columns;
+};
+std::string insert_sql(const RecordKind& kind, bool with_created_at);
+std::string update_sql(const RecordKind& kind);
+
+// Binds a record's columns from parameter 1 on; returns the next parameter's index.
+template <typename Record>
+using Binder = int (*)(SQLite::Statement&, const Record&);
+
+template <typename Record>
+std::int64_t insert_record(SQLite::Database& db, const RecordKind& kind, const Record& record,
+                           Binder<Record> bind) {
+    constexpr bool stamped = requires {
+        record.created_at;
+    };
+    SQLite::Statement insert(db, insert_sql(kind, stamped));
+    [[maybe_unused]] const int next = bind(insert, record);
+    if constexpr (stamped) insert.bind(next, record.created_at);
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+
+template <typename Record>
+void update_record(SQLite::Database& db, const RecordKind& kind, const Record& record,
+                   Binder<Record> bind) {
+    SQLite::Statement update(db, update_sql(kind));
+    update.bind(bind(update, record), record.id);
+    update.exec();
+}
+
+void delete_record(SQLite::Database& db, std::string_view table, std::int64_t id);
 
 // Empty text is stored as NULL: "no next step" has one representation.
 inline void bind_text(SQLite::Statement& statement, int index, const std::string& text) {

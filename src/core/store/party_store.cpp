@@ -9,6 +9,33 @@ namespace funnel {
 
 namespace {
 
+const sql::RecordKind organization_kind{
+    "organization", {"name", "name_key", "industry", "website", "phone", "notes", "updated_at"}};
+
+int bind_organization(SQLite::Statement& statement, const Organization& org) {
+    statement.bind(1, org.name);
+    sql::bind_text(statement, 2, org.industry);
+    sql::bind_text(statement, 3, org.website);
+    sql::bind_text(statement, 4, org.phone);
+    sql::bind_text(statement, 5, org.notes);
+    statement.bind(6, org.updated_at);
+    return 7;
+}
+
+const sql::RecordKind contact_kind{
+    "contact", {"name", "name_key", "org_id", "email", "phone", "title", "notes", "updated_at"}};
+
+int bind_contact(SQLite::Statement& statement, const Contact& contact) {
+    statement.bind(1, contact.name);
+    sql::bind_id(statement, 2, contact.org_id);
+    sql::bind_text(statement, 3, contact.email);
+    sql::bind_text(statement, 4, contact.phone);
+    sql::bind_text(statement, 5, contact.title);
+    sql::bind_text(statement, 6, contact.notes);
+    statement.bind(7, contact.updated_at);
+    return 8;
+}
+
 // An argument that is all digits names a record by id.
 std::optional<std::int64_t> as_id(std::string_view text) {
     if (text.empty() || text.size() > 18) return std::nullopt;
@@ -87,40 +114,15 @@ Organization PartyStore::organization(std::string_view id_or_name) {
 }
 
 std::int64_t PartyStore::insert_organization(const Organization& org) {
-    SQLite::Statement insert(connection_->db,
-                             "INSERT INTO organization (name, name_key, industry, website, phone, "
-                             "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
-                             "?, ?, ?, ?)");
-    insert.bind(1, org.name);
-    sql::bind_text(insert, 2, org.industry);
-    sql::bind_text(insert, 3, org.website);
-    sql::bind_text(insert, 4, org.phone);
-    sql::bind_text(insert, 5, org.notes);
-    insert.bind(6, org.created_at);
-    insert.bind(7, org.updated_at);
-    insert.exec();
-    return connection_->db.getLastInsertRowid();
+    return sql::insert_record(connection_->db, organization_kind, org, bind_organization);
 }
 
 void PartyStore::update_organization(const Organization& org) {
-    SQLite::Statement update(connection_->db,
-                             "UPDATE organization SET name = ?, name_key = funnel_fold(?1), "
-                             "industry = ?, website = ?, phone = ?, notes = ?, updated_at = ? "
-                             "WHERE id = ?");
-    update.bind(1, org.name);
-    sql::bind_text(update, 2, org.industry);
-    sql::bind_text(update, 3, org.website);
-    sql::bind_text(update, 4, org.phone);
-    sql::bind_text(update, 5, org.notes);
-    update.bind(6, org.updated_at);
-    update.bind(7, org.id);
-    update.exec();
+    sql::update_record(connection_->db, organization_kind, org, bind_organization);
 }
 
 void PartyStore::delete_organization(std::int64_t id) {
-    SQLite::Statement remove(connection_->db, "DELETE FROM organization WHERE id = ?");
-    remove.bind(1, id);
-    remove.exec();
+    sql::delete_record(connection_->db, "organization", id);
 }
 
 void PartyStore::for_each_organization(
@@ -186,42 +188,15 @@ Contact PartyStore::contact(std::string_view id_or_name) {
 }
 
 std::int64_t PartyStore::insert_contact(const Contact& contact) {
-    SQLite::Statement insert(connection_->db,
-                             "INSERT INTO contact (name, name_key, org_id, email, phone, title, "
-                             "notes, created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, "
-                             "?, ?, ?, ?, ?)");
-    insert.bind(1, contact.name);
-    sql::bind_id(insert, 2, contact.org_id);
-    sql::bind_text(insert, 3, contact.email);
-    sql::bind_text(insert, 4, contact.phone);
-    sql::bind_text(insert, 5, contact.title);
-    sql::bind_text(insert, 6, contact.notes);
-    insert.bind(7, contact.created_at);
-    insert.bind(8, contact.updated_at);
-    insert.exec();
-    return connection_->db.getLastInsertRowid();
+    return sql::insert_record(connection_->db, contact_kind, contact, bind_contact);
 }
 
 void PartyStore::update_contact(const Contact& contact) {
-    SQLite::Statement update(connection_->db,
-                             "UPDATE contact SET name = ?, name_key = funnel_fold(?1), org_id = ?, "
-                             "email = ?, phone = ?, title = ?, notes = ?, updated_at = ? WHERE "
-                             "id = ?");
-    update.bind(1, contact.name);
-    sql::bind_id(update, 2, contact.org_id);
-    sql::bind_text(update, 3, contact.email);
-    sql::bind_text(update, 4, contact.phone);
-    sql::bind_text(update, 5, contact.title);
-    sql::bind_text(update, 6, contact.notes);
-    update.bind(7, contact.updated_at);
-    update.bind(8, contact.id);
-    update.exec();
+    sql::update_record(connection_->db, contact_kind, contact, bind_contact);
 }
 
 void PartyStore::delete_contact(std::int64_t id) {
-    SQLite::Statement remove(connection_->db, "DELETE FROM contact WHERE id = ?");
-    remove.bind(1, id);
-    remove.exec();
+    sql::delete_record(connection_->db, "contact", id);
 }
 
 void PartyStore::for_each_contact(std::optional<std::int64_t> org_id,

@@ -265,6 +265,19 @@ Product read_product(SQLite::Statement& row) {
     product.updated_at = row.getColumn(7).getString();
     return product;
 }
+
+const sql::RecordKind product_kind{
+    "product", {"name", "name_key", "kind", "unit", "price", "currency", "updated_at"}};
+
+int bind_product(SQLite::Statement& statement, const Product& product) {
+    statement.bind(1, product.name);
+    statement.bind(2, std::string(to_string(product.kind)));
+    sql::bind_text(statement, 3, product.unit);
+    statement.bind(4, product.price.minor);
+    statement.bind(5, std::string(product.price.currency.code()));
+    statement.bind(6, product.updated_at);
+    return 7;
+}
 }  // namespace
 
 void RelatedStore::for_each_product(
@@ -299,40 +312,15 @@ Product RelatedStore::product(std::string_view id_or_name) {
 }
 
 std::int64_t RelatedStore::insert_product(const Product& product) {
-    SQLite::Statement insert(connection_->db,
-                             "INSERT INTO product (name, name_key, kind, unit, price, currency, "
-                             "created_at, updated_at) VALUES (?, funnel_fold(?1), ?, ?, ?, ?, ?, "
-                             "?)");
-    insert.bind(1, product.name);
-    insert.bind(2, std::string(to_string(product.kind)));
-    sql::bind_text(insert, 3, product.unit);
-    insert.bind(4, product.price.minor);
-    insert.bind(5, std::string(product.price.currency.code()));
-    insert.bind(6, product.created_at);
-    insert.bind(7, product.updated_at);
-    insert.exec();
-    return connection_->db.getLastInsertRowid();
+    return sql::insert_record(connection_->db, product_kind, product, bind_product);
 }
 
 void RelatedStore::update_product(const Product& product) {
-    SQLite::Statement update(
-        connection_->db,
-        "UPDATE product SET name = ?, name_key = funnel_fold(?1), kind = ?, unit = ?, price = ?, "
-        "currency = ?, updated_at = ? WHERE id = ?");
-    update.bind(1, product.name);
-    update.bind(2, std::string(to_string(product.kind)));
-    sql::bind_text(update, 3, product.unit);
-    update.bind(4, product.price.minor);
-    update.bind(5, std::string(product.price.currency.code()));
-    update.bind(6, product.updated_at);
-    update.bind(7, product.id);
-    update.exec();
+    sql::update_record(connection_->db, product_kind, product, bind_product);
 }
 
 void RelatedStore::delete_product(std::int64_t id) {
-    SQLite::Statement remove(connection_->db, "DELETE FROM product WHERE id = ?");
-    remove.bind(1, id);
-    remove.exec();
+    sql::delete_record(connection_->db, "product", id);
 }
 
 std::int64_t RelatedStore::count_lines_of_product(std::int64_t id) {
@@ -412,7 +400,12 @@ Activity read_activity(SQLite::Statement& row) {
     return activity;
 }
 
-void bind_activity(SQLite::Statement& statement, const Activity& activity) {
+const sql::RecordKind activity_kind{
+    "activity",
+    {"opp_id", "org_id", "contact_id", "type", "subject", "due_date", "due_minute",
+     "duration_minutes", "notes", "owner", "done_on", "updated_at"}};
+
+int bind_activity(SQLite::Statement& statement, const Activity& activity) {
     bind_optional(statement, 1, activity.opp_id);
     bind_optional(statement, 2, activity.org_id);
     bind_optional(statement, 3, activity.contact_id);
@@ -431,36 +424,20 @@ void bind_activity(SQLite::Statement& statement, const Activity& activity) {
     sql::bind_text(statement, 10, activity.owner);
     bind_optional_date(statement, 11, activity.done_on);
     statement.bind(12, activity.updated_at);
+    return 13;
 }
 }  // namespace
 
 std::int64_t RelatedStore::insert_activity(const Activity& activity) {
-    SQLite::Statement insert(
-        connection_->db,
-        "INSERT INTO activity (opp_id, org_id, contact_id, type, subject, "
-        "due_date, due_minute, duration_minutes, notes, owner, done_on, "
-        "updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    bind_activity(insert, activity);
-    insert.bind(13, activity.created_at);
-    insert.exec();
-    return connection_->db.getLastInsertRowid();
+    return sql::insert_record(connection_->db, activity_kind, activity, bind_activity);
 }
 
 void RelatedStore::update_activity(const Activity& activity) {
-    SQLite::Statement update(
-        connection_->db,
-        "UPDATE activity SET opp_id = ?, org_id = ?, contact_id = ?, type = ?, "
-        "subject = ?, due_date = ?, due_minute = ?, duration_minutes = ?, "
-        "notes = ?, owner = ?, done_on = ?, updated_at = ? WHERE id = ?");
-    bind_activity(update, activity);
-    update.bind(13, activity.id);
-    update.exec();
+    sql::update_record(connection_->db, activity_kind, activity, bind_activity);
 }
 
 void RelatedStore::delete_activity(std::int64_t id) {
-    SQLite::Statement remove(connection_->db, "DELETE FROM activity WHERE id = ?");
-    remove.bind(1, id);
-    remove.exec();
+    sql::delete_record(connection_->db, "activity", id);
 }
 
 std::optional<Activity> RelatedStore::find_activity(std::int64_t id) {

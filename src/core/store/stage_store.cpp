@@ -27,7 +27,10 @@ std::vector<Stage> StageStore::all() {
 }
 
 namespace {
-void bind_stage(SQLite::Statement& statement, const Stage& stage) {
+const sql::RecordKind stage_kind{
+    "stage", {"name", "label", "position", "probability", "category", "state", "stale_days"}};
+
+int bind_stage(SQLite::Statement& statement, const Stage& stage) {
     statement.bind(1, stage.name);
     statement.bind(2, stage.label);
     statement.bind(3, stage.position);
@@ -35,31 +38,20 @@ void bind_stage(SQLite::Statement& statement, const Stage& stage) {
     statement.bind(5, std::string(to_string(stage.category)));
     statement.bind(6, std::string(to_string(stage.state)));
     statement.bind(7, stage.stale_days);
+    return 8;
 }
 }  // namespace
 
 std::int64_t StageStore::insert(const Stage& stage) {
-    SQLite::Statement insert(connection_->db,
-                             "INSERT INTO stage (name, label, position, probability, category, "
-                             "state, stale_days) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    bind_stage(insert, stage);
-    insert.exec();
-    return connection_->db.getLastInsertRowid();
+    return sql::insert_record(connection_->db, stage_kind, stage, bind_stage);
 }
 
 void StageStore::update(const Stage& stage) {
-    SQLite::Statement update(connection_->db,
-                             "UPDATE stage SET name = ?, label = ?, position = ?, probability = ?, "
-                             "category = ?, state = ?, stale_days = ? WHERE id = ?");
-    bind_stage(update, stage);
-    update.bind(8, stage.id);
-    update.exec();
+    sql::update_record(connection_->db, stage_kind, stage, bind_stage);
 }
 
 void StageStore::remove(std::int64_t id) {
-    SQLite::Statement remove(connection_->db, "DELETE FROM stage WHERE id = ?");
-    remove.bind(1, id);
-    remove.exec();
+    sql::delete_record(connection_->db, "stage", id);
 }
 
 void StageStore::reorder(const std::vector<std::int64_t>& ids_in_order) {
