@@ -8,6 +8,7 @@
 #include "args.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
+#include "records.hpp"
 
 namespace funnel::cli::activity {
 
@@ -156,22 +157,11 @@ void run_list(const ListOptions& options, Session& session) {
     if (options.owner) query.owner = *options.owner;
     Store store = session.read_store();
     if (options.opp) query.opp_id = store.deals().get(parse_id("opportunity", *options.opp)).id;
-    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
-    renderer->begin(activity_columns());
-    std::int64_t count = 0;
+    ListPrinter list(session, activity_columns());
     store.related().for_each_activity(query, [&](const Activity& activity) {
-        ++count;
-        if (session.quiet())
-            session.out() << activity.id << '\n';
-        else
-            renderer->row(activity_row(activity, session.today()));
+        list.add(activity.id, [&] { return activity_row(activity, session.today()); });
     });
-    if (session.quiet()) return;
-    if (count == 0 && session.format() == Format::table) {
-        session.note("no activities match");
-        return;
-    }
-    renderer->end();
+    list.finish("no activities match");
 }
 
 void run_done(const DoneOptions& options, Session& session) {
@@ -239,10 +229,7 @@ void run_delete(const DeleteOptions& options, Session& session) {
                 "deleted");
         return id;
     });
-    if (session.quiet())
-        session.out() << id << '\n';
-    else
-        session.out() << fmt::format("Deleted activity {}: {}\n", id, activity.subject);
+    report_deleted(session, "activity", id, activity.subject);
 }
 
 // The command-line definitions.

@@ -9,6 +9,7 @@
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "parties.hpp"
+#include "records.hpp"
 
 namespace funnel::cli::contact {
 
@@ -73,22 +74,11 @@ void run_list(const ListOptions& options, Session& session) {
     Store store = session.read_store();
     std::optional<std::int64_t> org_id;
     if (options.org) org_id = store.parties().organization(*options.org).id;
-    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
-    renderer->begin(contact_columns());
-    std::int64_t count = 0;
+    ListPrinter list(session, contact_columns());
     store.parties().for_each_contact(org_id, [&](const Contact& contact) {
-        ++count;
-        if (session.quiet())
-            session.out() << contact.id << '\n';
-        else
-            renderer->row(contact_row(contact));
+        list.add(contact.id, [&] { return contact_row(contact); });
     });
-    if (session.quiet()) return;
-    if (count == 0 && session.format() == Format::table) {
-        session.note("no contacts");
-        return;
-    }
-    renderer->end();
+    list.finish("no contacts");
 }
 
 void run_show(const ShowOptions& options, Session& session) {
@@ -128,27 +118,19 @@ void run_delete(const DeleteOptions& options, Session& session) {
                            fmt::format("Delete contact {} '{}'?", contact.id, contact.name));
     session.write([&](Store& store) {
         const Contact current = store.parties().contact(std::to_string(contact.id));
+        auto parties = store.parties();
         // A deal's own contact is one of its linked contacts.
-        const auto deals = std::max(store.parties().count_deals_of_contact(current.id),
-                                    store.parties().count_links_of_contact(current.id));
-        const auto activities = store.parties().count_activities_of_contact(current.id);
-        if (deals || activities) {
-            std::vector<std::string> uses;
-            if (deals)
-                uses.push_back(fmt::format("{} opportunit{}", deals, deals == 1 ? "y" : "ies"));
-            if (activities)
-                uses.push_back(
-                    fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
-            throw conflict(fmt::format("contact {} is used by {}; change them first",
-                                       in_quotes(current.name), join_with_and(uses)));
-        }
-        store.parties().delete_contact(current.id);
+        const auto deals = std::max(parties.count_deals_of_contact(current.id),
+                                    parties.count_links_of_contact(current.id));
+        refuse_while_used(
+            fmt::format("contact {}", in_quotes(current.name)),
+            {counted(deals, "opportunity", "opportunities"),
+             counted(parties.count_activities_of_contact(current.id), "activity", "activities")},
+            "change them first");
+        parties.delete_contact(current.id);
         return current.id;
     });
-    if (session.quiet())
-        session.out() << contact.id << '\n';
-    else
-        session.out() << fmt::format("Deleted contact {}: {}\n", contact.id, contact.name);
+    report_deleted(session, "contact", contact.id, contact.name);
 }
 
 // The command-line definitions.

@@ -11,6 +11,7 @@
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "parties.hpp"
+#include "records.hpp"
 
 namespace funnel::cli::opp {
 
@@ -205,7 +206,7 @@ void run_list(const ListOptions& options, Session& session) {
         parts.push_back(fmt::format("{} {} total, {} weighted", code,
                                     format_units(sum.first, digits[code], Grouping::thousands),
                                     format_units(sum.second, digits[code], Grouping::thousands)));
-    session.out() << fmt::format("\n{} opportunit{}: {}\n", count, count == 1 ? "y" : "ies",
+    session.out() << fmt::format("\n{}: {}\n", counted(count, "opportunity", "opportunities"),
                                  join(parts, "; "));
 }
 
@@ -406,10 +407,6 @@ void run_stage(const StageOptions& options, Session& session) {
 
 namespace {
 
-std::string counted(std::int64_t count, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", count, count == 1 ? one : many);
-}
-
 // "its 4 history entries, 1 quote and 2 product lines": what goes with the deal.
 std::string deleted_with(const DealDependents& d) {
     std::vector<std::string> parts{counted(d.history, "history entry", "history entries")};
@@ -443,11 +440,9 @@ void run_delete(const DeleteOptions& options, Session& session) {
         store.deals().remove(id, session.now());
         return dependents;
     });
-    if (session.quiet())
-        session.out() << id << '\n';
-    else
-        session.out() << fmt::format("Deleted opportunity {}: {}, with {}{}\n", id, deal.name,
-                                     deleted_with(gone), activities_kept(gone));
+    report_deleted(
+        session, "opportunity", id,
+        fmt::format("{}, with {}{}", deal.name, deleted_with(gone), activities_kept(gone)));
 }
 
 // ---- opp history

@@ -7,6 +7,7 @@
 #include "commands/org.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
+#include "records.hpp"
 
 namespace funnel::cli::org {
 
@@ -49,22 +50,11 @@ void run_add(const AddOptions& options, Session& session) {
 
 void run_list(const ListOptions&, Session& session) {
     Store store = session.read_store();
-    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
-    renderer->begin(organization_columns());
-    std::int64_t count = 0;
+    ListPrinter list(session, organization_columns());
     store.parties().for_each_organization([&](const OrganizationSummary& summary) {
-        ++count;
-        if (session.quiet())
-            session.out() << summary.organization.id << '\n';
-        else
-            renderer->row(organization_row(summary));
+        list.add(summary.organization.id, [&] { return organization_row(summary); });
     });
-    if (session.quiet()) return;
-    if (count == 0 && session.format() == Format::table) {
-        session.note("no organizations");
-        return;
-    }
-    renderer->end();
+    list.finish("no organizations");
 }
 
 void run_show(const ShowOptions& options, Session& session) {
@@ -111,28 +101,19 @@ void run_delete(const DeleteOptions& options, Session& session) {
                            fmt::format("Delete organization {} '{}'?", org.id, org.name));
     session.write([&](Store& store) {
         const Organization current = store.parties().organization(std::to_string(org.id));
-        const auto deals = store.parties().count_deals_of_organization(current.id);
-        const auto contacts = store.parties().count_contacts_of_organization(current.id);
-        const auto activities = store.parties().count_activities_of_organization(current.id);
-        if (deals || contacts || activities) {
-            std::vector<std::string> uses;
-            if (deals)
-                uses.push_back(fmt::format("{} opportunit{}", deals, deals == 1 ? "y" : "ies"));
-            if (contacts)
-                uses.push_back(fmt::format("{} contact{}", contacts, contacts == 1 ? "" : "s"));
-            if (activities)
-                uses.push_back(
-                    fmt::format("{} activit{}", activities, activities == 1 ? "y" : "ies"));
-            throw conflict(fmt::format("organization {} is used by {}; delete or move them first",
-                                       in_quotes(current.name), join_with_and(uses)));
-        }
-        store.parties().delete_organization(current.id);
+        auto parties = store.parties();
+        refuse_while_used(
+            fmt::format("organization {}", in_quotes(current.name)),
+            {counted(parties.count_deals_of_organization(current.id), "opportunity",
+                     "opportunities"),
+             counted(parties.count_contacts_of_organization(current.id), "contact", "contacts"),
+             counted(parties.count_activities_of_organization(current.id), "activity",
+                     "activities")},
+            "delete or move them first");
+        parties.delete_organization(current.id);
         return current.id;
     });
-    if (session.quiet())
-        session.out() << org.id << '\n';
-    else
-        session.out() << fmt::format("Deleted organization {}: {}\n", org.id, org.name);
+    report_deleted(session, "organization", org.id, org.name);
 }
 
 // The command-line definitions.

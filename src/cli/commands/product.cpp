@@ -7,6 +7,7 @@
 #include "args.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
+#include "records.hpp"
 
 namespace funnel::cli::product {
 
@@ -59,22 +60,11 @@ void run_add(const AddOptions& options, Session& session) {
 
 void run_list(const ListOptions&, Session& session) {
     Store store = session.read_store();
-    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
-    renderer->begin(product_columns());
-    std::int64_t count = 0;
+    ListPrinter list(session, product_columns());
     store.related().for_each_product([&](const Product& product, std::int64_t lines) {
-        ++count;
-        if (session.quiet())
-            session.out() << product.id << '\n';
-        else
-            renderer->row(product_row(product, lines));
+        list.add(product.id, [&] { return product_row(product, lines); });
     });
-    if (session.quiet()) return;
-    if (count == 0 && session.format() == Format::table) {
-        session.note("no products");
-        return;
-    }
-    renderer->end();
+    list.finish("no products");
 }
 
 void run_edit(const EditOptions& options, Session& session) {
@@ -112,15 +102,13 @@ void run_delete(const DeleteOptions& options, Session& session) {
     session.write([&](Store& store) {
         const Product current = store.related().product(std::to_string(product.id));
         if (const auto lines = store.related().count_lines_of_product(current.id))
-            throw conflict(fmt::format("product {} is on {} opportunity line{}; remove them first",
-                                       in_quotes(current.name), lines, lines == 1 ? "" : "s"));
+            throw conflict(fmt::format("product {} is on {}; remove them first",
+                                       in_quotes(current.name),
+                                       counted(lines, "opportunity line", "opportunity lines")));
         store.related().delete_product(current.id);
         return current.id;
     });
-    if (session.quiet())
-        session.out() << product.id << '\n';
-    else
-        session.out() << fmt::format("Deleted product {}: {}\n", product.id, product.name);
+    report_deleted(session, "product", product.id, product.name);
 }
 
 // The command-line definitions.
