@@ -106,3 +106,22 @@ TEST_CASE("quoted values in messages are bounded and show hidden controls") {
         accents += "é";
     CHECK(is_valid_utf8(in_quotes(accents)));
 }
+
+TEST_CASE("an escape table replaces what it lists and nothing else") {
+    CHECK(escaped("a<b>&c", {{'<', "&lt;"}, {'>', "&gt;"}, {'&', "&amp;"}}) == "a&lt;b&gt;&amp;c");
+    CHECK(escaped("", {{'<', "&lt;"}}) == "");
+    CHECK(escaped("x\ty", {{'\t', ""}}) == "xy");
+    // `other` decides for every character the table does not list.
+    const auto drop_digits = [](std::string& out, unsigned char c) {
+        if (c < '0' || c > '9') out += char(c);
+    };
+    CHECK(escaped("a1;b2", {{';', "\\;"}}, drop_digits) == "a\\;b");
+}
+
+TEST_CASE("UTF-8 sequence lengths come from the lead byte") {
+    CHECK(utf8_length('a') == 1);
+    CHECK(utf8_length(0xC3) == 2);  // é
+    CHECK(utf8_length(0xE2) == 3);  // €
+    CHECK(utf8_length(0xF0) == 4);  // emoji
+    CHECK(utf8_length(0x80) == 1);  // a continuation byte alone counts as one
+}

@@ -1,6 +1,8 @@
 // Small string helpers shared by parsing and rendering.
 #pragma once
 
+#include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +36,20 @@ std::string valid_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 // A JSON string, with its quotes: the text as valid UTF-8, controls escaped.
 std::string json_string(std::string_view text);
+
+// One format's escaping as a table: what each listed character becomes. `other`, when given,
+// writes every character the table does not list (to drop or encode control characters);
+// without it they are copied.
+struct Escape {
+    char from;
+    std::string_view to;
+};
+using EscapeOther = void (*)(std::string& out, unsigned char c);
+std::string escaped(std::string_view text, std::initializer_list<Escape> table,
+                    EscapeOther other = nullptr);
+
+// The length of the UTF-8 sequence that starts with `lead`: 1 to 4.
+std::size_t utf8_length(unsigned char lead);
 
 // Text typed for a field: valid UTF-8, no hidden controls (is_hidden_control; line breaks and
 // tabs only in multiline text), at most 500 bytes (100,000 for multiline text); names must not be

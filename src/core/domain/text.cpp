@@ -310,6 +310,30 @@ std::optional<std::string> closest_name(std::string_view typed,
     return best;
 }
 
+std::string escaped(std::string_view text, std::initializer_list<Escape> table, EscapeOther other) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto* entry = std::find_if(table.begin(), table.end(),
+                                         [c](const Escape& escape) { return escape.from == c; });
+        if (entry != table.end())
+            out += entry->to;
+        else if (other)
+            other(out, static_cast<unsigned char>(c));
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::size_t utf8_length(unsigned char lead) {
+    if (lead >= 0xF0) return 4;
+    if (lead >= 0xE0) return 3;
+    if (lead >= 0xC0) return 2;
+    return 1;
+}
+
+// A switch rather than escaped(): JSON exports write millions of fields.
 std::string json_string(std::string_view raw) {
     const std::string text = valid_utf8(raw);
     std::string out;

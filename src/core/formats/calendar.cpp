@@ -147,29 +147,10 @@ std::string agenda_text(const std::vector<AgendaItem>& items, bool color) {
 }
 
 std::string ical_text(std::string_view raw) {
-    std::string out;
-    for (char c : valid_utf8(raw)) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case ';':
-                out += "\\;";
-                break;
-            case ',':
-                out += "\\,";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\t') break;  // not allowed
-                out += c;
-        }
-    }
-    return out;
+    return escaped(valid_utf8(raw), {{'\\', "\\\\"}, {';', "\\;"}, {',', "\\,"}, {'\n', "\\n"}},
+                   [](std::string& out, unsigned char c) {
+                       if (c >= 0x20 || c == '\t') out += char(c);  // other controls not allowed
+                   });
 }
 
 std::string ical_fold(std::string_view line) {
@@ -177,14 +158,7 @@ std::string ical_fold(std::string_view line) {
     std::string out;
     std::size_t used = 0;
     for (std::size_t i = 0; i < line.size();) {
-        std::size_t length = 1;
-        const unsigned char lead = line[i];
-        if (lead >= 0xF0)
-            length = 4;
-        else if (lead >= 0xE0)
-            length = 3;
-        else if (lead >= 0xC0)
-            length = 2;
+        const std::size_t length = utf8_length(line[i]);
         if (used + length > 75) {
             out += "\r\n ";
             used = 1;

@@ -79,14 +79,7 @@ std::string header_text(std::string_view value) {
         chunk.clear();
     };
     for (std::size_t i = 0; i < text.size();) {
-        std::size_t length = 1;
-        const unsigned char lead = text[i];
-        if (lead >= 0xF0)
-            length = 4;
-        else if (lead >= 0xE0)
-            length = 3;
-        else if (lead >= 0xC0)
-            length = 2;
+        const std::size_t length = utf8_length(text[i]);
         if (chunk.size() + length > 45) flush();  // 45 bytes: 60 in base64
         chunk.append(text, i, length);
         i += length;

@@ -47,31 +47,9 @@ bool is_machine_format(Format format) {
 }
 
 std::string html_escape(std::string_view raw) {
-    const std::string text = valid_utf8(raw);
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escaped(
+        valid_utf8(raw),
+        {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}});
 }
 
 std::string plain_text(const Value& value) {
@@ -288,26 +266,7 @@ class JsonLinesRenderer : public RowRenderer {
 };
 
 std::string tsv_field(std::string_view raw) {
-    std::string out;
-    for (char c : raw) {
-        switch (c) {
-            case '\t':
-                out += "\\t";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escaped(raw, {{'\t', "\\t"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\\', "\\\\"}});
 }
 
 class DelimitedRenderer : public RowRenderer {
@@ -352,33 +311,16 @@ class DelimitedRenderer : public RowRenderer {
 // Text in a markdown table cell: markdown's punctuation escaped so that nothing becomes a link,
 // an image or emphasis, and HTML's so that a viewer renders no tag.
 std::string markdown_cell(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '|':
-            case '\\':
-            case '`':
-            case '*':
-            case '_':
-            case '[':
-            case ']':
-                out += '\\';
-                out += c;
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escaped(text, {{'<', "&lt;"},
+                          {'>', "&gt;"},
+                          {'&', "&amp;"},
+                          {'|', "\\|"},
+                          {'\\', "\\\\"},
+                          {'`', "\\`"},
+                          {'*', "\\*"},
+                          {'_', "\\_"},
+                          {'[', "\\["},
+                          {']', "\\]"}});
 }
 
 class MarkdownRenderer : public RowRenderer {
