@@ -9,8 +9,10 @@
 #include <sqlite3.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
 
 #include "funnel/domain/date.hpp"
+#include "funnel/domain/text.hpp"
 #include "funnel/store/store.hpp"
 
 namespace funnel {
@@ -125,6 +127,42 @@ void update_record(SQLite::Database& db, const RecordKind& kind, const Record& r
 }
 
 void delete_record(SQLite::Database& db, std::string_view table, std::int64_t id);
+
+// An argument that is all digits names a record by id.
+inline std::optional<std::int64_t> as_id(std::string_view text) {
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
+    std::int64_t id = 0;
+    for (const char c : text)
+        id = id * 10 + (c - '0');
+    return id;
+}
+
+// A record by id, else by its name folded (fold_name): what the lookups of organizations and
+// products share. `select` is "SELECT columns FROM table", `read` makes the record of a row. Two
+// records whose names fold alike (a file written before names were folded) make the name
+// ambiguous: Error(conflict), naming `kinds` ("organizations").
+template <typename Read>
+auto find_by_id_or_name(SQLite::Database& db, const std::string& select, std::string_view kinds,
+                        std::string_view id_or_name, Read read)
+    -> std::optional<decltype(read(std::declval<SQLite::Statement&>()))> {
+    const std::string wanted(trim(id_or_name));
+    if (auto id = as_id(wanted)) {
+        SQLite::Statement query(db, select + " WHERE id = ?");
+        query.bind(1, *id);
+        if (query.executeStep()) return read(query);
+    }
+    SQLite::Statement query(db, select + " WHERE name_key = funnel_fold(?) ORDER BY id");
+    query.bind(1, wanted);
+    if (!query.executeStep()) return std::nullopt;
+    auto found = read(query);
+    if (query.executeStep())
+        throw conflict(
+            fmt::format("{} {} and {} both match {}: use an id (db check lists such names)", kinds,
+                        found.id, query.getColumn(0).getInt64(), in_quotes(wanted)));
+    return found;
+}
 
 // Empty text is stored as NULL: "no next step" has one representation.
 inline void bind_text(SQLite::Statement& statement, int index, const std::string& text) {

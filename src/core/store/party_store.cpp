@@ -36,17 +36,6 @@ int bind_contact(SQLite::Statement& statement, const Contact& contact) {
     return 8;
 }
 
-// An argument that is all digits names a record by id.
-std::optional<std::int64_t> as_id(std::string_view text) {
-    if (text.empty() || text.size() > 18) return std::nullopt;
-    std::int64_t id = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        id = id * 10 + (c - '0');
-    }
-    return id;
-}
-
 const char* const organization_columns =
     "id, name, industry, website, phone, notes, created_at, updated_at";
 
@@ -85,27 +74,9 @@ Contact read_contact(SQLite::Statement& row) {
 }  // namespace
 
 std::optional<Organization> PartyStore::find_organization(std::string_view id_or_name) {
-    const std::string wanted(trim(id_or_name));
-    if (auto id = as_id(wanted)) {
-        SQLite::Statement query(
-            connection_->db,
-            fmt::format("SELECT {} FROM organization WHERE id = ?", organization_columns));
-        query.bind(1, *id);
-        if (query.executeStep()) return read_organization(query);
-    }
-    SQLite::Statement query(
-        connection_->db,
-        fmt::format("SELECT {} FROM organization WHERE name_key = funnel_fold(?) ORDER BY id",
-                    organization_columns));
-    query.bind(1, wanted);
-    if (!query.executeStep()) return std::nullopt;
-    Organization found = read_organization(query);
-    // A file written before names were folded may hold two that now match.
-    if (query.executeStep())
-        throw conflict(fmt::format(
-            "organizations {} and {} both match {}: use an id (db check lists such names)",
-            found.id, query.getColumn(0).getInt64(), in_quotes(wanted)));
-    return found;
+    return sql::find_by_id_or_name(connection_->db,
+                                   fmt::format("SELECT {} FROM organization", organization_columns),
+                                   "organizations", id_or_name, read_organization);
 }
 
 Organization PartyStore::organization(std::string_view id_or_name) {
@@ -158,7 +129,7 @@ std::int64_t PartyStore::count_contacts_of_organization(std::int64_t id) {
 std::vector<Contact> PartyStore::find_contacts(std::string_view id_or_name) {
     const std::string wanted(trim(id_or_name));
     std::vector<Contact> found;
-    if (auto id = as_id(wanted)) {
+    if (auto id = sql::as_id(wanted)) {
         SQLite::Statement query(connection_->db,
                                 fmt::format("SELECT {} WHERE c.id = ?", contact_columns));
         query.bind(1, *id);

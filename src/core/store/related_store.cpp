@@ -9,13 +9,6 @@ namespace funnel {
 
 namespace {
 
-std::optional<std::int64_t> as_id(std::string_view text) {
-    if (text.empty() || text.size() > 18 ||
-        text.find_first_not_of("0123456789") != std::string_view::npos)
-        return std::nullopt;
-    return std::stoll(std::string(text));
-}
-
 void bind_optional(SQLite::Statement& statement, int index,
                    const std::optional<std::int64_t>& value) {
     if (value)
@@ -292,18 +285,8 @@ void RelatedStore::for_each_product(
 }
 
 std::optional<Product> RelatedStore::find_product(std::string_view id_or_name) {
-    const std::string wanted(trim(id_or_name));
-    if (auto id = as_id(wanted)) {
-        SQLite::Statement query(connection_->db, fmt::format("{} WHERE id = ?", product_columns));
-        query.bind(1, *id);
-        if (query.executeStep()) return read_product(query);
-    }
-    SQLite::Statement query(
-        connection_->db,
-        fmt::format("{} WHERE name_key = funnel_fold(?) ORDER BY id", product_columns));
-    query.bind(1, wanted);
-    if (query.executeStep()) return read_product(query);
-    return std::nullopt;
+    return sql::find_by_id_or_name(connection_->db, product_columns, "products", id_or_name,
+                                   read_product);
 }
 
 Product RelatedStore::product(std::string_view id_or_name) {
