@@ -9,6 +9,9 @@ Also: only the store includes SQLite; CLI11 is included
 only where the command tree is made CLI11's (app.cpp, parser.hpp) and by the man page tool: the
 command groups define their commands through command.hpp, so that CLI11 is compiled once.
 
+And no source file (include/, src/, tests/, fuzz/, bench/) over 600 lines: a file that grows
+past it holds more than one concern and is split.
+
 Usage: layers.py SOURCE_DIR
 """
 
@@ -18,6 +21,7 @@ import sys
 
 ORDER = ["system", "domain", "store", "formats", "reports", "cli"]
 TOP = {"funnel/error.hpp", "funnel/version.hpp"}
+MAX_LINES = 600
 CLI11_FILES = ("src/cli/app.cpp", "src/cli/parser.hpp", "src/cli/man.cpp")
 
 
@@ -63,6 +67,18 @@ def main():
                         problems.append(f"{where}: only the store speaks SQL")
                     if header.startswith("CLI/") and path not in CLI11_FILES:
                         problems.append(f"{where}: only {', '.join(CLI11_FILES)} use CLI11")
+    for top in ("include", "src", "tests", "fuzz", "bench"):
+        for folder, _, names in os.walk(os.path.join(root, top)):
+            for name in sorted(names):
+                if not name.endswith((".cpp", ".hpp", ".py", ".sh")):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    count = sum(1 for _ in f)
+                if count > MAX_LINES:
+                    problems.append(
+                        f"{os.path.relpath(path, root)}: {count} lines, over {MAX_LINES}: split it"
+                    )
     for problem in problems:
         print(problem)
     sys.exit(1 if problems else 0)

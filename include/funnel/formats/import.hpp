@@ -87,6 +87,10 @@ struct ColumnPlan {
 // --key column that is not in the file, or a column of ids without its --lookup.
 ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSettings& settings);
 
+// The stages of a preset's exports (Vtiger's and Salesforce's defaults), onto funnel's default
+// stages; none for the generic preset.
+std::span<const std::pair<std::string_view, std::string_view>> preset_stage_map(Preset preset);
+
 // A date in a file: by a strftime-like format of %Y, %y (2000-2068 and 1969-1999), %m, %d, %b
 // (Jan..Dec) and literal characters, numbers with or without leading zeros; with no format,
 // YYYY-MM-DD. A time after the date (after a space or 'T') is allowed and ignored. Throws
