@@ -15,7 +15,7 @@ namespace funnel {
 std::string select_opportunities(bool with_names, const std::string& more_columns = "");
 
 // The columns of select_opportunities, in order; more_columns follow from `more`.
-namespace column {
+namespace deal_column {
 enum : int {
     id,
     name,
@@ -44,7 +44,7 @@ enum : int {
     external_id,
     more
 };
-}  // namespace column
+}  // namespace deal_column
 
 // A deal from a row of select_opportunities.
 Opportunity read_opportunity(const sql::Cursor& row);

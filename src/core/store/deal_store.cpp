@@ -168,34 +168,34 @@ JOIN stage s ON s.id = o.stage_id)sql" +
 
 Opportunity read_opportunity(const sql::Cursor& row) {
     Opportunity deal;
-    deal.id = row.integer(column::id);
-    deal.name = row.string(column::name);
-    deal.org_id = optional_integer(row, column::org_id);
-    deal.org = optional_string(row, column::org);
-    deal.contact_id = optional_integer(row, column::contact_id);
-    deal.contact = optional_string(row, column::contact);
-    const auto currency = Currency::find(row.text(column::currency));
+    deal.id = row.integer(deal_column::id);
+    deal.name = row.string(deal_column::name);
+    deal.org_id = optional_integer(row, deal_column::org_id);
+    deal.org = optional_string(row, deal_column::org);
+    deal.contact_id = optional_integer(row, deal_column::contact_id);
+    deal.contact = optional_string(row, deal_column::contact);
+    const auto currency = Currency::find(row.text(deal_column::currency));
     if (!currency)
         throw runtime_failure(
-            fmt::format("damaged currency {} in the data file", row.string(column::currency)));
-    deal.amount = Money{row.integer(column::amount), *currency};
-    deal.close_date = date_column(row, column::close_date);
-    deal.stage_id = row.integer(column::stage_id);
-    deal.stage = row.string(column::stage);
-    deal.state = parse_stage_state(row.text(column::state));
-    deal.category = parse_forecast_category(row.text(column::category));
-    deal.probability = int(row.integer(column::probability));
-    deal.type = parse_deal_type(row.text(column::type));
-    deal.next_step = optional_string(row, column::next_step);
-    deal.description = optional_string(row, column::description);
-    deal.owner = optional_string(row, column::owner);
-    deal.source = optional_string(row, column::source);
-    deal.created_at = row.string(column::created_at);
-    deal.updated_at = row.string(column::updated_at);
-    deal.stage_changed_at = row.string(column::stage_changed_at);
-    if (!row.null(column::closed_at)) deal.closed_at = date_column(row, column::closed_at);
-    deal.lost_reason = optional_string(row, column::lost_reason);
-    deal.external_id = optional_string(row, column::external_id);
+            fmt::format("damaged currency {} in the data file", row.string(deal_column::currency)));
+    deal.amount = Money{row.integer(deal_column::amount), *currency};
+    deal.close_date = date_column(row, deal_column::close_date);
+    deal.stage_id = row.integer(deal_column::stage_id);
+    deal.stage = row.string(deal_column::stage);
+    deal.state = parse_stage_state(row.text(deal_column::state));
+    deal.category = parse_forecast_category(row.text(deal_column::category));
+    deal.probability = int(row.integer(deal_column::probability));
+    deal.type = parse_deal_type(row.text(deal_column::type));
+    deal.next_step = optional_string(row, deal_column::next_step);
+    deal.description = optional_string(row, deal_column::description);
+    deal.owner = optional_string(row, deal_column::owner);
+    deal.source = optional_string(row, deal_column::source);
+    deal.created_at = row.string(deal_column::created_at);
+    deal.updated_at = row.string(deal_column::updated_at);
+    deal.stage_changed_at = row.string(deal_column::stage_changed_at);
+    if (!row.null(deal_column::closed_at)) deal.closed_at = date_column(row, deal_column::closed_at);
+    deal.lost_reason = optional_string(row, deal_column::lost_reason);
+    deal.external_id = optional_string(row, deal_column::external_id);
     return deal;
 }
 
@@ -325,28 +325,28 @@ void DealStore::for_each_columns(const OppQuery& query,
     sql::Cursor row = list_cursor(connection_->db, query);
     DealColumns deal;
     while (row.step()) {
-        deal.id = row.integer(column::id);
-        deal.name = row.text(column::name);
-        deal.org_id = optional_integer(row, column::org_id);
-        deal.org = row.text(column::org);
-        deal.contact_id = optional_integer(row, column::contact_id);
-        deal.contact = row.text(column::contact);
-        deal.amount = row.integer(column::amount);
-        deal.currency = row.text(column::currency);
-        deal.close_date = row.text(column::close_date);
-        deal.stage = row.text(column::stage);
-        deal.category = row.text(column::category);
-        deal.probability = int(row.integer(column::probability));
-        deal.type = row.text(column::type);
-        deal.next_step = row.text(column::next_step);
-        deal.description = row.text(column::description);
-        deal.owner = row.text(column::owner);
-        deal.source = row.text(column::source);
-        deal.created_at = row.text(column::created_at);
-        deal.updated_at = row.text(column::updated_at);
-        deal.closed_at = row.text(column::closed_at);
-        deal.lost_reason = row.text(column::lost_reason);
-        deal.external_id = row.text(column::external_id);
+        deal.id = row.integer(deal_column::id);
+        deal.name = row.text(deal_column::name);
+        deal.org_id = optional_integer(row, deal_column::org_id);
+        deal.org = row.text(deal_column::org);
+        deal.contact_id = optional_integer(row, deal_column::contact_id);
+        deal.contact = row.text(deal_column::contact);
+        deal.amount = row.integer(deal_column::amount);
+        deal.currency = row.text(deal_column::currency);
+        deal.close_date = row.text(deal_column::close_date);
+        deal.stage = row.text(deal_column::stage);
+        deal.category = row.text(deal_column::category);
+        deal.probability = int(row.integer(deal_column::probability));
+        deal.type = row.text(deal_column::type);
+        deal.next_step = row.text(deal_column::next_step);
+        deal.description = row.text(deal_column::description);
+        deal.owner = row.text(deal_column::owner);
+        deal.source = row.text(deal_column::source);
+        deal.created_at = row.text(deal_column::created_at);
+        deal.updated_at = row.text(deal_column::updated_at);
+        deal.closed_at = row.text(deal_column::closed_at);
+        deal.lost_reason = row.text(deal_column::lost_reason);
+        deal.external_id = row.text(deal_column::external_id);
         visit(deal);
     }
 }

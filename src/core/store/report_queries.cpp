@@ -226,7 +226,7 @@ void ReportQueries::for_each_open_deal_by_last_touch(
                                                "o.id), '')) AS touched") +
                               " WHERE o.state = 'open' ORDER BY touched, o.id");
     while (statement.step())
-        visit(read_opportunity(statement), statement.string(column::more));
+        visit(read_opportunity(statement), statement.string(deal_column::more));
 }
 
 }  // namespace funnel
