@@ -241,6 +241,13 @@ void run_calibrate(const CalibrateOptions& options, Session& session) {
 
 namespace {
 
+// What a deal in the stage gets by default: stage add and stage set.
+void add_default_options(Command& command, OptText& probability, OptText& category) {
+    command.option("--probability", probability, "Default probability, 0-100").type_name("0-100");
+    command.option("--category", category, "pipeline, best-case, commit, closed or omitted")
+        .type_name("CATEGORY");
+}
+
 void add_placement_options(Command& command, Placement& placement) {
     auto after = command.option("--after", placement.after, "Place it right after this stage")
                      .type_name("STAGE");
@@ -262,12 +269,7 @@ void setup(Command& group) {
         auto command = group.subcommand("add", "Add a stage");
         command.option("NAME", options->name, "Its name: letters, digits, '-' and '_'").required();
         add_placement_options(command, options->placement);
-        command.option("--probability", options->probability, "Default probability, 0-100")
-            .type_name("0-100");
-        command
-            .option("--category", options->category,
-                    "pipeline, best-case, commit, closed or omitted")
-            .type_name("CATEGORY");
+        add_default_options(command, options->probability, options->category);
         command.option("--state", options->state, "open (default), won or lost")
             .type_name("open|won|lost");
         command.option("--label", options->label, "What people read").type_name("TEXT");
@@ -282,12 +284,7 @@ void setup(Command& group) {
         auto command = group.subcommand("set", "Change a stage");
         command.option("NAME", options->name, "Stage name or unique prefix").required();
         command.option("--label", options->label, "What people read").type_name("TEXT");
-        command.option("--probability", options->probability, "Default probability, 0-100")
-            .type_name("0-100");
-        command
-            .option("--category", options->category,
-                    "pipeline, best-case, commit, closed or omitted")
-            .type_name("CATEGORY");
+        add_default_options(command, options->probability, options->category);
         command.option("--rename", options->rename, "New name").type_name("NAME");
         add_placement_options(command, options->placement);
         command

@@ -193,7 +193,8 @@ Opportunity read_opportunity(const sql::Cursor& row) {
     deal.created_at = row.string(deal_column::created_at);
     deal.updated_at = row.string(deal_column::updated_at);
     deal.stage_changed_at = row.string(deal_column::stage_changed_at);
-    if (!row.null(deal_column::closed_at)) deal.closed_at = date_column(row, deal_column::closed_at);
+    if (!row.null(deal_column::closed_at))
+        deal.closed_at = date_column(row, deal_column::closed_at);
     deal.lost_reason = optional_string(row, deal_column::lost_reason);
     deal.external_id = optional_string(row, deal_column::external_id);
     return deal;
