@@ -37,16 +37,16 @@ Opportunity current() {
 }
 
 const std::vector<DealChange> changes = {
-    {1, "2026-09-01T00:00:00", "created", std::nullopt, "ACME"},
-    {2, "2026-10-01T09:00:00", "stage", "1", "3"},
-    {3, "2026-10-01T09:00:00", "probability", "10", "50"},
-    {4, "2026-10-20T00:00:00", "close_date", "2026-11-30", "2026-12-31"},
-    {5, "2026-11-02T00:00:00", "currency", "EUR", "USD"},
-    {6, "2026-11-02T00:00:00", "amount", "12000.50", "15000.00"},
-    {7, "2026-11-12T00:00:00", "stage", "3", "5"},
-    {8, "2026-11-12T00:00:00", "probability", "50", "100"},
-    {9, "2026-11-12T00:00:00", "closed_at", std::nullopt, "2026-11-12"},
-    {10, "2026-11-13T00:00:00", "org", "1", "2"},
+    {1, "2026-09-01T00:00:00", "2026-09-01T00:00:00", "created", std::nullopt, "ACME"},
+    {2, "2026-10-01T09:00:00", "2026-10-01T09:00:00", "stage", "1", "3"},
+    {3, "2026-10-01T09:00:00", "2026-10-01T09:00:00", "probability", "10", "50"},
+    {4, "2026-10-20T00:00:00", "2026-10-20T00:00:00", "close_date", "2026-11-30", "2026-12-31"},
+    {5, "2026-11-02T00:00:00", "2026-11-02T00:00:00", "currency", "EUR", "USD"},
+    {6, "2026-11-02T00:00:00", "2026-11-02T00:00:00", "amount", "12000.50", "15000.00"},
+    {7, "2026-11-12T00:00:00", "2026-11-12T00:00:00", "stage", "3", "5"},
+    {8, "2026-11-12T00:00:00", "2026-11-12T00:00:00", "probability", "50", "100"},
+    {9, "2026-11-12T00:00:00", "2026-11-12T00:00:00", "closed_at", std::nullopt, "2026-11-12"},
+    {10, "2026-11-13T00:00:00", "2026-11-13T00:00:00", "org", "1", "2"},
 };
 }  // namespace
 
@@ -93,11 +93,47 @@ TEST_CASE("a deal created later did not exist") {
     CHECK(first_day->stage_changed_at == "2026-09-01T00:00:00");
 }
 
-TEST_CASE("a change recorded later but dated earlier counts at its date") {
+TEST_CASE("a change recorded later but dated earlier counts from when it was recorded") {
     auto backdated = changes;
-    backdated.push_back({11, "2026-10-05T00:00:00", "next_step", std::nullopt, "call"});
+    backdated.push_back(
+        {11, "2026-10-05T00:00:00", "2026-11-14T10:00:00", "next_step", std::nullopt, "call"});
     auto now = current();
     now.next_step = "call";
-    CHECK(deal_as_of(now, backdated, end_of_day(d(2026, 10, 6)), stages())->next_step == "call");
-    CHECK(deal_as_of(now, backdated, end_of_day(d(2026, 10, 4)), stages())->next_step.empty());
+    // The file learned of it on 2026-11-14: a view of 2026-10-06 is what was known then.
+    CHECK(deal_as_of(now, backdated, end_of_day(d(2026, 10, 6)), stages())->next_step.empty());
+    CHECK(deal_as_of(now, backdated, end_of_day(d(2026, 11, 13)), stages())->next_step.empty());
+    CHECK(deal_as_of(now, backdated, end_of_day(d(2026, 11, 14)), stages())->next_step == "call");
+}
+
+TEST_CASE("a close back-dated before an earlier stage move gives a sound state on every day") {
+    // opp add on 05-01; opp stage quote-sent on 06-05; opp stage lost --on 05-25, run on 06-07.
+    const std::vector<DealChange> history = {
+        {1, "2026-05-01T09:00:00", "2026-05-01T09:00:00", "created", std::nullopt, "ACME"},
+        {2, "2026-06-05T09:00:00", "2026-06-05T09:00:00", "stage", "1", "3"},
+        {3, "2026-06-05T09:00:00", "2026-06-05T09:00:00", "probability", "10", "50"},
+        {4, "2026-05-25T00:00:00", "2026-06-07T09:00:00", "stage", "3", "6"},
+        {5, "2026-05-25T00:00:00", "2026-06-07T09:00:00", "probability", "50", "0"},
+        {6, "2026-05-25T00:00:00", "2026-06-07T09:00:00", "closed_at", std::nullopt, "2026-05-25"},
+    };
+    Opportunity lost = current();
+    lost.stage_id = 6;
+    lost.probability = 0;
+    lost.created_at = "2026-05-01T09:00:00";
+    lost.stage_changed_at = "2026-05-25T00:00:00";
+    lost.closed_at = d(2026, 5, 25);
+    lost.org_id = 1;
+    lost.amount = {1'500'000, Currency::parse("EUR")};
+    for (int day = 1; day <= 10; ++day) {
+        const auto deal = deal_as_of(lost, history, end_of_day(d(2026, 6, day)), stages());
+        REQUIRE(deal);
+        CAPTURE(day);
+        // Never open with a close day, never closed without one.
+        CHECK((deal->state == StageState::open) == !deal->closed_at.has_value());
+        if (day < 5)
+            CHECK(deal->stage == "prospecting");
+        else if (day < 7)
+            CHECK(deal->stage == "quote-sent");
+        else
+            CHECK(deal->stage == "closed-lost");
+    }
 }

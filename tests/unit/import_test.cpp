@@ -293,7 +293,8 @@ TEST_CASE("import: a deal that closed after it was created was open until then")
     CHECK(deal.probability == 100);
     std::vector<DealChange> changes;
     for (const auto& entry : f.store.history().of(1))
-        changes.push_back({entry.id, entry.changed_at, entry.field, std::nullopt, std::nullopt});
+        changes.push_back({entry.id, entry.changed_at, entry.recorded_at, entry.field, std::nullopt,
+                           std::nullopt});
     REQUIRE(changes.size() == 4);
     CHECK(changes[1].field == "stage");
     CHECK(changes[1].changed_at == "2017-03-01T00:00:00");

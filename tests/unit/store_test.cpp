@@ -455,3 +455,39 @@ TEST_CASE("an upgrade makes the day a deal closed its close date and keeps the e
     CHECK(history[0].new_value == "2026-11-27");
     CHECK(history[0].changed_at == "2026-11-27T00:00:00");
 }
+
+TEST_CASE("upgrading to version 9 gives each change the time it was recorded") {
+    TempDir dir;
+    const fs::path file = dir.path / "old.db";
+    { Store::open_at_version(file, 8); }
+    insert_old_deal(file, "Backdated", 1000);  // deal 1 and its creation, 2026-11-16T09:00
+    {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        db.exec(
+            "INSERT INTO opportunity (name, org_id, amount, currency, close_date, stage_id, state, "
+            "probability, type, created_at, updated_at, stage_changed_at) VALUES ('Other', 1, "
+            "500, 'EUR', '2026-12-31', 1, 'open', 10, 'new', '2026-11-16T09:00:00', "
+            "'2026-11-16T09:00:00', '2026-11-16T09:00:00')");
+        // Deal 1: a stage move on 11-20, then a loss typed later but dated 11-18. Deal 2's
+        // later change must not reach deal 1's.
+        db.exec(R"sql(
+INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, new_value) VALUES
+    (2, '2026-11-16T09:00:00', 'created', NULL, 'Other'),
+    (1, '2026-11-20T10:00:00', 'stage', '1', '3'),
+    (2, '2026-12-01T10:00:00', 'amount', '5.00', '6.00'),
+    (1, '2026-11-18T00:00:00', 'stage', '3', '6'),
+    (1, '2026-11-18T00:00:00', 'closed_at', NULL, '2026-11-18'))sql");
+    }
+    Store store = Store::open(file, Store::Access::write);
+    std::vector<std::pair<std::string, std::string>> times;
+    for (const auto& entry : store.history().of(1))
+        times.emplace_back(entry.changed_at, entry.recorded_at);
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"2026-11-16T09:00:00", "2026-11-16T09:00:00"},
+        {"2026-11-20T10:00:00", "2026-11-20T10:00:00"},
+        {"2026-11-18T00:00:00", "2026-11-20T10:00:00"},
+        {"2026-11-18T00:00:00", "2026-11-20T10:00:00"},
+    };
+    CHECK(times == expected);
+    CHECK(store.history().of(2).back().recorded_at == "2026-12-01T10:00:00");
+}

@@ -15,7 +15,8 @@ namespace funnel {
 // One recorded change as stored: stage, org and contact by id, amounts in major units.
 struct DealChange {
     std::int64_t id = 0;
-    Timestamp changed_at;
+    Timestamp changed_at;   // when it happened
+    Timestamp recorded_at;  // when the file learned of it: changed_at or later
     std::string field;
     std::optional<std::string> old_value;
     std::optional<std::string> new_value;
@@ -24,8 +25,9 @@ struct DealChange {
 // The last moment of a day: changes dated that day count as made by its end.
 Timestamp end_of_day(Date date);
 
-// The deal as it stood at `moment`, rebuilt from its current values by undoing, newest record
-// first, every change dated after `moment`. Nothing when it was created after `moment`.
+// The deal as the file knew it at `moment`, rebuilt from its current values by undoing, newest
+// record first, every change recorded after `moment` (a change back-dated with --on counts from
+// when it was recorded, not from its date). Nothing when it was created after `moment`.
 // Stage, state and category come from `stages`; the organization's name is kept only while its
 // id is the current one (callers look names up when they need them).
 std::optional<Opportunity> deal_as_of(const Opportunity& current,

@@ -94,16 +94,17 @@ class DealStore {
   public:
     explicit DealStore(Connection& connection) : connection_(&connection) {}
 
-    // Inserts the deal as given (timestamps included) and records its creation.
+    // Inserts the deal as given (timestamps included) and records its creation, as recorded
+    // when it was created.
     std::int64_t insert(const Opportunity& deal);
     std::optional<Opportunity> find(std::int64_t id);
     // Like find, but throws Error(not_found).
     Opportunity get(std::int64_t id);
-    // Writes `after` and records each changed field, dated `when` (which may be in the past);
-    // the note goes with the stage change, else with the first change. Returns false when
-    // nothing changed.
+    // Writes `after` and records each changed field, dated `when` (which may be in the past)
+    // and recorded at `recorded` (default: `when`); the note goes with the stage change, else
+    // with the first change. Returns false when nothing changed.
     bool update(const Opportunity& before, const Opportunity& after, const Timestamp& when,
-                const std::string& note);
+                const std::string& note, const std::optional<Timestamp>& recorded = std::nullopt);
     DealDependents dependents(std::int64_t id);
     // Deletes the deal with its history, contact links, quotes, documents and product lines;
     // its activities stay, no longer linked to it (as opp unlink leaves them).

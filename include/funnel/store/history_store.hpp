@@ -20,7 +20,8 @@ struct Connection;
 struct HistoryEntry {
     std::int64_t id = 0;
     std::int64_t opp_id = 0;
-    Timestamp changed_at;
+    Timestamp changed_at;   // when it happened
+    Timestamp recorded_at;  // when the file learned of it
     std::string field;
     // As people read them: stage, organization and contact by name.
     std::optional<std::string> old_value;
@@ -37,7 +38,7 @@ class HistoryStore {
 
     // Every deal in the scope with its recorded changes, in id order; the deals and their
     // history are read side by side, never all at once. Each part names the changes to read: of
-    // one field, or dated after a moment (what undoing to it needs), or both; no parts, all.
+    // one field, or recorded after a moment (what undoing to it needs), or both; no parts, all.
     struct Part {
         std::optional<std::string> field;
         std::optional<Timestamp> after;

@@ -372,7 +372,8 @@ void run_stage(const StageOptions& options, Session& session) {
                        : std::nullopt;
     const Date on =
         options.on ? parse_date_option("--on", *options.on, session.today()) : session.today();
-    // A change dated with --on is recorded on that day, so history reports see when it happened.
+    // A change dated with --on happened on that day, so history reports see when it happened;
+    // it is recorded now, so views of the days before show what was known then.
     if (on > session.today())
         throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
                                         in_quotes(*options.on), format_date(session.today())));
@@ -383,7 +384,7 @@ void run_stage(const StageOptions& options, Session& session) {
         const Stage& stage = stage_named(stages, "stage", options.stage);
         Opportunity deal = before;
         move_to_stage(deal, stage, probability, on, reason);
-        store.deals().update(before, deal, when, note);
+        store.deals().update(before, deal, when, note, session.now());
         return std::pair{before, store.deals().get(id)};
     });
     std::string line;

@@ -37,7 +37,7 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
     std::optional<std::string> amount_text;  // parsed once the currency of the time is known
     for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
         const DealChange& change = *it;
-        if (change.changed_at <= moment) continue;
+        if (change.recorded_at <= moment) continue;
         const auto& old_value = change.old_value;
         if (change.field == "name")
             deal.name = text_of(old_value);
@@ -74,10 +74,10 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
             deal.lost_reason = text_of(old_value);
     }
     if (amount_text) deal.amount.minor = parse_amount(*amount_text, deal.amount.currency.digits());
-    // The deal entered its stage at its last stage change up to the moment, or at creation.
+    // The deal entered its stage at its last stage change known at the moment, or at creation.
     deal.stage_changed_at = deal.created_at;
     for (const auto& change : changes)
-        if (change.field == "stage" && change.changed_at <= moment &&
+        if (change.field == "stage" && change.recorded_at <= moment &&
             change.changed_at > deal.stage_changed_at)
             deal.stage_changed_at = change.changed_at;
     for (const auto& stage : stages) {

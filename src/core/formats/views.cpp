@@ -196,6 +196,7 @@ std::vector<Column> history_columns() {
         {"id", "ID", machines},
         {"opp_id", "Opportunity", machines},
         {"changed_at", "When", everyone, Unit::timestamp},
+        {"recorded_at", "Recorded", machines, Unit::timestamp},
         {"field", "Field"},
         {"old", "From"},
         {"new", "To"},
@@ -208,9 +209,13 @@ Row history_row(const HistoryEntry& entry) {
         return text ? text_cell(*text) : null_cell();
     };
     return {
-        integer_cell(entry.id),         integer_cell(entry.opp_id),
-        text_cell(entry.changed_at),    text_cell(entry.field, Style::strong),
-        value(entry.old_value),         value(entry.new_value),
+        integer_cell(entry.id),
+        integer_cell(entry.opp_id),
+        text_cell(entry.changed_at),
+        text_cell(entry.recorded_at),
+        text_cell(entry.field, Style::strong),
+        value(entry.old_value),
+        value(entry.new_value),
         optional_text_cell(entry.note),
     };
 }

@@ -66,19 +66,20 @@ std::string_view Cursor::text(int column) const {
 }
 
 void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
-                 const FieldChange& change, const std::string& note) {
+                 const Timestamp& recorded, const FieldChange& change, const std::string& note) {
     insert.bind(1, opp_id);
     insert.bind(2, when);
-    insert.bind(3, change.field);
+    insert.bind(3, recorded);
+    insert.bind(4, change.field);
     if (change.old_value)
-        insert.bind(4, *change.old_value);
-    else
-        insert.bind_null(4);
-    if (change.new_value)
-        insert.bind(5, *change.new_value);
+        insert.bind(5, *change.old_value);
     else
         insert.bind_null(5);
-    insert.bind_text(6, note);
+    if (change.new_value)
+        insert.bind(6, *change.new_value);
+    else
+        insert.bind_null(6);
+    insert.bind_text(7, note);
 }
 
 Date date(const SQLite::Column& column) {

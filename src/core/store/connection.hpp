@@ -203,11 +203,12 @@ inline constexpr const char* insert_opportunity =
 
 // One row of a deal's history: prepare `insert_history` once, then bind_change and run for
 // each change.
+// `when` is when the change happened, `recorded` when the file learned of it.
 inline constexpr const char* insert_history =
-    "INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, new_value, note) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO opportunity_history (opp_id, changed_at, recorded_at, field, old_value, "
+    "new_value, note) VALUES (?, ?, ?, ?, ?, ?, ?)";
 void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
-                 const FieldChange& change, const std::string& note);
+                 const Timestamp& recorded, const FieldChange& change, const std::string& note);
 
 // A date column written by this store; a damaged value is reported, never guessed.
 Date date(const SQLite::Column& column);

@@ -47,9 +47,9 @@ Date date_column(const sql::Cursor& row, int column) {
 }
 
 void record_change(SQLite::Database& db, std::int64_t opp_id, const Timestamp& when,
-                   const FieldChange& change, const std::string& note) {
+                   const Timestamp& recorded, const FieldChange& change, const std::string& note) {
     sql::Cursor insert(db, sql::insert_history);
-    sql::bind_change(insert, opp_id, when, change, note);
+    sql::bind_change(insert, opp_id, when, recorded, change, note);
     insert.run();
 }
 
@@ -231,7 +231,8 @@ std::int64_t DealStore::insert(const Opportunity& deal) {
     insert.bind(20, deal.created_at);
     insert.run();
     const std::int64_t id = connection_->db.getLastInsertRowid();
-    record_change(connection_->db, id, deal.created_at, {"created", std::nullopt, deal.name}, "");
+    record_change(connection_->db, id, deal.created_at, deal.created_at,
+                  {"created", std::nullopt, deal.name}, "");
     return id;
 }
 
@@ -248,7 +249,7 @@ Opportunity DealStore::get(std::int64_t id) {
 }
 
 bool DealStore::update(const Opportunity& before, const Opportunity& after, const Timestamp& when,
-                       const std::string& note) {
+                       const std::string& note, const std::optional<Timestamp>& recorded) {
     const auto changes = changes_between(before, after);
     if (changes.empty()) return false;
     Opportunity written = after;
@@ -268,7 +269,8 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
     for (std::size_t i = 0; i < changes.size(); ++i)
         if (changes[i].field == "stage") note_index = i;
     for (std::size_t i = 0; i < changes.size(); ++i)
-        record_change(connection_->db, after.id, when, changes[i], i == note_index ? note : "");
+        record_change(connection_->db, after.id, when, recorded.value_or(when), changes[i],
+                      i == note_index ? note : "");
     return true;
 }
 
@@ -354,7 +356,7 @@ void DealStore::for_each_columns(const OppQuery& query,
 
 void DealStore::record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,
                              const std::string& note) {
-    record_change(connection_->db, opp_id, when, event, note);
+    record_change(connection_->db, opp_id, when, when, event, note);
     SQLite::Statement touch(connection_->db,
                             "UPDATE opportunity SET updated_at = max(updated_at, ?) WHERE id = ?");
     touch.bind(1, when);

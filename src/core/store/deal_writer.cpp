@@ -175,7 +175,9 @@ std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note
 
     const auto record = [&](const Timestamp& when, const FieldChange& change,
                             const std::string& text) {
-        sql::bind_change(s.insert_change, id, when, change, text);
+        // Imported history keeps the times its source gave, never the moment of the import:
+        // a view of a past day of an imported file shows what the source knew then.
+        sql::bind_change(s.insert_change, id, when, when, change, text);
         s.insert_change.run();
     };
     record(deal.created_at, {"created", std::nullopt, deal.name}, note);

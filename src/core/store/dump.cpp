@@ -360,6 +360,7 @@ void Dump::restore(std::istream& in) {
                         dangling.getColumn(2).getString()));
     // What db check would find wrong across rows (two stages at one position, a deal whose
     // state is not its stage's, ...) is refused here, so that what a restore accepts is sound.
+    schema::fill_recorded_times(db);
     for (const auto& check : checks_of(db, CheckDepth::across_rows))
         if (!check.problems.empty())
             throw invalid_input(fmt::format("the dump is inconsistent: {}: {}", check.name,

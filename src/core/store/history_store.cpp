@@ -21,14 +21,14 @@ SELECT h.id, h.opp_id, h.changed_at, h.field,
            WHEN 'org' THEN coalesce((SELECT name FROM organization WHERE id = h.new_value), '#' || h.new_value)
            WHEN 'contact' THEN coalesce((SELECT name FROM contact WHERE id = h.new_value), '#' || h.new_value)
            ELSE h.new_value END,
-       h.note
+       h.note, coalesce(h.recorded_at, h.changed_at)
 FROM opportunity_history h WHERE h.opp_id = ? ORDER BY h.id)sql");
     query.bind(1, opp_id);
     std::vector<HistoryEntry> entries;
     while (query.executeStep()) {
         entries.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
-                           query.getColumn(2).getString(), query.getColumn(3).getString(),
-                           sql::optional_text(query.getColumn(4)),
+                           query.getColumn(2).getString(), query.getColumn(7).getString(),
+                           query.getColumn(3).getString(), sql::optional_text(query.getColumn(4)),
                            sql::optional_text(query.getColumn(5)), sql::text(query.getColumn(6))});
     }
     return entries;
@@ -43,12 +43,13 @@ void HistoryStore::for_each_deal(
 
     // One cursor per part (a field's reads the (field, opp_id, id) index in order), or one for all.
     const char* const columns =
-        "SELECT opp_id, id, changed_at, field, old_value, new_value FROM opportunity_history";
+        "SELECT opp_id, id, changed_at, coalesce(recorded_at, changed_at), field, old_value, "
+        "new_value FROM opportunity_history";
     std::vector<sql::Cursor> cursors;
     for (const auto& part : filter) {
         std::string sql = fmt::format("{} WHERE 1", columns);
         if (part.field) sql += " AND field = ?";
-        if (part.after) sql += " AND changed_at > ?";
+        if (part.after) sql += " AND coalesce(recorded_at, changed_at) > ?";
         if (part.closed_deals_only)
             sql += " AND opp_id IN (SELECT id FROM opportunity WHERE state <> 'open')";
         cursors.emplace_back(connection_->db, sql + " ORDER BY opp_id, id");
@@ -77,7 +78,8 @@ void HistoryStore::for_each_deal(
                 advance();
             while (at[c] == deal.id) {
                 changes.push_back({cursor.integer(1), cursor.string(2), cursor.string(3),
-                                   optional_value(cursor, 4), optional_value(cursor, 5)});
+                                   cursor.string(4), optional_value(cursor, 5),
+                                   optional_value(cursor, 6)});
                 advance();
             }
         }

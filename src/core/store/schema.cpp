@@ -330,14 +330,38 @@ WHERE state <> 'open' AND closed_at IS NOT NULL AND close_date <> closed_at;
 )sql");
 }
 
+// Each change keeps when it was recorded beside when it happened (changed_at: the day given with
+// --on, or a close's own day), so that a view of a past day shows what the file knew by then.
+// Older files never kept it: see fill_recorded_times. The index by field covers it, for the
+// as-of views that undo what was recorded after a moment.
+void recorded_times(SQLite::Database& db) {
+    db.exec(R"sql(
+ALTER TABLE opportunity_history ADD COLUMN recorded_at TEXT;
+DROP INDEX history_by_field;
+CREATE INDEX history_by_field
+    ON opportunity_history (field, opp_id, id, recorded_at, changed_at, old_value, new_value);
+)sql");
+    fill_recorded_times(db);
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
-    foundation,   forecast_indexes,           history_indexes, related_records,
-    external_ids, check_lists_as_comparisons, name_keys,       closed_close_dates,
+    foundation,      forecast_indexes,   history_indexes,
+    related_records, external_ids,       check_lists_as_comparisons,
+    name_keys,       closed_close_dates, recorded_times,
 };
 
 }  // namespace
+
+void fill_recorded_times(SQLite::Database& db) {
+    db.exec(R"sql(
+UPDATE opportunity_history SET recorded_at = known.recorded
+FROM (SELECT id, max(changed_at) OVER (PARTITION BY opp_id ORDER BY id) AS recorded
+      FROM opportunity_history) AS known
+WHERE known.id = opportunity_history.id AND opportunity_history.recorded_at IS NULL
+)sql");
+}
 
 int latest_version() {
     return static_cast<int>(migrations.size());

@@ -18,6 +18,11 @@ int latest_version();
 // The caller has checked that the file is not newer than this funnel.
 void migrate(SQLite::Database& db, int target);
 
+// Gives each history entry without a recorded_at one: when it happened, or when the deal's entry
+// before it was recorded, whichever is later (a change back-dated with --on was recorded after
+// the entries listed before it). For files and dumps from before funnel kept the time.
+void fill_recorded_times(SQLite::Database& db);
+
 // PRAGMA user_version.
 int version_of(SQLite::Database& db);
 

@@ -130,6 +130,8 @@ const TableRules tables[] = {
      {{"id", Rule::id, true},
       {"opp_id", Rule::ref, true},
       {"changed_at", Rule::moment, true},
+      // Dumps from before funnel kept it have none; the restore fills it in.
+      {"recorded_at", Rule::moment, false},
       {"field", Rule::name, true},
       {"old_value", Rule::recorded, false},
       {"new_value", Rule::recorded, false},
