@@ -103,7 +103,7 @@ constexpr Group groups[] = {
     {"stage", "Sales stages: their order, probabilities and categories", stage::setup},
     {"activity", "Activities: calls, meetings, tasks and emails, with a due date", activity::setup},
     {"product", "Products and services: the catalog that deals' lines refer to", product::setup},
-    {"report", "Reports: forecast, pipeline, performance, slipped, stale, conversion",
+    {"report", "Reports: forecast, backtest, pipeline, performance, slipped, stale, conversion",
      report::setup},
     {"import", "Import deals from CSV, or restore a dump", transfer::setup_import},
     {"export", "Export deals as csv, json or jsonl, or dump the whole file",

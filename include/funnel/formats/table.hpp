@@ -87,6 +87,19 @@ inline Cell bool_cell(bool value) {
 inline Cell bar_cell(std::int64_t value, std::int64_t scale) {
     return {Value{Bar{value, scale}}};
 }
+// numerator / denominator rounded half up to `digits` decimals; 0 < denominator.
+inline std::int64_t ratio_units(__int128 numerator, __int128 denominator, int digits) {
+    __int128 scale = 1;
+    for (int i = 0; i < digits; ++i)
+        scale *= 10;
+    return std::int64_t((numerator * scale * 2 + denominator) / (denominator * 2));
+}
+// A ratio as an exact decimal of `digits` places; no value when the denominator is not positive.
+inline Cell ratio_cell(__int128 numerator, __int128 denominator, int digits,
+                       Style style = Style::plain) {
+    if (denominator <= 0) return null_cell();
+    return decimal_cell(ratio_units(numerator, denominator, digits), digits, style);
+}
 template <typename T>
 Cell optional_integer_cell(const std::optional<T>& value) {
     if (!value) return null_cell();

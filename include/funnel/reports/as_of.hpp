@@ -2,6 +2,8 @@
 // from the change history, and what changed since.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "funnel/formats/table.hpp"
@@ -14,6 +16,14 @@ namespace funnel {
 // probabilities, amounts and close dates of the time; deals created later are absent. The
 // scope filters apply to the values of the time.
 Forecast forecast_as_of(Store& store, const ForecastQuery& query);
+
+// Every deal as it is now and as the file knew it at each of `moments` (ascending; nothing at a
+// moment before its creation), with the fields the reports read: one pass over the deals and
+// the changes recorded after the first moment, whatever the number of moments.
+void for_each_deal_at(
+    Store& store, const std::vector<Timestamp>& moments,
+    const std::function<void(const Opportunity&, const std::vector<std::optional<Opportunity>>&)>&
+        visit);
 
 // The open deals by stage at the end of `day`, with their days in stage counted to that day.
 std::vector<StageAggregate> open_by_stage_as_of(Store& store, Date day, const ReportScope& scope);

@@ -15,6 +15,7 @@
 #include "funnel/formats/render.hpp"
 #include "funnel/reports/analytics.hpp"
 #include "funnel/reports/as_of.hpp"
+#include "funnel/reports/backtest.hpp"
 #include "funnel/reports/forecast.hpp"
 #include "funnel/reports/pipeline.hpp"
 
@@ -49,6 +50,25 @@ Split split(std::string_view option, const std::vector<std::string>& values, boo
         }
     }
     return result;
+}
+
+// --trials and --seed of a simulation, checked.
+SimulationSettings simulation_settings(const OptText& trials, const OptText& seed) {
+    SimulationSettings settings;
+    if (trials) settings.trials = parse_count_option("--trials", *trials);
+    if (settings.trials > max_trials)
+        throw invalid_input(fmt::format("invalid --trials {}: at most {}", in_quotes(*trials),
+                                        format_units(max_trials, 0, Grouping::thousands)));
+    if (seed)
+        settings.seed =
+            static_cast<std::uint64_t>(parse_option("--seed", *seed, [](const std::string& text) {
+                std::string_view digits = trim(text);
+                if (digits.empty() || digits.size() > 18 ||
+                    digits.find_first_not_of("0123456789") != std::string_view::npos)
+                    throw invalid_input("expected a whole number");
+                return std::stoll(std::string(digits));
+            }));
+    return settings;
 }
 
 ReportScope scope_of(const ScopeOptions& options) {
@@ -176,22 +196,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
         parse_option("--to", to.period.value_or(format_date(last)),
                      [&](const std::string&) { return periods_between(first, last, by); });
     if (options.simulate) {
-        SimulationSettings settings;
-        if (options.trials) settings.trials = parse_count_option("--trials", *options.trials);
-        if (settings.trials > max_trials)
-            throw invalid_input(fmt::format("invalid --trials {}: at most {}",
-                                            in_quotes(*options.trials),
-                                            format_units(max_trials, 0, Grouping::thousands)));
-        if (options.seed)
-            settings.seed = static_cast<std::uint64_t>(
-                parse_option("--seed", *options.seed, [](const std::string& text) {
-                    std::string_view digits = trim(text);
-                    if (digits.empty() || digits.size() > 18 ||
-                        digits.find_first_not_of("0123456789") != std::string_view::npos)
-                        throw invalid_input("expected a whole number");
-                    return std::stoll(std::string(digits));
-                }));
-        query.simulation = settings;
+        query.simulation = simulation_settings(options.trials, options.seed);
     } else if (options.trials || options.seed) {
         throw invalid_input("--trials and --seed go with --simulate");
     }
@@ -316,6 +321,61 @@ void run_conversion(const ConversionOptions& options, Session& session) {
     print(session, conversion_report(store, from, to));
 }
 
+void run_backtest(const BacktestOptions& options, Session& session) {
+    const Granularity by = parse_option("--by", options.by, parse_granularity);
+    BacktestQuery query;
+    if (options.method)
+        query.method = parse_option("--method", *options.method, parse_forecast_method);
+    if (options.window) {
+        const auto window = parse_count_option("--window", *options.window);
+        if (window > max_window)
+            throw invalid_input(fmt::format("invalid --window {}: at most {} periods",
+                                            in_quotes(*options.window), max_window));
+        query.window = int(window);
+    }
+    query.simulation = simulation_settings(options.trials, options.seed);
+    // Only periods that are over: the last is the one before today's.
+    const Period current = period_containing(session.today(), by);
+    const Date latest = add_days(current.first, -1);
+    const auto days = [&](const std::string& text) {
+        return parse_period_argument(text, session.today());
+    };
+    const Date last = options.to ? parse_option("--to", *options.to, days).last : latest;
+    if (last > latest)
+        throw invalid_input(fmt::format(
+            "invalid --to {}: a backtest compares periods that are over; the last is {}",
+            in_quotes(*options.to), period_containing(latest, by).label()));
+    Date first;
+    if (options.from) {
+        first = parse_option("--from", *options.from, days).first;
+    } else {
+        // Twelve periods by default, or fewer for years.
+        Period period = period_containing(last, by);
+        for (int i = 1; i < (by == Granularity::year ? 3 : 12); ++i)
+            period = period_containing(add_days(period.first, -1), by);
+        first = period.first;
+    }
+    query.periods =
+        parse_option("--from", options.from.value_or(format_date(first)),
+                     [&](const std::string&) { return periods_between(first, last, by); });
+    Store store = session.read_store();
+    const Backtest backtest = funnel::run_backtest(store, query);
+    Report report;
+    report.title = fmt::format("Backtest {} to {}", query.periods.front().label(),
+                               query.periods.back().label());
+    report.table = backtest_table(backtest);
+    report.notes.push_back(fmt::format(
+        "Each period's forecast is what the file knew when the period began, by the {} method; "
+        "the run rate (the mean won per period over the {} before) is the benchmark. WAPE: "
+        "the sum of the errors over the sum won; bias: forecast over won; coverage: the share "
+        "of periods won within P10-P90 ({} simulated trials, seed {}).",
+        to_string(query.method), query.window,
+        format_units(query.simulation.trials, 0, Grouping::thousands), query.simulation.seed));
+    for (const auto& note : backtest_notes(backtest))
+        report.notes.push_back(note);
+    print(session, report);
+}
+
 // The command-line definitions.
 
 namespace {
@@ -366,6 +426,25 @@ void setup(Command& group) {
             .type_name("DATE");
         add_mail_options(command, options->mail);
         command.on_run(options, run_forecast);
+    }
+    {
+        auto options = std::make_shared<BacktestOptions>();
+        auto command = group.subcommand(
+            "backtest", "How wrong the forecast has been: each past period, forecast against won");
+        command.option("--method", options->method, "recorded (default) or run-rate")
+            .type_name("METHOD");
+        command.option("--window", options->window, "Periods the run rate averages (default 3)")
+            .type_name("N");
+        command.option("--from", options->from, "First period (default: eleven before the last)")
+            .type_name("PERIOD");
+        command.option("--to", options->to, "Last period, one that is over (default: the last)")
+            .type_name("PERIOD");
+        command.option("--by", options->by, "month (default), quarter or year").type_name("PERIOD");
+        command.option("--trials", options->trials, "Simulated trials of P10-P90 (default 10,000)")
+            .type_name("N");
+        command.option("--seed", options->seed, "Seed of the simulation (default 1)")
+            .type_name("N");
+        command.on_run(options, run_backtest);
     }
     {
         auto options = std::make_shared<PipelineOptions>();

@@ -34,6 +34,11 @@ struct ForecastOptions {
     MailOptions mail;
 };
 
+struct BacktestOptions {
+    std::string by = "month";
+    OptText method, window, from, to, trials, seed;
+};
+
 struct PipelineOptions {
     ScopeOptions scope;
     OptText as_of;
@@ -69,6 +74,7 @@ void run_performance(const PerformanceOptions& options, Session& session);
 void run_slipped(const SlippedOptions& options, Session& session);
 void run_stale(const StaleOptions& options, Session& session);
 void run_conversion(const ConversionOptions& options, Session& session);
+void run_backtest(const BacktestOptions& options, Session& session);
 
 // Defines the report commands.
 void setup(Command& group);

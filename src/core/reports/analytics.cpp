@@ -20,19 +20,6 @@ int digits_of(const std::string& currency) {
     return found ? found->digits() : 2;
 }
 
-// numerator / denominator rounded half up to `digits` decimals; 0 < denominator.
-std::int64_t ratio_units(__int128 numerator, __int128 denominator, int digits) {
-    __int128 scale = 1;
-    for (int i = 0; i < digits; ++i)
-        scale *= 10;
-    return std::int64_t((numerator * scale * 2 + denominator) / (denominator * 2));
-}
-
-Cell ratio_cell(__int128 numerator, __int128 denominator, int digits, Style style = Style::plain) {
-    if (denominator <= 0) return null_cell();
-    return decimal_cell(ratio_units(numerator, denominator, digits), digits, style);
-}
-
 const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id) {
     for (const auto& stage : stages)
         if (stage.id == id) return &stage;

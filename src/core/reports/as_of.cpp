@@ -78,6 +78,22 @@ std::optional<std::string> field_value(const Opportunity& deal, DealField field)
 
 }  // namespace
 
+void for_each_deal_at(
+    Store& store, const std::vector<Timestamp>& moments,
+    const std::function<void(const Opportunity&, const std::vector<std::optional<Opportunity>>&)>&
+        visit) {
+    if (moments.empty()) return;
+    const auto stages = store.stages().all();
+    std::vector<std::optional<Opportunity>> then(moments.size());
+    store.history().for_each_deal(
+        {}, changes_after(moments.front(), false),
+        [&](const Opportunity& current, const std::vector<DealChange>& changes) {
+            for (std::size_t m = 0; m < moments.size(); ++m)
+                then[m] = deal_as_of(current, changes, moments[m], stages);
+            visit(current, then);
+        });
+}
+
 Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
     if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
     const Timestamp moment = end_of_day(query.today);

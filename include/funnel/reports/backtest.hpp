@@ -1,0 +1,78 @@
+// How wrong the forecast has been: for each past period, the forecast as the file knew it when
+// the period began, against what was won in it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnel/domain/period.hpp"
+#include "funnel/formats/table.hpp"
+#include "funnel/reports/forecast.hpp"
+#include "funnel/reports/simulate.hpp"
+#include "funnel/store/store.hpp"
+
+namespace funnel {
+
+// How a period's forecast is made.
+//   recorded: Σ amount × probability of the open deals due in the period or overdue, as
+//             recorded (what report forecast's weighted column says).
+//   run-rate: the mean amount won per period over the `window` periods before it.
+enum class ForecastMethod { recorded, run_rate };
+ForecastMethod parse_forecast_method(std::string_view text);  // throws Error(invalid)
+std::string_view to_string(ForecastMethod method);
+
+inline constexpr int default_window = 3;
+inline constexpr int max_window = 36;
+
+struct BacktestQuery {
+    std::vector<Period> periods;  // complete past periods, consecutive
+    ForecastMethod method = ForecastMethod::recorded;
+    int window = default_window;
+    SimulationSettings simulation;  // the recorded forecast's P10 and P90
+};
+
+struct BacktestRow {
+    std::string currency;
+    std::string period;
+    ForecastMethod method = ForecastMethod::recorded;
+    // None when the method has nothing to go on: a run rate needs `window` periods of the file.
+    std::optional<std::int64_t> forecast;
+    std::int64_t actual = 0;       // won in the period, as the file says now
+    std::optional<Outcome> range;  // P10 and P90, where the method gives them
+};
+
+// One currency and method over every period that has a forecast.
+struct BacktestSummary {
+    std::string currency;
+    ForecastMethod method = ForecastMethod::recorded;
+    std::int64_t periods = 0;
+    std::int64_t forecast = 0;        // Σ forecast
+    std::int64_t actual = 0;          // Σ actual
+    std::int64_t absolute_error = 0;  // Σ |forecast − actual|
+    std::int64_t ranged = 0;          // periods with a P10–P90 range
+    std::int64_t in_range = 0;        // and the actual in it
+};
+
+struct Backtest {
+    ForecastMethod method = ForecastMethod::recorded;
+    int window = default_window;
+    std::vector<BacktestRow> rows;  // per currency: the method's periods, then the run rate's
+    std::vector<BacktestSummary> summaries;  // per currency: the method, then the run rate
+};
+
+// Each period's forecast is made only from what was recorded before the period began (its
+// first day's start); the run rate's periods are always added as the benchmark.
+Backtest run_backtest(Store& store, const BacktestQuery& query);
+
+// Rows: currency, period, method, forecast, actual, error (forecast − actual), p10, p90,
+// in_range; then per currency and method a row with period "summary": periods, wape
+// (Σ|error| / Σ actual), bias (Σ forecast / Σ actual), coverage (share of periods in P10–P90).
+Table backtest_table(const Backtest& backtest);
+
+// What a reader must not miss: a method further off than the run rate, per currency.
+std::vector<std::string> backtest_notes(const Backtest& backtest);
+
+}  // namespace funnel

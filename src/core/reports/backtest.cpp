@@ -1,0 +1,239 @@
+#include "funnel/reports/backtest.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "funnel/domain/money.hpp"
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+#include "funnel/reports/as_of.hpp"
+
+namespace funnel {
+
+ForecastMethod parse_forecast_method(std::string_view text) {
+    const std::string word = ascii_lower(trim(text));
+    if (word == "recorded") return ForecastMethod::recorded;
+    if (word == "run-rate" || word == "run_rate") return ForecastMethod::run_rate;
+    throw invalid_input("expected recorded or run-rate");
+}
+
+std::string_view to_string(ForecastMethod method) {
+    return method == ForecastMethod::run_rate ? "run-rate" : "recorded";
+}
+
+namespace {
+
+// What one currency's figures are, period by period.
+struct Figures {
+    std::vector<std::int64_t> recorded;    // weighted open deals known at the period's start
+    std::vector<std::int64_t> window_won;  // won in the window before it, known at its start
+    std::vector<std::int64_t> actual;      // won in the period, known now
+    explicit Figures(std::size_t periods)
+        : recorded(periods, 0), window_won(periods, 0), actual(periods, 0) {}
+};
+
+int digits_of(const std::string& currency) {
+    const auto found = Currency::find(currency);
+    return found ? found->digits() : 2;
+}
+
+BacktestSummary summarize(const std::string& currency, ForecastMethod method,
+                          const std::vector<BacktestRow>& rows) {
+    BacktestSummary summary{currency, method};
+    for (const auto& row : rows) {
+        if (row.currency != currency || row.method != method || !row.forecast) continue;
+        ++summary.periods;
+        add_to(summary.forecast, *row.forecast, "the backtest's forecast total");
+        add_to(summary.actual, row.actual, "the backtest's actual total");
+        add_to(summary.absolute_error, std::abs(*row.forecast - row.actual),
+               "the backtest's error total");
+        if (row.range) {
+            ++summary.ranged;
+            if (row.range->p10 <= row.actual && row.actual <= row.range->p90) ++summary.in_range;
+        }
+    }
+    return summary;
+}
+
+}  // namespace
+
+Backtest run_backtest(Store& store, const BacktestQuery& query) {
+    if (query.periods.empty()) throw invalid_input("a backtest needs at least one period");
+    if (query.window < 1 || query.window > max_window)
+        throw invalid_input(fmt::format("the window is 1 to {} periods", max_window));
+    const std::size_t count = query.periods.size();
+    const Granularity granularity = query.periods.front().granularity;
+
+    // Each period is forecast from what was known at the end of the day before it, and its run
+    // rate averages the `window` periods before it.
+    std::vector<Timestamp> moments;
+    std::vector<Date> window_first;
+    for (const auto& period : query.periods) {
+        moments.push_back(end_of_day(add_days(period.first, -1)));
+        Period earlier = period;
+        for (int i = 0; i < query.window; ++i)
+            earlier = period_containing(add_days(earlier.first, -1), granularity);
+        window_first.push_back(earlier.first);
+    }
+
+    std::map<std::string, Figures> figures;
+    const auto of = [&](const Opportunity& deal) -> Figures& {
+        return figures.try_emplace(std::string(deal.amount.currency.code()), count).first->second;
+    };
+    OutcomeSimulation simulation(query.simulation.trials, query.simulation.seed);
+    std::map<std::pair<std::string, std::size_t>, std::size_t> keys;  // (currency, period)
+    std::optional<Date> first_created;
+    for_each_deal_at(
+        store, moments,
+        [&](const Opportunity& now, const std::vector<std::optional<Opportunity>>& then) {
+            if (const auto created = date_of(now.created_at))
+                first_created = std::min(first_created.value_or(*created), *created);
+            for (std::size_t k = 0; k < count; ++k) {
+                const Period& period = query.periods[k];
+                if (now.state == StageState::won && now.closed_at &&
+                    period.contains(*now.closed_at))
+                    add_to(of(now).actual[k], now.amount.minor, "the amount won in a period");
+                const auto& deal = then[k];
+                if (!deal) continue;
+                if (deal->is_open() && deal->close_date <= period.last) {
+                    add_to(of(*deal).recorded[k], deal->weighted_minor(), "a weighted total");
+                    const std::string currency(deal->amount.currency.code());
+                    const auto key = keys.try_emplace({currency, k}, keys.size()).first->second;
+                    simulation.add(key, deal->amount.minor, deal->probability);
+                } else if (deal->state == StageState::won && deal->closed_at &&
+                           *deal->closed_at >= window_first[k] && *deal->closed_at < period.first) {
+                    add_to(of(*deal).window_won[k], deal->amount.minor, "the amount won");
+                }
+            }
+        });
+    if (figures.empty()) figures.try_emplace(std::string(store.default_currency().code()), count);
+
+    Backtest backtest{query.method, query.window, {}, {}};
+    std::vector<ForecastMethod> methods{query.method};
+    if (query.method != ForecastMethod::run_rate) methods.push_back(ForecastMethod::run_rate);
+    for (const auto& [currency, figure] : figures) {
+        for (const auto method : methods) {
+            for (std::size_t k = 0; k < count; ++k) {
+                BacktestRow row{currency,     query.periods[k].label(), method,
+                                std::nullopt, figure.actual[k],         std::nullopt};
+                if (method == ForecastMethod::recorded) {
+                    row.forecast = figure.recorded[k];
+                    const auto key = keys.find({currency, k});
+                    row.range = key == keys.end() ? Outcome{} : simulation.outcome({key->second});
+                } else if (first_created &&
+                           window_first[k] >=
+                               period_containing(*first_created, granularity).first) {
+                    // The mean, rounded half up, of the window's periods.
+                    row.forecast = ratio_units(figure.window_won[k], query.window, 0);
+                }
+                backtest.rows.push_back(std::move(row));
+            }
+        }
+        for (const auto method : methods)
+            backtest.summaries.push_back(summarize(currency, method, backtest.rows));
+    }
+    return backtest;
+}
+
+Table backtest_table(const Backtest& backtest) {
+    Table table{{
+                    {"currency", "Cur"},
+                    {"period", "Period"},
+                    {"method", "Method"},
+                    {"forecast", "Forecast"},
+                    {"actual", "Actual"},
+                    {"error", "Error"},
+                    {"p10", "P10"},
+                    {"p90", "P90"},
+                    {"in_range", "In range"},
+                    {"periods", "Periods"},
+                    {"wape", "WAPE", Audience::machines},
+                    {"wape_percent", "WAPE", Audience::people, Unit::percent},
+                    {"bias", "Bias"},
+                    {"coverage", "Coverage", Audience::machines},
+                    {"coverage_percent", "Coverage", Audience::people, Unit::percent},
+                },
+                {}};
+    for (const auto& summary : backtest.summaries) {
+        const int digits = digits_of(summary.currency);
+        const auto money = [&](std::int64_t minor) { return decimal_cell(minor, digits); };
+        for (const auto& row : backtest.rows) {
+            if (row.currency != summary.currency || row.method != summary.method) continue;
+            const auto optional_money = [&](std::optional<std::int64_t> minor) {
+                return minor ? money(*minor) : null_cell();
+            };
+            Row cells{text_cell(row.currency), text_cell(row.period),
+                      text_cell(std::string(to_string(row.method))), optional_money(row.forecast),
+                      money(row.actual)};
+            cells.push_back(row.forecast ? money(*row.forecast - row.actual) : null_cell());
+            if (row.range) {
+                const bool in = row.range->p10 <= row.actual && row.actual <= row.range->p90;
+                cells.insert(cells.end(), {money(row.range->p10), money(row.range->p90),
+                                           Cell{Value{in}, in ? Style::good : Style::bad}});
+            } else {
+                cells.insert(cells.end(), {null_cell(), null_cell(), null_cell()});
+            }
+            cells.insert(cells.end(), 6, null_cell());
+            table.rows.push_back(std::move(cells));
+        }
+        const Style strong = Style::strong;
+        Row cells{text_cell(summary.currency, strong),
+                  text_cell("summary", strong),
+                  text_cell(std::string(to_string(summary.method)), strong),
+                  decimal_cell(summary.forecast, digits, strong),
+                  decimal_cell(summary.actual, digits, strong),
+                  decimal_cell(summary.forecast - summary.actual, digits, strong),
+                  null_cell(),
+                  null_cell(),
+                  null_cell(),
+                  integer_cell(summary.periods, strong),
+                  ratio_cell(summary.absolute_error, summary.actual, 4, strong),
+                  ratio_cell(__int128(summary.absolute_error) * 100, summary.actual, 1, strong),
+                  ratio_cell(summary.forecast, summary.actual, 2, strong)};
+        if (summary.ranged) {
+            cells.push_back(ratio_cell(summary.in_range, summary.ranged, 4, strong));
+            cells.push_back(ratio_cell(summary.in_range * 100, summary.ranged, 1, strong));
+        } else {
+            cells.insert(cells.end(), 2, null_cell());
+        }
+        table.rows.push_back(std::move(cells));
+    }
+    return table;
+}
+
+std::vector<std::string> backtest_notes(const Backtest& backtest) {
+    std::vector<std::string> notes;
+    if (backtest.method == ForecastMethod::run_rate) return notes;
+    std::set<std::string> currencies;
+    for (const auto& row : backtest.rows)
+        currencies.insert(row.currency);
+    for (const auto& currency : currencies) {
+        // Both over the periods the run rate covers: the same periods, or the comparison lies.
+        std::set<std::string> covered;
+        for (const auto& row : backtest.rows)
+            if (row.currency == currency && row.method == ForecastMethod::run_rate && row.forecast)
+                covered.insert(row.period);
+        std::vector<BacktestRow> common;
+        for (const auto& row : backtest.rows)
+            if (row.currency == currency && covered.contains(row.period)) common.push_back(row);
+        const auto chosen = summarize(currency, backtest.method, common);
+        const auto benchmark = summarize(currency, ForecastMethod::run_rate, common);
+        if (benchmark.periods == 0 || benchmark.actual <= 0) continue;
+        const auto wape = [](const BacktestSummary& s) {
+            return ratio_units(__int128(s.absolute_error) * 100, s.actual, 1);
+        };
+        if (wape(chosen) > wape(benchmark))
+            notes.push_back(fmt::format(
+                "{}: the {} forecast was further off than the run rate over the same {} periods "
+                "(WAPE {} % against {} %): as recorded, the pipeline adds nothing to the run rate",
+                currency, to_string(backtest.method), benchmark.periods,
+                format_units(wape(chosen), 1, Grouping::thousands),
+                format_units(wape(benchmark), 1, Grouping::thousands)));
+    }
+    return notes;
+}
+
+}  // namespace funnel

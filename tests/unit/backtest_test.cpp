@@ -1,0 +1,93 @@
+#include "funnel/reports/backtest.hpp"
+
+#include <doctest/doctest.h>
+
+#include "funnel/error.hpp"
+#include "store_fixtures.hpp"
+
+using namespace funnel;
+using namespace funnel::testing;
+
+namespace {
+
+Period month_of(int y, unsigned m) {
+    return period_containing(Date{year{y}, month{m}, day{1}}, Granularity::month);
+}
+
+// A deal created on `created`, due on `close`, in `stage`; won on `won` when given.
+void deal(Store& store, const std::string& name, std::int64_t amount, Date created, Date close,
+          const std::string& stage, std::optional<Date> won = std::nullopt) {
+    Organization org;
+    org.name = name + " Inc";
+    org.created_at = org.updated_at = timestamp_at_start_of(created);
+    Opportunity d;
+    d.name = name;
+    d.org_id = store.parties().insert_organization(org);
+    d.amount = {amount, Currency::parse("EUR")};
+    d.close_date = close;
+    d.created_at = d.updated_at = d.stage_changed_at = timestamp_at_start_of(created);
+    const auto stages = store.stages().all();
+    enter_first_stage(d, resolve_stage(stages, stage), std::nullopt);
+    d.id = store.deals().insert(d);
+    if (!won) return;
+    Opportunity after = d;
+    move_to_stage(after, resolve_stage(stages, "closed-won"), std::nullopt, *won, std::nullopt);
+    store.deals().update(d, after, timestamp_at_start_of(*won), "");
+}
+
+}  // namespace
+
+TEST_CASE("a backtest forecasts each period from what was known at its start") {
+    Store store = Store::scratch("scratch.db");
+    deal(store, "June", 100000, year{2026} / June / 1, year{2026} / June / 20, "prospecting",
+         year{2026} / June / 20);
+    deal(store, "July", 200000, year{2026} / July / 1, year{2026} / July / 10, "prospecting",
+         year{2026} / July / 10);
+    // Open at 50 % since August, due in September; won in October.
+    deal(store, "Late", 400000, year{2026} / August / 2, year{2026} / September / 30, "quote-sent",
+         year{2026} / October / 3);
+    BacktestQuery query;
+    query.periods = {month_of(2026, 9), month_of(2026, 10)};
+    query.window = 2;
+    query.simulation.trials = 100;
+    const Backtest backtest = run_backtest(store, query);
+    REQUIRE(backtest.rows.size() == 4);
+    // September: the open deal at 50 %; nothing won.
+    CHECK(backtest.rows[0].period == "2026-09");
+    CHECK(backtest.rows[0].forecast == 200000);
+    CHECK(backtest.rows[0].actual == 0);
+    // October: still open on 30 September and overdue, so it counts; won in October.
+    CHECK(backtest.rows[1].forecast == 200000);
+    CHECK(backtest.rows[1].actual == 400000);
+    // Run rates: July and August (200,000 / 2), then August and September (0).
+    CHECK(backtest.rows[2].method == ForecastMethod::run_rate);
+    CHECK(backtest.rows[2].forecast == 100000);
+    CHECK(backtest.rows[3].forecast == 0);
+    REQUIRE(backtest.summaries.size() == 2);
+    CHECK(backtest.summaries[0].absolute_error == 200000 + 200000);
+    CHECK(backtest.summaries[0].actual == 400000);
+    CHECK(backtest.summaries[1].absolute_error == 100000 + 400000);
+}
+
+TEST_CASE("a run rate needs the file to reach back over its whole window") {
+    Store store = Store::scratch("scratch.db");
+    deal(store, "First", 100000, year{2026} / September / 1, year{2026} / September / 5,
+         "prospecting", year{2026} / September / 5);
+    BacktestQuery query;
+    query.periods = {month_of(2026, 10)};
+    query.method = ForecastMethod::run_rate;
+    query.simulation.trials = 10;
+    auto backtest = run_backtest(store, query);
+    REQUIRE(backtest.rows.size() == 1);
+    CHECK_FALSE(backtest.rows[0].forecast);  // July to September: the file starts in September
+    query.window = 1;
+    backtest = run_backtest(store, query);
+    CHECK(backtest.rows[0].forecast == 100000);
+}
+
+TEST_CASE("forecast methods are named as the options take them") {
+    CHECK(parse_forecast_method("recorded") == ForecastMethod::recorded);
+    CHECK(parse_forecast_method(" Run-Rate ") == ForecastMethod::run_rate);
+    CHECK(to_string(ForecastMethod::run_rate) == "run-rate");
+    CHECK_THROWS_AS(parse_forecast_method("learned"), Error);
+}
