@@ -89,5 +89,64 @@ TEST_CASE("forecast methods are named as the options take them") {
     CHECK(parse_forecast_method("recorded") == ForecastMethod::recorded);
     CHECK(parse_forecast_method(" Run-Rate ") == ForecastMethod::run_rate);
     CHECK(to_string(ForecastMethod::run_rate) == "run-rate");
-    CHECK_THROWS_AS(parse_forecast_method("learned"), Error);
+    CHECK(parse_forecast_method("LEARNED") == ForecastMethod::learned);
+    CHECK_THROWS_AS(parse_forecast_method("guess"), Error);
+}
+
+TEST_CASE("learned rates shrink each stage toward its bucket and each bucket toward all") {
+    const Period q0 = month_of(2026, 6);
+    const auto open_deal = [](std::int64_t stage, Date close) {
+        Opportunity deal;
+        deal.amount = {10000, Currency::parse("EUR")};
+        deal.stage_id = stage;
+        deal.close_date = close;
+        deal.created_at = "2026-05-01T00:00:00";
+        return deal;
+    };
+    const auto closed = [](Opportunity deal, StageState state, Date on) {
+        deal.state = state;
+        deal.closed_at = on;
+        return deal;
+    };
+    const Date june_20 = year{2026} / June / 20, august_1 = year{2026} / August / 1;
+    // Two deals of stage 1 due in June (one won in June), one of stage 2 due later (not won).
+    const Opportunity a = open_deal(1, june_20), b = open_deal(1, june_20),
+                      c = open_deal(2, august_1);
+    RateLearner learner({q0}, {{0, 1}}, 1);
+    const Opportunity a_won = closed(a, StageState::won, june_20);
+    const Opportunity b_lost = closed(b, StageState::lost, june_20);
+    learner.add({a}, {&a_won});
+    learner.add({b}, {&b_lost});
+    learner.add({c}, {&c});
+    // A deal created in June and won there is new business, not a rate.
+    Opportunity walk_in = closed(open_deal(1, june_20), StageState::won, june_20);
+    walk_in.created_at = "2026-06-03T00:00:00";
+    learner.add({std::nullopt}, {&walk_in});
+    const auto rates = learner.finish();
+    REQUIRE(rates.size() == 1);
+    const LearnedRates& r = rates[0];
+    // In units of the median deal (100.00): won 1 of 3 open.
+    CHECK(r.overall == doctest::Approx(1.0 / 3));
+    const double in = (1 + 2 * r.overall) / (2 + 2), later = (0 + 2 * r.overall) / (1 + 2);
+    CHECK(r.rate(1, CloseBucket::in) == doctest::Approx((1 + 2 * in) / (2 + 2)));
+    CHECK(r.rate(2, CloseBucket::later) == doctest::Approx((0 + 2 * later) / (1 + 2)));
+    // A stage never seen in a bucket takes the bucket's rate; a bucket never seen, all's.
+    CHECK(r.rate(3, CloseBucket::in) == doctest::Approx(in));
+    CHECK(r.rate(1, CloseBucket::overdue) == doctest::Approx(r.overall));
+    CHECK(r.new_business.at("EUR") == 10000);
+    CHECK(r.closed == 2);
+    CHECK(r.periods == 1);
+    CHECK_FALSE(r.enough());
+}
+
+TEST_CASE("a learned forecast applies the rates per stage and bucket and adds new business") {
+    LearnedRates rates;
+    rates.overall = 0.5;
+    rates.by_stage[{1, CloseBucket::in}] = 0.25;
+    rates.new_business["EUR"] = 1000;
+    const std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t> open = {
+        {{1, CloseBucket::in}, 4000}, {{2, CloseBucket::later}, 100}};
+    // 300 won so far + 4,000 x 25 % + 100 x 50 % + 1,000 x 40 % of the period ahead.
+    CHECK(learned_forecast(rates, "EUR", open, 300, 0.4) == 300 + 1000 + 50 + 400);
+    CHECK(learned_forecast(rates, "USD", open, 0, 1) == 1000 + 50);
 }

@@ -3,14 +3,17 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "funnel/domain/period.hpp"
 #include "funnel/formats/table.hpp"
 #include "funnel/reports/forecast.hpp"
+#include "funnel/reports/learned.hpp"
 #include "funnel/reports/simulate.hpp"
 #include "funnel/store/store.hpp"
 
@@ -19,8 +22,10 @@ namespace funnel {
 // How a period's forecast is made.
 //   recorded: Σ amount × probability of the open deals due in the period or overdue, as
 //             recorded (what report forecast's weighted column says).
+//   learned:  Σ amount × the rate learned for the deal's stage and where its close date lies
+//             (in the period, overdue, later), plus the new business learned (learned.hpp).
 //   run-rate: the mean amount won per period over the `window` periods before it.
-enum class ForecastMethod { recorded, run_rate };
+enum class ForecastMethod { recorded, learned, run_rate };
 ForecastMethod parse_forecast_method(std::string_view text);  // throws Error(invalid)
 std::string_view to_string(ForecastMethod method);
 
@@ -62,6 +67,14 @@ struct Backtest {
     std::vector<BacktestRow> rows;  // per currency: the method's periods, then the run rate's
     std::vector<BacktestSummary> summaries;  // per currency: the method, then the run rate
 };
+
+// A period's learned forecast: `won` so far, plus each stage and bucket's open amount at its
+// learned rate (rounded once per stage and bucket), plus the new business learned for the
+// share `ahead` (0 to 1) of the period still to come.
+std::int64_t learned_forecast(
+    const LearnedRates& rates, const std::string& currency,
+    const std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t>& open, std::int64_t won,
+    double ahead);
 
 // Each period's forecast is made only from what was recorded before the period began (its
 // first day's start); the run rate's periods are always added as the benchmark.

@@ -366,11 +366,20 @@ void run_backtest(const BacktestOptions& options, Session& session) {
     report.table = backtest_table(backtest);
     report.notes.push_back(fmt::format(
         "Each period's forecast is what the file knew when the period began, by the {} method; "
-        "the run rate (the mean won per period over the {} before) is the benchmark. WAPE: "
-        "the sum of the errors over the sum won; bias: forecast over won; coverage: the share "
-        "of periods won within P10-P90 ({} simulated trials, seed {}).",
-        to_string(query.method), query.window,
-        format_units(query.simulation.trials, 0, Grouping::thousands), query.simulation.seed));
+        "the run rate (the mean won per period over the {} before) is the benchmark. WAPE: the "
+        "sum of the errors over the sum won; bias: forecast over won.",
+        to_string(query.method), query.window));
+    if (query.method == ForecastMethod::recorded)
+        report.notes.push_back(fmt::format(
+            "Coverage: the share of periods whose amount won fell within P10-P90 of the open "
+            "deals' outcomes ({} simulated trials, seed {}).",
+            format_units(query.simulation.trials, 0, Grouping::thousands), query.simulation.seed));
+    if (query.method == ForecastMethod::learned)
+        report.notes.push_back(fmt::format(
+            "Learned: each period's rates come from the up to {} periods before it, as known when "
+            "it began; a period with fewer than {} such periods or {} deals closed in them has no "
+            "learned forecast.",
+            learned_depth, min_learned_periods, min_learned_closed));
     for (const auto& note : backtest_notes(backtest))
         report.notes.push_back(note);
     print(session, report);
@@ -431,7 +440,7 @@ void setup(Command& group) {
         auto options = std::make_shared<BacktestOptions>();
         auto command = group.subcommand(
             "backtest", "How wrong the forecast has been: each past period, forecast against won");
-        command.option("--method", options->method, "recorded (default) or run-rate")
+        command.option("--method", options->method, "recorded (default), learned or run-rate")
             .type_name("METHOD");
         command.option("--window", options->window, "Periods the run rate averages (default 3)")
             .type_name("N");

@@ -1,6 +1,7 @@
 #include "funnel/reports/backtest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -16,12 +17,21 @@ namespace funnel {
 ForecastMethod parse_forecast_method(std::string_view text) {
     const std::string word = ascii_lower(trim(text));
     if (word == "recorded") return ForecastMethod::recorded;
+    if (word == "learned") return ForecastMethod::learned;
     if (word == "run-rate" || word == "run_rate") return ForecastMethod::run_rate;
-    throw invalid_input("expected recorded or run-rate");
+    throw invalid_input("expected recorded, learned or run-rate");
 }
 
 std::string_view to_string(ForecastMethod method) {
-    return method == ForecastMethod::run_rate ? "run-rate" : "recorded";
+    switch (method) {
+        case ForecastMethod::learned:
+            return "learned";
+        case ForecastMethod::run_rate:
+            return "run-rate";
+        case ForecastMethod::recorded:
+            break;
+    }
+    return "recorded";
 }
 
 namespace {
@@ -31,8 +41,11 @@ struct Figures {
     std::vector<std::int64_t> recorded;    // weighted open deals known at the period's start
     std::vector<std::int64_t> window_won;  // won in the window before it, known at its start
     std::vector<std::int64_t> actual;      // won in the period, known now
+    // Open at the period's start, by stage and where the close date lay: what learned rates
+    // apply to.
+    std::vector<std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t>> open;
     explicit Figures(std::size_t periods)
-        : recorded(periods, 0), window_won(periods, 0), actual(periods, 0) {}
+        : recorded(periods, 0), window_won(periods, 0), actual(periods, 0), open(periods) {}
 };
 
 int digits_of(const std::string& currency) {
@@ -60,6 +73,19 @@ BacktestSummary summarize(const std::string& currency, ForecastMethod method,
 
 }  // namespace
 
+std::int64_t learned_forecast(
+    const LearnedRates& rates, const std::string& currency,
+    const std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t>& open, std::int64_t won,
+    double ahead) {
+    std::int64_t forecast = won;
+    for (const auto& [key, amount] : open)
+        add_to(forecast, std::llround(double(amount) * rates.rate(key.first, key.second)),
+               "the learned forecast");
+    if (auto found = rates.new_business.find(currency); found != rates.new_business.end())
+        add_to(forecast, std::llround(double(found->second) * ahead), "the learned forecast");
+    return forecast;
+}
+
 Backtest run_backtest(Store& store, const BacktestQuery& query) {
     if (query.periods.empty()) throw invalid_input("a backtest needs at least one period");
     if (query.window < 1 || query.window > max_window)
@@ -68,16 +94,31 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
     const Granularity granularity = query.periods.front().granularity;
 
     // Each period is forecast from what was known at the end of the day before it, and its run
-    // rate averages the `window` periods before it.
+    // rate averages the `window` periods before it. Learned rates learn from up to
+    // learned_depth periods before it: their starts are rebuilt too, in the same pass.
+    const std::size_t depth = query.method == ForecastMethod::learned ? learned_depth : 0;
+    std::vector<Period> all_periods;
+    for (Period earlier = query.periods.front(); all_periods.size() < depth;) {
+        earlier = period_containing(add_days(earlier.first, -1), granularity);
+        all_periods.insert(all_periods.begin(), earlier);
+    }
+    all_periods.insert(all_periods.end(), query.periods.begin(), query.periods.end());
     std::vector<Timestamp> moments;
+    for (const auto& period : all_periods)
+        moments.push_back(end_of_day(add_days(period.first, -1)));
     std::vector<Date> window_first;
     for (const auto& period : query.periods) {
-        moments.push_back(end_of_day(add_days(period.first, -1)));
         Period earlier = period;
         for (int i = 0; i < query.window; ++i)
             earlier = period_containing(add_days(earlier.first, -1), granularity);
         window_first.push_back(earlier.first);
     }
+    // Period k learns from the depth periods before it, as the file knew them at its start.
+    std::vector<RateLearner::Target> targets;
+    for (std::size_t k = 0; depth && k < count; ++k)
+        targets.push_back({k, k + depth});
+    RateLearner learner(all_periods, targets, query.window);
+    std::vector<const Opportunity*> known(targets.size());
 
     std::map<std::string, Figures> figures;
     const auto of = [&](const Opportunity& deal) -> Figures& {
@@ -91,13 +132,21 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
         [&](const Opportunity& now, const std::vector<std::optional<Opportunity>>& then) {
             if (const auto created = date_of(now.created_at))
                 first_created = std::min(first_created.value_or(*created), *created);
+            if (depth) {
+                for (std::size_t k = 0; k < count; ++k)
+                    known[k] = then[depth + k] ? &*then[depth + k] : nullptr;
+                learner.add(then, known);
+            }
             for (std::size_t k = 0; k < count; ++k) {
                 const Period& period = query.periods[k];
                 if (now.state == StageState::won && now.closed_at &&
                     period.contains(*now.closed_at))
                     add_to(of(now).actual[k], now.amount.minor, "the amount won in a period");
-                const auto& deal = then[k];
+                const auto& deal = then[depth + k];
                 if (!deal) continue;
+                if (deal->is_open())
+                    add_to(of(*deal).open[k][{deal->stage_id, bucket_of(deal->close_date, period)}],
+                           deal->amount.minor, "an open total");
                 if (deal->is_open() && deal->close_date <= period.last) {
                     add_to(of(*deal).recorded[k], deal->weighted_minor(), "a weighted total");
                     const std::string currency(deal->amount.currency.code());
@@ -110,6 +159,7 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
             }
         });
     if (figures.empty()) figures.try_emplace(std::string(store.default_currency().code()), count);
+    const std::vector<LearnedRates> rates = learner.finish();
 
     Backtest backtest{query.method, query.window, {}, {}};
     std::vector<ForecastMethod> methods{query.method};
@@ -123,6 +173,9 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
                     row.forecast = figure.recorded[k];
                     const auto key = keys.find({currency, k});
                     row.range = key == keys.end() ? Outcome{} : simulation.outcome({key->second});
+                } else if (method == ForecastMethod::learned) {
+                    if (rates[k].enough())
+                        row.forecast = learned_forecast(rates[k], currency, figure.open[k], 0, 1);
                 } else if (first_created &&
                            window_first[k] >=
                                period_containing(*first_created, granularity).first) {
@@ -211,17 +264,16 @@ std::vector<std::string> backtest_notes(const Backtest& backtest) {
     for (const auto& row : backtest.rows)
         currencies.insert(row.currency);
     for (const auto& currency : currencies) {
-        // Both over the periods the run rate covers: the same periods, or the comparison lies.
-        std::set<std::string> covered;
+        // Both over the periods both forecast: the same periods, or the comparison lies.
+        std::map<std::string, int> forecasts;
         for (const auto& row : backtest.rows)
-            if (row.currency == currency && row.method == ForecastMethod::run_rate && row.forecast)
-                covered.insert(row.period);
+            if (row.currency == currency && row.forecast) ++forecasts[row.period];
         std::vector<BacktestRow> common;
         for (const auto& row : backtest.rows)
-            if (row.currency == currency && covered.contains(row.period)) common.push_back(row);
+            if (row.currency == currency && forecasts[row.period] == 2) common.push_back(row);
         const auto chosen = summarize(currency, backtest.method, common);
         const auto benchmark = summarize(currency, ForecastMethod::run_rate, common);
-        if (benchmark.periods == 0 || benchmark.actual <= 0) continue;
+        if (benchmark.periods == 0 || benchmark.actual <= 0) continue;  // chosen's are the same
         const auto wape = [](const BacktestSummary& s) {
             return ratio_units(__int128(s.absolute_error) * 100, s.actual, 1);
         };
