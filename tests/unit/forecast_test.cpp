@@ -161,8 +161,8 @@ TEST_CASE("forecast table keys") {
     for (const auto& column : table.columns)
         if (column.audience != Audience::people) keys.push_back(column.key);
     CHECK(keys == std::vector<std::string>{"currency", "period", "open", "pipeline", "weighted",
-                                           "commit", "best_case", "won", "won_amount", "lost",
-                                           "lost_amount", "overdue"});
+                                           "commit", "best_case", "forecast", "won", "won_amount",
+                                           "lost", "lost_amount", "overdue", "method", "window"});
     CHECK(parse_forecast_group("Org") == ForecastGroup::org);
     CHECK_THROWS_AS(parse_forecast_group("region"), Error);
 }

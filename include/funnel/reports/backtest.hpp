@@ -19,19 +19,6 @@
 
 namespace funnel {
 
-// How a period's forecast is made.
-//   recorded: Σ amount × probability of the open deals due in the period or overdue, as
-//             recorded (what report forecast's weighted column says).
-//   learned:  Σ amount × the rate learned for the deal's stage and where its close date lies
-//             (in the period, overdue, later), plus the new business learned (learned.hpp).
-//   run-rate: the mean amount won per period over the `window` periods before it.
-enum class ForecastMethod { recorded, learned, run_rate };
-ForecastMethod parse_forecast_method(std::string_view text);  // throws Error(invalid)
-std::string_view to_string(ForecastMethod method);
-
-inline constexpr int default_window = 3;
-inline constexpr int max_window = 36;
-
 struct BacktestQuery {
     std::vector<Period> periods;  // complete past periods, consecutive
     ForecastMethod method = ForecastMethod::recorded;

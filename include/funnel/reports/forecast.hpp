@@ -19,6 +19,19 @@ namespace funnel {
 enum class ForecastGroup { none, stage, owner, type, org, category, source };
 ForecastGroup parse_forecast_group(std::string_view text);  // throws Error(invalid)
 
+// How a period's forecast is made.
+//   recorded: Σ amount × probability of the open deals due in the period or overdue, as
+//             recorded (what report forecast's weighted column says).
+//   learned:  Σ amount × the rate learned for the deal's stage and where its close date lies
+//             (in the period, overdue, later), plus the new business learned (learned.hpp).
+//   run-rate: the mean amount won per period over the `window` periods before it.
+enum class ForecastMethod { recorded, learned, run_rate };
+ForecastMethod parse_forecast_method(std::string_view text);  // throws Error(invalid)
+std::string_view to_string(ForecastMethod method);
+
+inline constexpr int default_window = 3;
+inline constexpr int max_window = 24;  // no more than learned_depth
+
 struct SimulationSettings {
     std::int64_t trials = default_trials;
     std::uint64_t seed = 1;
@@ -30,6 +43,8 @@ struct ForecastQuery {
     ForecastGroup group = ForecastGroup::none;
     ReportScope scope;
     std::optional<SimulationSettings> simulation;
+    ForecastMethod method = ForecastMethod::recorded;  // of the forecast column
+    int window = default_window;
 };
 
 // Amounts in minor units of the row's currency.
@@ -44,6 +59,8 @@ struct ForecastFigures {
     std::int64_t lost = 0;
     std::int64_t lost_amount = 0;
     std::int64_t overdue = 0;
+    // The amount expected won in the period, by the forecast's method (apply_method).
+    std::optional<std::int64_t> forecast;
     std::optional<Outcome> outcome;
 };
 
@@ -60,7 +77,10 @@ struct ForecastRow {
 struct Forecast {
     bool grouped = false;
     bool simulated = false;
+    ForecastMethod method = ForecastMethod::recorded;
+    std::optional<int> window;  // of learned and run-rate
     std::vector<ForecastRow> rows;
+    std::vector<std::string> notes;  // what the method says of itself
 };
 
 // Where days fall among a forecast's periods.
@@ -114,9 +134,17 @@ std::optional<std::size_t> current_period(const ForecastQuery& query);
 
 DealField field_of(ForecastGroup group);
 
+// Fills the forecast column by query.method. recorded: won + weighted, for every row. learned and
+// run-rate: from the file's history as known at the end of query.today (learned.hpp): periods
+// over say what was won, the current period what was won so far plus what is expected, later
+// periods what is expected; totals add the periods. Error(invalid) for learned or run-rate with
+// --group or --simulate, which follow the recorded probabilities.
+void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast);
+
 // The rows with the keys of the contract: currency, period, group (when grouped), open,
-// pipeline, weighted, commit, best_case, won, won_amount, lost, lost_amount, overdue, and
-// p10, p50, p90 when simulated; a bar of the weighted amount for people.
+// pipeline, weighted, commit, best_case, forecast, won, won_amount, lost, lost_amount, overdue,
+// and p10, p50, p90 when simulated, then method and window; a bar of the weighted amount for
+// people.
 Table forecast_table(const Forecast& forecast);
 
 }  // namespace funnel

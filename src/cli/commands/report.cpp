@@ -6,6 +6,7 @@
 #include <ctime>
 #include <ostream>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -71,6 +72,20 @@ SimulationSettings simulation_settings(const OptText& trials, const OptText& see
     return settings;
 }
 
+// --method and --window of a forecast or a backtest, checked.
+std::pair<ForecastMethod, int> method_settings(const OptText& method, const OptText& window) {
+    std::pair<ForecastMethod, int> settings{ForecastMethod::recorded, default_window};
+    if (method) settings.first = parse_option("--method", *method, parse_forecast_method);
+    if (window) {
+        const auto periods = parse_count_option("--window", *window);
+        if (periods > max_window)
+            throw invalid_input(fmt::format("invalid --window {}: at most {} periods",
+                                            in_quotes(*window), max_window));
+        settings.second = int(periods);
+    }
+    return settings;
+}
+
 ReportScope scope_of(const ScopeOptions& options) {
     ReportScope scope;
     if (options.owner) scope.owner = text_option("--owner", *options.owner, TextKind::line);
@@ -125,6 +140,27 @@ void deliver(const Session& session, const Report& report, const MailOptions& ma
     message.text = text.str();
     message.html = html.str();
     session.out() << mime_message(message);
+}
+
+// What the forecast column is, by method.
+std::string forecast_note(const ForecastQuery& query) {
+    switch (query.method) {
+        case ForecastMethod::learned:
+            return fmt::format(
+                "Forecast (learned): won so far, plus each open deal's amount at the rate its "
+                "stage has been won within a period, learned from up to {} periods before this "
+                "one, "
+                "plus the new business of the last {} (docs/reports.md).",
+                learned_depth, query.window);
+        case ForecastMethod::run_rate:
+            return fmt::format(
+                "Forecast (run-rate): the mean amount won per period over the last {} (this "
+                "period: at least what was won so far).",
+                query.window);
+        case ForecastMethod::recorded:
+            break;
+    }
+    return "Forecast (recorded): won plus weighted.";
 }
 
 std::vector<Chart> forecast_charts(const Forecast& forecast, const std::vector<Period>& periods) {
@@ -215,8 +251,12 @@ void run_forecast(const ForecastOptions& options, Session& session) {
         deliver(session, report, options.mail, to.addresses, from.addresses);
         return;
     }
-    const Forecast forecast =
+    std::tie(query.method, query.window) = method_settings(options.method, options.window);
+    if (options.window && query.method == ForecastMethod::recorded)
+        throw invalid_input("--window goes with --method learned or run-rate");
+    Forecast forecast =
         options.as_of ? forecast_as_of(store, query) : compute_forecast(store, query);
+    apply_method(store, query, forecast);
     Report report;
     report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),
                                query.periods.back().label());
@@ -226,6 +266,8 @@ void run_forecast(const ForecastOptions& options, Session& session) {
         report.notes.push_back(fmt::format(
             "Open deals whose close date has passed count in {} and in the overdue column.",
             query.periods[*current].label()));
+    report.notes.push_back(forecast_note(query));
+    report.notes.insert(report.notes.end(), forecast.notes.begin(), forecast.notes.end());
     if (query.simulation)
         report.notes.push_back(fmt::format(
             "P10, P50 and P90: the revenue of the open deals in {} simulated trials (seed {}), "
@@ -324,15 +366,7 @@ void run_conversion(const ConversionOptions& options, Session& session) {
 void run_backtest(const BacktestOptions& options, Session& session) {
     const Granularity by = parse_option("--by", options.by, parse_granularity);
     BacktestQuery query;
-    if (options.method)
-        query.method = parse_option("--method", *options.method, parse_forecast_method);
-    if (options.window) {
-        const auto window = parse_count_option("--window", *options.window);
-        if (window > max_window)
-            throw invalid_input(fmt::format("invalid --window {}: at most {} periods",
-                                            in_quotes(*options.window), max_window));
-        query.window = int(window);
-    }
+    std::tie(query.method, query.window) = method_settings(options.method, options.window);
     query.simulation = simulation_settings(options.trials, options.seed);
     // Only periods that are over: the last is the one before today's.
     const Period current = period_containing(session.today(), by);
@@ -428,6 +462,14 @@ void setup(Command& group) {
         command.option("--trials", options->trials, "Simulated trials (default 10,000)")
             .type_name("N");
         command.option("--seed", options->seed, "Seed of the simulation (default 1)")
+            .type_name("N");
+        command
+            .option("--method", options->method,
+                    "The forecast column: recorded (default: won + weighted), learned or run-rate")
+            .type_name("METHOD");
+        command
+            .option("--window", options->window,
+                    "Periods the run rate and new business average (default 3)")
             .type_name("N");
         command.option("--as-of", options->as_of, "The forecast as it stood at the end of that day")
             .type_name("DATE");

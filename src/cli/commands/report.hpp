@@ -31,6 +31,7 @@ struct ForecastOptions {
     bool simulate = false;
     OptText trials, seed;
     OptText as_of, compare;
+    OptText method, window;
     MailOptions mail;
 };
 

@@ -14,26 +14,6 @@
 
 namespace funnel {
 
-ForecastMethod parse_forecast_method(std::string_view text) {
-    const std::string word = ascii_lower(trim(text));
-    if (word == "recorded") return ForecastMethod::recorded;
-    if (word == "learned") return ForecastMethod::learned;
-    if (word == "run-rate" || word == "run_rate") return ForecastMethod::run_rate;
-    throw invalid_input("expected recorded, learned or run-rate");
-}
-
-std::string_view to_string(ForecastMethod method) {
-    switch (method) {
-        case ForecastMethod::learned:
-            return "learned";
-        case ForecastMethod::run_rate:
-            return "run-rate";
-        case ForecastMethod::recorded:
-            break;
-    }
-    return "recorded";
-}
-
 namespace {
 
 // What one currency's figures are, period by period.

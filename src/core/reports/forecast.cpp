@@ -325,6 +325,7 @@ Table forecast_table(const Forecast& forecast) {
         {"weighted", "Weighted"},
         {"commit", "Commit"},
         {"best_case", "Best case"},
+        {"forecast", "Forecast"},
         {"won", "Won"},
         {"won_amount", "Won amount"},
         {"lost", "Lost"},
@@ -335,6 +336,8 @@ Table forecast_table(const Forecast& forecast) {
     if (forecast.simulated)
         for (const char* key : {"p10", "p50", "p90"})
             table.columns.push_back({key, ascii_upper(key)});
+    table.columns.push_back({"method", "Method", Audience::machines});
+    table.columns.push_back({"window", "Window", Audience::machines});
     table.columns.push_back({"bar", "", Audience::people});
 
     // Bars compare the weighted amounts of the periods of one currency.
@@ -358,6 +361,7 @@ Table forecast_table(const Forecast& forecast) {
                          money(f.weighted),
                          money(f.commit),
                          money(f.best_case),
+                         f.forecast ? money(*f.forecast) : null_cell(),
                          integer_cell(f.won, style),
                          money(f.won_amount),
                          integer_cell(f.lost, style),
@@ -368,6 +372,8 @@ Table forecast_table(const Forecast& forecast) {
             const Outcome outcome = f.outcome.value_or(Outcome{});
             cells.insert(cells.end(), {money(outcome.p10), money(outcome.p50), money(outcome.p90)});
         }
+        cells.push_back(text_cell(std::string(to_string(forecast.method))));
+        cells.push_back(forecast.window ? integer_cell(*forecast.window) : null_cell());
         cells.push_back(row.total ? null_cell() : bar_cell(f.weighted, scale[row.currency]));
         table.rows.push_back(std::move(cells));
     }

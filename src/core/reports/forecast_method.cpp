@@ -1,0 +1,178 @@
+// The forecast column of report forecast, by method: recorded, learned or run-rate.
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "funnel/domain/money.hpp"
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+#include "funnel/reports/as_of.hpp"
+#include "funnel/reports/backtest.hpp"
+#include "funnel/reports/forecast.hpp"
+#include "funnel/reports/learned.hpp"
+
+namespace funnel {
+
+ForecastMethod parse_forecast_method(std::string_view text) {
+    const std::string word = ascii_lower(trim(text));
+    if (word == "recorded") return ForecastMethod::recorded;
+    if (word == "learned") return ForecastMethod::learned;
+    if (word == "run-rate" || word == "run_rate") return ForecastMethod::run_rate;
+    throw invalid_input("expected recorded, learned or run-rate");
+}
+
+std::string_view to_string(ForecastMethod method) {
+    switch (method) {
+        case ForecastMethod::learned:
+            return "learned";
+        case ForecastMethod::run_rate:
+            return "run-rate";
+        case ForecastMethod::recorded:
+            break;
+    }
+    return "recorded";
+}
+
+namespace {
+
+using Cells = std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t>;
+
+// What the file knows at the end of query.today, for the learned and run-rate columns.
+struct History {
+    LearnedRates rates;
+    std::map<std::string, std::int64_t> run_rate;  // per currency; none before the file reaches
+    bool run_rate_known = false;                   // back over the whole window
+    std::map<std::string, Cells> current;          // open deals by stage and bucket
+    std::map<std::pair<std::string, std::size_t>, Cells> later;  // due in a later period
+};
+
+History read_history(Store& store, const ForecastQuery& query, const Period& current) {
+    const Granularity granularity = current.granularity;
+    std::vector<Period> learned;  // the complete periods before the current one, oldest first
+    for (Period earlier = current; learned.size() < std::size_t(learned_depth);) {
+        earlier = period_containing(add_days(earlier.first, -1), granularity);
+        learned.insert(learned.begin(), earlier);
+    }
+    std::vector<Timestamp> moments;
+    for (const auto& period : learned)
+        moments.push_back(end_of_day(add_days(period.first, -1)));
+    moments.push_back(end_of_day(query.today));
+    const std::size_t now = learned.size();
+    const Date window_first = learned[now - std::size_t(query.window)].first;
+
+    History history;
+    RateLearner learner(learned, {{0, now}}, query.window);
+    std::optional<Date> first_created;
+    std::map<std::string, std::int64_t> won_in_window;
+    for_each_deal_at(
+        store, moments,
+        [&](const Opportunity&, const std::vector<std::optional<Opportunity>>& then) {
+            const auto& deal = then[now];
+            if (!deal) return;
+            learner.add(then, {&*deal});
+            if (const auto created = date_of(deal->created_at))
+                first_created = std::min(first_created.value_or(*created), *created);
+            const std::string currency(deal->amount.currency.code());
+            if (query.scope.currency && currency != *query.scope.currency) return;
+            if (deal->state == StageState::won && deal->closed_at &&
+                *deal->closed_at >= window_first && *deal->closed_at < current.first)
+                add_to(won_in_window[currency], deal->amount.minor, "the amount won");
+            if (!deal->is_open()) return;
+            if (deal->close_date <= current.last) {
+                add_to(history.current[currency]
+                                      [{deal->stage_id, bucket_of(deal->close_date, current)}],
+                       deal->amount.minor, "an open total");
+                return;
+            }
+            for (std::size_t i = 0; i < query.periods.size(); ++i)
+                if (query.periods[i].first > current.last &&
+                    query.periods[i].contains(deal->close_date))
+                    add_to(history.later[{currency, i}][{deal->stage_id, CloseBucket::in}],
+                           deal->amount.minor, "an open total");
+            add_to(history.current[currency][{deal->stage_id, CloseBucket::later}],
+                   deal->amount.minor, "an open total");
+        });
+    history.rates = learner.finish().front();
+    history.run_rate_known = first_created && *first_created <= window_first;
+    for (const auto& [currency, won] : won_in_window)
+        history.run_rate[currency] = ratio_units(won, query.window, 0);
+    return history;
+}
+
+}  // namespace
+
+void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) {
+    forecast.method = query.method;
+    if (query.method == ForecastMethod::recorded) {
+        for (auto& row : forecast.rows) {
+            std::int64_t expected = row.figures.won_amount;
+            add_to(expected, row.figures.weighted, "the forecast");
+            row.figures.forecast = expected;
+        }
+        return;
+    }
+    const auto method = to_string(query.method);
+    if (forecast.grouped)
+        throw invalid_input(fmt::format(
+            "--method {} forecasts whole periods; --group goes with --method recorded", method));
+    if (query.simulation)
+        throw invalid_input(fmt::format(
+            "--simulate simulates the recorded probabilities; it goes with --method recorded, "
+            "not {}",
+            method));
+    if (query.scope.owner || query.scope.type)
+        throw invalid_input(fmt::format(
+            "--method {} learns from every deal; --owner and --type go with --method recorded",
+            method));
+    forecast.window = query.window;
+    const Period current = period_containing(query.today, query.periods.front().granularity);
+    const History history = read_history(store, query, current);
+    const double ahead = double(days_between(query.today, current.last) + 1) /
+                         double(days_between(current.first, current.last) + 1);
+    std::map<std::string, std::int64_t> totals;
+    for (auto& row : forecast.rows) {
+        if (row.total) continue;
+        const Period& period = query.periods[std::size_t(row.bucket)];
+        std::optional<std::int64_t> expected;
+        if (period.last < current.first) {
+            expected = row.figures.won_amount;  // over: what was won
+        } else if (query.method == ForecastMethod::run_rate) {
+            if (history.run_rate_known) {
+                const auto found = history.run_rate.find(row.currency);
+                expected = found == history.run_rate.end() ? 0 : found->second;
+                if (period.first <= current.last)
+                    expected = std::max(*expected, row.figures.won_amount);
+            }
+        } else if (period.first <= current.last) {
+            const auto found = history.current.find(row.currency);
+            expected = learned_forecast(history.rates, row.currency,
+                                        found == history.current.end() ? Cells{} : found->second,
+                                        row.figures.won_amount, ahead);
+        } else {
+            const auto found = history.later.find({row.currency, std::size_t(row.bucket)});
+            expected =
+                learned_forecast(history.rates, row.currency,
+                                 found == history.later.end() ? Cells{} : found->second, 0, 1);
+        }
+        row.figures.forecast = expected;
+        if (expected) add_to(totals[row.currency], *expected, "the forecast total");
+    }
+    for (auto& row : forecast.rows)
+        if (row.total) {
+            const auto found = totals.find(row.currency);
+            if (found != totals.end()) row.figures.forecast = found->second;
+        }
+    if (query.method == ForecastMethod::run_rate && !history.run_rate_known)
+        forecast.notes.push_back(fmt::format(
+            "No run rate: the file does not reach back over the {} periods before this one.",
+            query.window));
+    if (query.method == ForecastMethod::learned && !history.rates.enough())
+        forecast.notes.push_back(fmt::format(
+            "Learned from little: {} periods with deals open at their start and {} deals closed "
+            "in them, where {} and {} make a learned forecast worth trusting; report backtest "
+            "--method learned shows how far off it has been.",
+            history.rates.periods, history.rates.closed, min_learned_periods, min_learned_closed));
+}
+
+}  // namespace funnel
