@@ -40,8 +40,8 @@ SELECT d.i, 'Deal ' || d.i, 1 + (d.i - 1) % max(1, $count / 20),
     '2025-06-01T09:00:00', '2025-06-01T09:00:00', '2025-06-01T09:00:00',
     CASE WHEN s.state <> 'open' THEN date('2025-11-16', '+' || ((d.x / 13) % 730) || ' days') END
 FROM d JOIN stage s ON s.id = d.stage_id;
-INSERT INTO opportunity_history (opp_id, changed_at, field, new_value)
-SELECT id, created_at, 'created', name FROM opportunity;
+INSERT INTO opportunity_history (opp_id, changed_at, recorded_at, field, new_value)
+SELECT id, created_at, created_at, 'created', name FROM opportunity;
 -- Nine changes a deal, dated in order: three stage moves, each with its probability (the
 -- last into the deal's current stage), an amount change, next-step edits, and close-date
 -- pushes for 40 % of the deals (a second one for 15 %).
@@ -69,10 +69,11 @@ changes(opp_id, j, field, old_value, new_value) AS (
                  WHEN 8 THEN CASE WHEN o.id % 20 < 3 THEN o.close_date ELSE 'notes' END
                  ELSE CAST(o.stage_id AS TEXT) END
     FROM opportunity o, k WHERE $history > 1)
-INSERT INTO opportunity_history (opp_id, changed_at, field, old_value, new_value)
-SELECT opp_id, date('2025-06-01', '+' || (j * 40 + opp_id % 30) || ' days') || 'T10:00:00',
-    field, old_value, new_value
-FROM changes ORDER BY opp_id, j;
+INSERT INTO opportunity_history (opp_id, changed_at, recorded_at, field, old_value, new_value)
+SELECT opp_id, moment, moment, field, old_value, new_value
+FROM (SELECT *, date('2025-06-01', '+' || (j * 40 + opp_id % 30) || ' days') || 'T10:00:00'
+          AS moment FROM changes)
+ORDER BY opp_id, j;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

@@ -368,6 +368,7 @@ void run_backtest(const BacktestOptions& options, Session& session) {
     BacktestQuery query;
     std::tie(query.method, query.window) = method_settings(options.method, options.window);
     query.simulation = simulation_settings(options.trials, options.seed);
+    if (!options.trials) query.simulation.trials = backtest_trials;
     // Only periods that are over: the last is the one before today's.
     const Period current = period_containing(session.today(), by);
     const Date latest = add_days(current.first, -1);
@@ -491,7 +492,7 @@ void setup(Command& group) {
         command.option("--to", options->to, "Last period, one that is over (default: the last)")
             .type_name("PERIOD");
         command.option("--by", options->by, "month (default), quarter or year").type_name("PERIOD");
-        command.option("--trials", options->trials, "Simulated trials of P10-P90 (default 10,000)")
+        command.option("--trials", options->trials, "Simulated trials of P10-P90 (default 1,000)")
             .type_name("N");
         command.option("--seed", options->seed, "Seed of the simulation (default 1)")
             .type_name("N");
