@@ -49,17 +49,20 @@ struct History {
 
 History read_history(Store& store, const ForecastQuery& query, const Period& current) {
     const Granularity granularity = current.granularity;
-    std::vector<Period> learned;  // the complete periods before the current one, oldest first
-    for (Period earlier = current; learned.size() < std::size_t(learned_depth);) {
+    std::vector<Period> before;  // the complete periods before the current one, oldest first
+    for (Period earlier = current; before.size() < std::size_t(learned_depth);) {
         earlier = period_containing(add_days(earlier.first, -1), granularity);
-        learned.insert(learned.begin(), earlier);
+        before.insert(before.begin(), earlier);
     }
+    const Date window_first = before[before.size() - std::size_t(query.window)].first;
+    // A run rate needs the file as it is now only; learned rates each period's start too.
+    std::vector<Period> learned;
+    if (query.method == ForecastMethod::learned) learned = before;
     std::vector<Timestamp> moments;
     for (const auto& period : learned)
         moments.push_back(end_of_day(add_days(period.first, -1)));
     moments.push_back(end_of_day(query.today));
     const std::size_t now = learned.size();
-    const Date window_first = learned[now - std::size_t(query.window)].first;
 
     History history;
     RateLearner learner(learned, {{0, now}}, query.window);
@@ -70,7 +73,7 @@ History read_history(Store& store, const ForecastQuery& query, const Period& cur
         [&](const Opportunity&, const std::vector<std::optional<Opportunity>>& then) {
             const auto& deal = then[now];
             if (!deal) return;
-            learner.add(then, {&*deal});
+            if (now) learner.add(then, {&*deal});
             if (const auto created = date_of(deal->created_at))
                 first_created = std::min(first_created.value_or(*created), *created);
             const std::string currency(deal->amount.currency.code());
