@@ -13,8 +13,9 @@ namespace funnel {
 
 // Over deals closed from `from` to `to`, per currency (and group): won and lost counts and
 // amounts, win rates by count and value, average won deal, average sales cycle (created to
-// closed, won deals) and pipeline velocity = open deals × average won × win rate / cycle days.
-Report performance_report(Store& store, Date from, Date to, DealField group);
+// closed, won deals) and pipeline velocity = live open deals (neither overdue nor stale on
+// `today`) × average won × win rate / cycle days.
+Report performance_report(Store& store, Date from, Date to, DealField group, Date today);
 
 // Deals whose close date moved later: without a range, every deal whose current close date is
 // after its first one; with a range, the deals that "slipped out of" it: their close date was

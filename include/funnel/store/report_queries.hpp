@@ -102,7 +102,9 @@ class ReportQueries {
     std::vector<StageAggregate> aggregate_open_by_stage(Date today, const ReportScope& scope);
 
     std::vector<PerformanceAggregate> aggregate_performance(Date from, Date to, DealField group);
-    std::vector<OpenCount> count_open_deals(DealField group);
+    // Open deals that are live on `today`: not overdue, and not stale (touched, or one of their
+    // activities, within their stage's stale days), as velocity counts them.
+    std::vector<OpenCount> count_live_deals(DealField group, Date today);
     // Open deals, the least recently touched first: by their last change or the last change of
     // one of their activities.
     void for_each_open_deal_by_last_touch(

@@ -330,7 +330,7 @@ void run_performance(const PerformanceOptions& options, Session& session) {
         });
     }
     Store store = session.read_store();
-    print(session, performance_report(store, from, to, field));
+    print(session, performance_report(store, from, to, field, session.today()));
 }
 
 void run_slipped(const SlippedOptions& options, Session& session) {

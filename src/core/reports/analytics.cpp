@@ -60,11 +60,11 @@ bool in_range(const Timestamp& moment, std::optional<Date> from, std::optional<D
 
 }  // namespace
 
-Report performance_report(Store& store, Date from, Date to, DealField group) {
+Report performance_report(Store& store, Date from, Date to, DealField group, Date today) {
     if (to < from) throw invalid_input("the end comes before the start");
     const bool grouped = group != DealField::none;
     const auto rows = store.reports().aggregate_performance(from, to, group);
-    const auto open = store.reports().count_open_deals(group);
+    const auto open = store.reports().count_live_deals(group, today);
     Report report;
     report.title = fmt::format("Performance {} to {}", format_date(from), format_date(to));
     report.table.columns = {{"currency", "Cur"}};
@@ -80,7 +80,7 @@ Report performance_report(Store& store, Date from, Date to, DealField group) {
         {"win_rate_value_percent", "Win % (value)", Audience::people, Unit::percent},
         {"avg_won_amount", "Avg won"},
         {"avg_cycle_days", "Avg cycle (days)"},
-        {"open", "Open", Audience::people},
+        {"open", "Live open", Audience::people},
         {"velocity_per_day", "Velocity/day"},
         {"velocity_per_30_days", "Velocity/30 days"},
     };
@@ -157,7 +157,8 @@ Report performance_report(Store& store, Date from, Date to, DealField group) {
         if (grouped) add_row(total, true);
     }
     report.notes.push_back(
-        "Velocity: open deals × average won amount × win rate ÷ average sales cycle in days.");
+        "Velocity: live open deals (neither overdue nor stale today) × average won amount × "
+        "win rate ÷ average sales cycle in days.");
     return report;
 }
 

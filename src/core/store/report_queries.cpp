@@ -180,10 +180,19 @@ std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from
     return rows;
 }
 
-std::vector<OpenCount> ReportQueries::count_open_deals(DealField group) {
+std::vector<OpenCount> ReportQueries::count_live_deals(DealField group, Date today) {
+    // Idle days as report stale counts them: from the deal's last change or the last change of
+    // one of its activities.
     Query query;
     query.add("SELECT o.currency, count(*)" + group_key(group) + from_clause(group) +
-              " WHERE o.state = 'open' GROUP BY o.currency" + group_key(group));
+              " WHERE o.state = 'open'");
+    query.bind(" AND o.close_date >= ?", format_date(today));
+    query.bind(
+        " AND CAST(julianday(?) - julianday(substr(max(o.updated_at, coalesce((SELECT "
+        "max(a.updated_at) FROM activity a WHERE a.opp_id = o.id), '')), 1, 10)) AS INTEGER) < "
+        "(SELECT stale_days FROM stage WHERE id = o.stage_id)",
+        format_date(today));
+    query.add(" GROUP BY o.currency" + group_key(group));
     auto statement = query.prepare(connection_->db);
     std::vector<OpenCount> rows;
     const bool grouped = group != DealField::none;
