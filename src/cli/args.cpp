@@ -1,6 +1,7 @@
 #include "args.hpp"
 
 #include "funnel/domain/opportunity.hpp"
+#include "funnel/domain/related.hpp"
 
 namespace funnel::cli {
 
@@ -56,6 +57,13 @@ std::int64_t parse_count_option(std::string_view option, const std::string& valu
         const auto number = whole_number(text, 1'000'000'000);
         if (!number || *number == 0) throw invalid_input("expected a positive whole number");
         return *number;
+    });
+}
+
+std::int64_t parse_dwell_option(std::string_view option, const std::string& value) {
+    return parse_option(option, value, [](const std::string& text) -> std::int64_t {
+        if (trim(text) == "0") return 0;
+        return std::int64_t(parse_duration(text)) * 60;
     });
 }
 

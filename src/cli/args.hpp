@@ -38,6 +38,8 @@ std::int64_t parse_amount_option(std::string_view option, const std::string& val
 Currency parse_currency_option(std::string_view option, const std::string& value);
 int parse_probability_option(std::string_view option, const std::string& value);
 std::int64_t parse_count_option(std::string_view option, const std::string& value);
+// A dwell, in seconds: a duration (30m, 1h, 1h30m) or 0 for none.
+std::int64_t parse_dwell_option(std::string_view option, const std::string& value);
 // A record id: a positive whole number.
 std::int64_t parse_id(std::string_view what, const std::string& value);
 

@@ -34,19 +34,30 @@ Report stale_report(Store& store, Date today, std::optional<int> days);
 // to a later open stage, were won or lost afterwards, the median days spent in it, the observed
 // win rate beside the configured probability; the total row adds the Brier score of the
 // probabilities deals had when they closed in the range.
-Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to);
+// A deal that passes through a stage in less than `min_dwell_seconds` (clicked through on the
+// way to another) does not count as having entered it.
+inline constexpr std::int64_t default_min_dwell_seconds = 3600;
+Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to,
+                         std::int64_t min_dwell_seconds = default_min_dwell_seconds);
 
-// For each open stage, the probability history supports: the observed win rate of the closed
-// deals that entered it, shrunk toward the configured probability as if `prior_weight` more
-// deals had closed at that rate; stages with fewer than `min_deals` closed deals keep theirs.
+// For each open stage, the probability history supports: the observed win rate of the deals
+// that entered it (for `min_dwell_seconds` at least) and closed from `from` to `to`, shrunk
+// toward the configured probability as if `prior_weight` more deals had closed at that rate;
+// stages with fewer than `min_deals` closed deals keep theirs. With a 90 % interval of the
+// observed rate (Wilson's).
 inline constexpr int calibration_prior_weight = 5;
+struct CalibrationQuery {
+    int min_deals = 10;
+    std::optional<Date> from, to;
+    std::int64_t min_dwell_seconds = default_min_dwell_seconds;
+};
 struct Calibration {
     Stage stage;
     std::int64_t closed = 0;
     std::int64_t won = 0;
     int proposed = 0;
 };
-std::vector<Calibration> calibrate_stages(Store& store, int min_deals);
+std::vector<Calibration> calibrate_stages(Store& store, const CalibrationQuery& query);
 Table calibration_table(const std::vector<Calibration>& calibrations);
 
 }  // namespace funnel

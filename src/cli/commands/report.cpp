@@ -359,8 +359,11 @@ void run_conversion(const ConversionOptions& options, Session& session) {
     const auto from = optional_date("--from", options.range.from, session.today());
     const auto to = optional_date("--to", options.range.to, session.today());
     if (from && to) require_range("--from", *from, "--to", *to);
+    const std::int64_t dwell = options.min_dwell
+                                   ? parse_dwell_option("--min-dwell", *options.min_dwell)
+                                   : default_min_dwell_seconds;
     Store store = session.read_store();
-    print(session, conversion_report(store, from, to));
+    print(session, conversion_report(store, from, to, dwell));
 }
 
 void run_backtest(const BacktestOptions& options, Session& session) {
@@ -542,6 +545,10 @@ void setup(Command& group) {
         auto command = group.subcommand(
             "conversion", "Per stage: entered, moved on, won, lost, days, observed win rate");
         add_range(command, options->range, " of stage entries");
+        command
+            .option("--min-dwell", options->min_dwell,
+                    "Count a stage only when a deal stayed in it this long (default 1h; 0: always)")
+            .type_name("DURATION");
         command.on_run(options, run_conversion);
     }
 }

@@ -67,6 +67,7 @@ struct StaleOptions {
 
 struct ConversionOptions {
     RangeOptions range;
+    OptText min_dwell;
 };
 
 void run_forecast(const ForecastOptions& options, Session& session);

@@ -9,6 +9,7 @@
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "funnel/reports/analytics.hpp"
+#include "records.hpp"
 
 namespace funnel::cli::stage {
 
@@ -206,10 +207,16 @@ void run_remove(const RemoveOptions& options, Session& session) {
 }
 
 void run_calibrate(const CalibrateOptions& options, Session& session) {
-    const int min_deals =
-        options.min_deals ? int(parse_count_option("--min-deals", *options.min_deals)) : 10;
+    CalibrationQuery query;
+    if (options.min_deals)
+        query.min_deals = int(parse_count_option("--min-deals", *options.min_deals));
+    if (options.from) query.from = parse_date_option("--from", *options.from, session.today());
+    if (options.to) query.to = parse_date_option("--to", *options.to, session.today());
+    if (query.from && query.to) require_range("--from", *query.from, "--to", *query.to);
+    if (options.min_dwell)
+        query.min_dwell_seconds = parse_dwell_option("--min-dwell", *options.min_dwell);
     Store reader = session.read_store();
-    const auto calibrations = calibrate_stages(reader, min_deals);
+    const auto calibrations = calibrate_stages(reader, query);
     if (!session.quiet()) {
         Report report;
         report.title = "Stage probabilities that history supports";
@@ -217,24 +224,46 @@ void run_calibrate(const CalibrateOptions& options, Session& session) {
         report.notes.push_back(fmt::format(
             "Proposed: (won + {0} x probability) / (closed + {0}), the observed win rate of the "
             "closed deals that entered the stage, shrunk toward today's probability as if {0} more "
-            "deals had closed at it; stages with fewer than {1} closed deals keep theirs.",
-            calibration_prior_weight, min_deals));
+            "deals had closed at it; stages with fewer than {1} closed deals keep theirs. A deal "
+            "that left a stage within {2} minutes did not enter it (--min-dwell).",
+            calibration_prior_weight, query.min_deals, query.min_dwell_seconds / 60));
         render_report(session.format(), session.out(), session.render_options(), report);
     }
     if (!options.apply) return;
-    const auto changed = session.write([&](Store& store) {
-        int count = 0;
+    // The stages' defaults change, and so does every open deal still at its stage's old default:
+    // otherwise the forecast would not move. A deal whose probability was set by hand keeps it.
+    const auto [stages_changed, deals_moved] = session.write([&](Store& store) {
+        int stages = 0;
+        std::int64_t deals = 0;
         for (const auto& calibration : calibrations) {
-            if (calibration.proposed == calibration.stage.probability) continue;
-            Stage stage = calibration.stage;
+            const Stage& old = calibration.stage;
+            if (calibration.proposed == old.probability) continue;
+            Stage stage = old;
             stage.probability = calibration.proposed;
             store.stages().update(stage);
-            ++count;
+            ++stages;
+            OppQuery query;
+            query.filter.stage_ids = {stage.id};
+            query.sort = OppSort::id;
+            std::vector<Opportunity> at_default;
+            store.deals().for_each(query, [&](const Opportunity& deal) {
+                if (deal.probability == old.probability) at_default.push_back(deal);
+            });
+            const std::string note =
+                fmt::format("stage calibrate: {}'s default probability went from {}% to {}%",
+                            stage.name, old.probability, stage.probability);
+            for (const auto& before : at_default) {
+                Opportunity after = before;
+                after.probability = stage.probability;
+                store.deals().update(before, after, session.now(), note);
+                ++deals;
+            }
         }
-        return count;
+        return std::pair{stages, deals};
     });
-    session.note(
-        fmt::format("updated the probability of {} stage{}", changed, changed == 1 ? "" : "s"));
+    session.note(fmt::format("updated the probability of {} and of {} open deal{} at {} default",
+                             counted(stages_changed, "stage", "stages"), deals_moved,
+                             deals_moved == 1 ? "" : "s", stages_changed == 1 ? "its" : "their"));
 }
 
 // The command-line definitions.
@@ -305,7 +334,17 @@ void setup(Command& group) {
             group.subcommand("calibrate", "Propose the probabilities that history supports");
         command.option("--min-deals", options->min_deals, "Closed deals a stage needs (default 10)")
             .type_name("N");
-        command.flag("--apply", options->apply, "Write the proposed probabilities");
+        command.option("--from", options->from, "Only deals closed on or after this day")
+            .type_name("DATE");
+        command.option("--to", options->to, "Only deals closed on or before this day")
+            .type_name("DATE");
+        command
+            .option("--min-dwell", options->min_dwell,
+                    "Count a stage only when a deal stayed in it this long (default 1h; 0: always)")
+            .type_name("DURATION");
+        command.flag("--apply", options->apply,
+                     "Write the proposed probabilities, to the stages and to their open deals "
+                     "still at the old default");
         command.on_run(options, run_calibrate);
     }
 }

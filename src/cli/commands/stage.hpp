@@ -34,7 +34,7 @@ struct RemoveOptions {
 };
 
 struct CalibrateOptions {
-    OptText min_deals;
+    OptText min_deals, from, to, min_dwell;
     bool apply = false;
 };
 

@@ -1,6 +1,8 @@
 #include "funnel/reports/analytics.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -39,8 +41,23 @@ struct StageEntry {
     std::int64_t change_id;  // 0 for the creation
 };
 
+// Seconds since 1970 of a timestamp; nothing for a damaged one.
+std::optional<std::int64_t> seconds_of(const Timestamp& moment) {
+    const auto day = date_of(moment);
+    if (!day) return std::nullopt;
+    std::int64_t seconds =
+        std::int64_t(std::chrono::sys_days(*day).time_since_epoch().count()) * 86400;
+    if (moment.size() >= 19)
+        seconds += std::stoi(moment.substr(11, 2)) * 3600 + std::stoi(moment.substr(14, 2)) * 60 +
+                   std::stoi(moment.substr(17, 2));
+    return seconds;
+}
+
+// The stages a deal entered, in order; an entry left again within `min_dwell_seconds` was
+// clicked through and is left out (the last entry always counts).
 std::vector<StageEntry> stage_entries(const Opportunity& deal,
-                                      const std::vector<DealChange>& changes) {
+                                      const std::vector<DealChange>& changes,
+                                      std::int64_t min_dwell_seconds = 0) {
     std::vector<StageEntry> entries;
     for (const auto& change : changes) {
         if (change.field != "stage" || !change.new_value) continue;
@@ -49,7 +66,17 @@ std::vector<StageEntry> stage_entries(const Opportunity& deal,
         entries.push_back({std::stoll(*change.new_value), change.changed_at, change.id});
     }
     if (entries.empty()) entries.push_back({deal.stage_id, deal.created_at, 0});
-    return entries;
+    if (min_dwell_seconds <= 0) return entries;
+    std::vector<StageEntry> kept;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i + 1 < entries.size()) {
+            const auto entered = seconds_of(entries[i].entered_at);
+            const auto left = seconds_of(entries[i + 1].entered_at);
+            if (entered && left && *left - *entered < min_dwell_seconds) continue;
+        }
+        kept.push_back(entries[i]);
+    }
+    return kept;
 }
 
 bool in_range(const Timestamp& moment, std::optional<Date> from, std::optional<Date> to) {
@@ -282,8 +309,9 @@ struct DealPath {
     std::optional<int> closing_probability;  // the probability just before it closed
 };
 
-DealPath path_of(const Opportunity& deal, const std::vector<DealChange>& changes) {
-    DealPath path{stage_entries(deal, changes), deal.state, std::nullopt};
+DealPath path_of(const Opportunity& deal, const std::vector<DealChange>& changes,
+                 std::int64_t min_dwell_seconds) {
+    DealPath path{stage_entries(deal, changes, min_dwell_seconds), deal.state, std::nullopt};
     if (deal.is_open()) return path;
     // The probability before the last stage change, which closed the deal.
     std::optional<std::int64_t> closing_change;
@@ -310,7 +338,8 @@ std::int64_t median_tenths(std::vector<std::int64_t> days) {
 
 }  // namespace
 
-Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to) {
+Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to,
+                         std::int64_t min_dwell_seconds) {
     if (from && to && *to < *from) throw invalid_input("the end comes before the start");
     const auto stages = store.stages().all();
     // Each deal counts once per stage it entered in the range (its first entry there).
@@ -326,7 +355,7 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
         // The probabilities matter only for the closing probability of closed deals.
         {}, {{"stage", std::nullopt}, {"probability", std::nullopt, true}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
-            const DealPath path = path_of(deal, changes);
+            const DealPath path = path_of(deal, changes, min_dwell_seconds);
             counted.clear();
             for (std::size_t i = 0; i < path.entries.size(); ++i) {
                 const auto& entry = path.entries[i];
@@ -402,16 +431,21 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
     return report;
 }
 
-std::vector<Calibration> calibrate_stages(Store& store, int min_deals) {
+std::vector<Calibration> calibrate_stages(Store& store, const CalibrationQuery& query) {
+    if (query.from && query.to && *query.to < *query.from)
+        throw invalid_input("the end comes before the start");
     const auto stages = store.stages().all();
     std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> closed;  // won, lost
     std::vector<std::int64_t> counted;
     store.history().for_each_deal(
         {}, {{"stage", std::nullopt}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
-            if (deal.is_open()) return;
+            if (deal.is_open() || !deal.closed_at) return;
+            if ((query.from && *deal.closed_at < *query.from) ||
+                (query.to && *deal.closed_at > *query.to))
+                return;
             counted.clear();
-            for (const auto& entry : stage_entries(deal, changes)) {
+            for (const auto& entry : stage_entries(deal, changes, query.min_dwell_seconds)) {
                 if (std::find(counted.begin(), counted.end(), entry.stage_id) != counted.end())
                     continue;
                 counted.push_back(entry.stage_id);
@@ -425,7 +459,7 @@ std::vector<Calibration> calibrate_stages(Store& store, int min_deals) {
         const auto [w, lost] = closed[stage.id];
         const std::int64_t n = w + lost;
         int proposed = stage.probability;
-        if (n >= min_deals)
+        if (n >= query.min_deals)
             proposed = int(ratio_units(100 * w + calibration_prior_weight * stage.probability,
                                        n + calibration_prior_weight, 0));
         calibrations.push_back({stage, n, w, proposed});
@@ -439,14 +473,35 @@ Table calibration_table(const std::vector<Calibration>& calibrations) {
                  {"won", "Won"},
                  {"observed_win_rate", "Observed", Audience::machines},
                  {"observed_percent", "Won %", Audience::people, Unit::percent},
+                 {"interval_low", "90% from", Audience::machines},
+                 {"interval_high", "90% to", Audience::machines},
+                 {"interval_low_percent", "90% from", Audience::people, Unit::percent},
+                 {"interval_high_percent", "90% to", Audience::people, Unit::percent},
                  {"probability", "Now", Audience::everyone, Unit::percent},
                  {"proposed", "Proposed", Audience::everyone, Unit::percent}},
                 {}};
     for (const auto& c : calibrations) {
         const Style style = c.proposed != c.stage.probability ? Style::strong : Style::dim;
-        table.rows.push_back({text_cell(c.stage.name), integer_cell(c.closed), integer_cell(c.won),
-                              ratio_cell(c.won, c.closed, 4), ratio_cell(c.won * 100, c.closed, 1),
-                              integer_cell(c.stage.probability), integer_cell(c.proposed, style)});
+        Row row{text_cell(c.stage.name), integer_cell(c.closed), integer_cell(c.won),
+                ratio_cell(c.won, c.closed, 4), ratio_cell(c.won * 100, c.closed, 1)};
+        if (c.closed > 0) {
+            // Wilson's interval at 90 % (z = 1.645), in ten-thousandths.
+            const double n = double(c.closed), p = double(c.won) / n, z = 1.645;
+            const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+            const double half =
+                z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+            const auto units = [](double value) {
+                return std::int64_t(std::llround(std::clamp(value, 0.0, 1.0) * 10000));
+            };
+            const std::int64_t low = units(centre - half), high = units(centre + half);
+            row.insert(row.end(),
+                       {decimal_cell(low, 4), decimal_cell(high, 4),
+                        decimal_cell((low + 5) / 10, 1), decimal_cell((high + 5) / 10, 1)});
+        } else {
+            row.insert(row.end(), 4, null_cell());
+        }
+        row.insert(row.end(), {integer_cell(c.stage.probability), integer_cell(c.proposed, style)});
+        table.rows.push_back(std::move(row));
     }
     return table;
 }
