@@ -33,12 +33,16 @@ Report stale_report(Store& store, Date today, std::optional<int> days);
 // Per stage: deals that entered it (in the range, by the day they entered), how many moved on
 // to a later open stage, were won or lost afterwards, the median days spent in it, the observed
 // win rate beside the configured probability; the total row adds the Brier score of the
-// probabilities deals had when they closed in the range.
+// probabilities deals closed in the range had before they closed.
 // A deal that passes through a stage in less than `min_dwell_seconds` (clicked through on the
 // way to another) does not count as having entered it.
 inline constexpr std::int64_t default_min_dwell_seconds = 3600;
+// The Brier score rates the probability deals had `lead_days` before they closed (a forecast
+// made then; deals younger than that are not scored), or just before they closed with 0.
+inline constexpr int default_lead_days = 7;
 Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to,
-                         std::int64_t min_dwell_seconds = default_min_dwell_seconds);
+                         std::int64_t min_dwell_seconds = default_min_dwell_seconds,
+                         int lead_days = default_lead_days);
 
 // For each open stage, the probability history supports: the observed win rate of the deals
 // that entered it (for `min_dwell_seconds` at least) and closed from `from` to `to`, shrunk

@@ -362,8 +362,23 @@ void run_conversion(const ConversionOptions& options, Session& session) {
     const std::int64_t dwell = options.min_dwell
                                    ? parse_dwell_option("--min-dwell", *options.min_dwell)
                                    : default_min_dwell_seconds;
+    int lead = default_lead_days;
+    if (options.lead)
+        lead = parse_option("--lead", *options.lead, [](const std::string& text) {
+            // 7d, 2w, 7 (days), or 0: just before closing.
+            std::string digits(trim(text));
+            int per = 1;
+            if (!digits.empty() && (digits.back() == 'd' || digits.back() == 'w')) {
+                per = digits.back() == 'w' ? 7 : 1;
+                digits.pop_back();
+            }
+            if (digits.empty() || digits.size() > 3 ||
+                digits.find_first_not_of("0123456789") != std::string::npos)
+                throw invalid_input("expected days before the close: 7d, 2w, or 0");
+            return std::stoi(digits) * per;
+        });
     Store store = session.read_store();
-    print(session, conversion_report(store, from, to, dwell));
+    print(session, conversion_report(store, from, to, dwell, lead));
 }
 
 void run_backtest(const BacktestOptions& options, Session& session) {
@@ -549,6 +564,10 @@ void setup(Command& group) {
             .option("--min-dwell", options->min_dwell,
                     "Count a stage only when a deal stayed in it this long (default 1h; 0: always)")
             .type_name("DURATION");
+        command
+            .option("--lead", options->lead,
+                    "Score the probability this long before the close: 7d (default), 2w, 0")
+            .type_name("DAYS");
         command.on_run(options, run_conversion);
     }
 }

@@ -67,7 +67,7 @@ struct StaleOptions {
 
 struct ConversionOptions {
     RangeOptions range;
-    OptText min_dwell;
+    OptText min_dwell, lead;
 };
 
 void run_forecast(const ForecastOptions& options, Session& session);

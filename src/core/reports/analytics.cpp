@@ -306,13 +306,46 @@ namespace {
 struct DealPath {
     std::vector<StageEntry> entries;
     StageState state;
-    std::optional<int> closing_probability;  // the probability just before it closed
+    // The probability scored: `lead_days` before it closed, or just before it closed.
+    std::optional<int> closing_probability;
 };
 
+// The probability a closed deal had at the end of `lead_days` before the day it closed; nothing
+// when it did not exist yet. A probability replaced within `min_dwell_seconds` never counted.
+std::optional<int> probability_before_close(const Opportunity& deal,
+                                            const std::vector<DealChange>& changes, int lead_days,
+                                            std::int64_t min_dwell_seconds) {
+    const Timestamp moment = end_of_day(add_days(*deal.closed_at, -lead_days));
+    if (deal.created_at > moment) return std::nullopt;
+    std::vector<const DealChange*> probabilities;
+    for (const auto& change : changes)
+        if (change.field == "probability") probabilities.push_back(&change);
+    if (probabilities.empty()) return deal.probability;
+    std::optional<int> probability;
+    if (probabilities.front()->old_value)
+        probability = std::stoi(*probabilities.front()->old_value);
+    for (std::size_t i = 0; i < probabilities.size(); ++i) {
+        const DealChange& change = *probabilities[i];
+        if (change.changed_at > moment) break;
+        if (i + 1 < probabilities.size()) {
+            const auto set = seconds_of(change.changed_at);
+            const auto replaced = seconds_of(probabilities[i + 1]->changed_at);
+            if (set && replaced && *replaced - *set < min_dwell_seconds) continue;
+        }
+        if (change.new_value) probability = std::stoi(*change.new_value);
+    }
+    return probability.value_or(deal.probability);
+}
+
 DealPath path_of(const Opportunity& deal, const std::vector<DealChange>& changes,
-                 std::int64_t min_dwell_seconds) {
+                 std::int64_t min_dwell_seconds, int lead_days) {
     DealPath path{stage_entries(deal, changes, min_dwell_seconds), deal.state, std::nullopt};
     if (deal.is_open()) return path;
+    if (lead_days > 0 && deal.closed_at) {
+        path.closing_probability =
+            probability_before_close(deal, changes, lead_days, min_dwell_seconds);
+        return path;
+    }
     // The probability before the last stage change, which closed the deal.
     std::optional<std::int64_t> closing_change;
     for (const auto& change : changes)
@@ -339,7 +372,7 @@ std::int64_t median_tenths(std::vector<std::int64_t> days) {
 }  // namespace
 
 Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to,
-                         std::int64_t min_dwell_seconds) {
+                         std::int64_t min_dwell_seconds, int lead_days) {
     if (from && to && *to < *from) throw invalid_input("the end comes before the start");
     const auto stages = store.stages().all();
     // Each deal counts once per stage it entered in the range (its first entry there).
@@ -355,7 +388,7 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
         // The probabilities matter only for the closing probability of closed deals.
         {}, {{"stage", std::nullopt}, {"probability", std::nullopt, true}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
-            const DealPath path = path_of(deal, changes, min_dwell_seconds);
+            const DealPath path = path_of(deal, changes, min_dwell_seconds, lead_days);
             counted.clear();
             for (std::size_t i = 0; i < path.entries.size(); ++i) {
                 const auto& entry = path.entries[i];
@@ -424,10 +457,12 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
     for (const auto& stage : stages)
         add_row(stage.name, by_stage[stage.id], stage.probability, false);
     add_row("total", all, std::nullopt, true);
-    report.notes.push_back(
+    report.notes.push_back(fmt::format(
         "Observed: the share of the closed deals that entered a stage that were won. Brier "
-        "score: the mean of (probability when closing - outcome)^2 over deals closed in the "
-        "range; 0 is perfect, 0.25 is no better than 50 % for every deal.");
+        "score: the mean of (probability {} - outcome)^2 over deals closed in the range; 0 is "
+        "perfect, 0.25 is no better than 50 % for every deal.",
+        lead_days > 0 ? fmt::format("{} days before closing", lead_days)
+                      : std::string("when closing")));
     return report;
 }
 
