@@ -129,6 +129,7 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
                            deal->amount.minor, "an open total");
                 if (deal->is_open() && deal->close_date <= period.last) {
                     add_to(of(*deal).recorded[k], deal->weighted_minor(), "a weighted total");
+                    if (query.method != ForecastMethod::recorded) continue;  // no range to draw
                     const std::string currency(deal->amount.currency.code());
                     const auto key = keys.try_emplace({currency, k}, keys.size()).first->second;
                     simulation.add(key, deal->amount.minor, deal->probability);
