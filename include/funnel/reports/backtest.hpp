@@ -36,8 +36,10 @@ struct BacktestRow {
     ForecastMethod method = ForecastMethod::recorded;
     // None when the method has nothing to go on: a run rate needs `window` periods of the file.
     std::optional<std::int64_t> forecast;
-    std::int64_t actual = 0;       // won in the period, as the file says now
-    std::optional<Outcome> range;  // P10 and P90, where the method gives them
+    std::int64_t actual = 0;  // won in the period, as the file says now
+    // P10 and P90: the recorded probabilities' simulation; for the other methods, the forecast
+    // times the 10th and 90th percentiles of actual / forecast of the periods before it.
+    std::optional<Outcome> range;
 };
 
 // One currency and method over every period that has a forecast.

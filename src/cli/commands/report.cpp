@@ -433,6 +433,10 @@ void run_backtest(const BacktestOptions& options, Session& session) {
             "it began; a period with fewer than {} such periods or {} deals closed in them has no "
             "learned forecast.",
             learned_depth, min_learned_periods, min_learned_closed));
+    if (query.method != ForecastMethod::recorded)
+        report.notes.push_back(
+            "P10-P90 of learned and run-rate: the forecast times the 10th and 90th percentiles of "
+            "actual / forecast of the periods before it, once four of them have a forecast.");
     for (const auto& note : backtest_notes(backtest))
         report.notes.push_back(note);
     print(session, report);
