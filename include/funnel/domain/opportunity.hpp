@@ -29,7 +29,10 @@ struct Opportunity {
     std::int64_t stage_id = 0;
     std::string stage;
     StageState state = StageState::open;
+    // The forecast category the deal counts in: its own when set (opp edit --category), else
+    // its stage's.
     ForecastCategory category = ForecastCategory::pipeline;
+    std::optional<ForecastCategory> own_category;
     int probability = 0;
     DealType type = DealType::new_business;
     std::string next_step;

@@ -72,6 +72,9 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
             deal.closed_at = old_value ? std::optional(date_of_value(old_value)) : std::nullopt;
         else if (change.field == "lost_reason")
             deal.lost_reason = text_of(old_value);
+        else if (change.field == "category")
+            deal.own_category =
+                old_value ? std::optional(parse_forecast_category(*old_value)) : std::nullopt;
     }
     if (amount_text) deal.amount.minor = parse_amount(*amount_text, deal.amount.currency.digits());
     // The deal entered its stage at its last stage change known at the moment, or at creation.
@@ -84,7 +87,7 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
         if (stage.id != deal.stage_id) continue;
         deal.stage = stage.name;
         deal.state = stage.state;
-        deal.category = stage.category;
+        deal.category = deal.own_category.value_or(stage.category);
     }
     return deal;
 }

@@ -125,6 +125,10 @@ std::vector<FieldChange> changes_between(const Opportunity& before, const Opport
     compare("owner", text_value(before.owner), text_value(after.owner));
     compare("source", text_value(before.source), text_value(after.source));
     compare("closed_at", date_value(before.closed_at), date_value(after.closed_at));
+    const auto category_value = [](const std::optional<ForecastCategory>& category) {
+        return category ? std::optional(std::string(to_string(*category))) : std::nullopt;
+    };
+    compare("category", category_value(before.own_category), category_value(after.own_category));
     compare("lost_reason", text_value(before.lost_reason), text_value(after.lost_reason));
     return changes;
 }

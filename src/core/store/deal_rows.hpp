@@ -42,6 +42,7 @@ enum : int {
     closed_at,
     lost_reason,
     external_id,
+    own_category,  // the deal's own category; `category` is the one it counts in
     more
 };
 }  // namespace deal_column

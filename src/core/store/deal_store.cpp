@@ -155,9 +155,10 @@ Where scope_where(const ReportScope& scope) {
 std::string select_opportunities(bool with_names, const std::string& more_columns) {
     return std::string("SELECT o.id, o.name, o.org_id, ") + (with_names ? "g.name" : "NULL") +
            ", o.contact_id, " + (with_names ? "c.name" : "NULL") + R"sql(, o.amount, o.currency,
-       o.close_date, o.stage_id, s.name, s.state, s.category, o.probability, o.type,
-       o.next_step, o.description, o.owner, o.source, o.created_at, o.updated_at,
-       o.stage_changed_at, o.closed_at, o.lost_reason, o.external_id)sql" +
+       o.close_date, o.stage_id, s.name, s.state, coalesce(o.category, s.category),
+       o.probability, o.type, o.next_step, o.description, o.owner, o.source, o.created_at,
+       o.updated_at, o.stage_changed_at, o.closed_at, o.lost_reason, o.external_id,
+       o.category)sql" +
            more_columns + R"sql(
 FROM opportunity o
 JOIN stage s ON s.id = o.stage_id)sql" +
@@ -197,6 +198,8 @@ Opportunity read_opportunity(const sql::Cursor& row) {
         deal.closed_at = date_column(row, deal_column::closed_at);
     deal.lost_reason = optional_string(row, deal_column::lost_reason);
     deal.external_id = optional_string(row, deal_column::external_id);
+    if (!row.null(deal_column::own_category))
+        deal.own_category = parse_forecast_category(row.text(deal_column::own_category));
     return deal;
 }
 
@@ -223,12 +226,16 @@ void bind_opportunity(sql::Cursor& statement, const Opportunity& deal) {
         statement.bind_null(17);
     statement.bind_text(18, deal.lost_reason);
     statement.bind_text(19, deal.external_id);
+    if (deal.own_category)
+        statement.bind(20, std::string(to_string(*deal.own_category)));
+    else
+        statement.bind_null(20);
 }
 
 std::int64_t DealStore::insert(const Opportunity& deal) {
     sql::Cursor insert(connection_->db, sql::insert_opportunity);
     bind_opportunity(insert, deal);
-    insert.bind(20, deal.created_at);
+    insert.bind(21, deal.created_at);
     insert.run();
     const std::int64_t id = connection_->db.getLastInsertRowid();
     record_change(connection_->db, id, deal.created_at, deal.created_at,
@@ -261,9 +268,9 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
         "UPDATE opportunity SET name = ?, org_id = ?, contact_id = ?, amount = ?, currency = ?, "
         "close_date = ?, stage_id = ?, state = ?, probability = ?, type = ?, next_step = ?, "
         "description = ?, owner = ?, source = ?, updated_at = ?, stage_changed_at = ?, "
-        "closed_at = ?, lost_reason = ?, external_id = ? WHERE id = ?");
+        "closed_at = ?, lost_reason = ?, external_id = ?, category = ? WHERE id = ?");
     bind_opportunity(update, written);
-    update.bind(20, after.id);
+    update.bind(21, after.id);
     update.run();
     std::size_t note_index = 0;
     for (std::size_t i = 0; i < changes.size(); ++i)

@@ -344,12 +344,27 @@ CREATE INDEX history_by_field
     fill_recorded_times(db);
 }
 
+// A deal may have a forecast category of its own (opp edit --category), which counts instead of
+// its stage's: NULL is the stage's. The forecast reads it with the open deals' amounts, so the
+// covering index of open deals by close date carries it.
+void deal_categories(SQLite::Database& db) {
+    db.exec(R"sql(
+ALTER TABLE opportunity ADD COLUMN category TEXT
+    CHECK (category IS NULL OR category = 'pipeline' OR category = 'best-case'
+           OR category = 'commit' OR category = 'omitted');
+DROP INDEX opportunity_open_by_close;
+CREATE INDEX opportunity_open_by_close
+    ON opportunity (state, close_date, currency, stage_id, amount, probability, category);
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     foundation,      forecast_indexes,   history_indexes,
     related_records, external_ids,       check_lists_as_comparisons,
     name_keys,       closed_close_dates, recorded_times,
+    deal_categories,
 };
 
 }  // namespace
