@@ -37,8 +37,9 @@ struct OpenAggregate {
     std::optional<std::string> group;
     std::int64_t stage_id = 0;
     std::int64_t count = 0;
-    std::int64_t amount = 0;    // minor units
-    std::int64_t weighted = 0;  // the sum of the deals' weighted amounts
+    std::int64_t amount = 0;                   // minor units
+    std::int64_t weighted = 0;                 // the sum of the deals' weighted amounts
+    std::optional<ForecastCategory> category;  // the deals' own, when they have one
 };
 
 // Won and lost deals by currency, the day they closed, group and state.
@@ -58,6 +59,7 @@ struct OpenDeal {
     std::int64_t stage_id = 0;
     std::int64_t amount = 0;
     int probability = 0;
+    std::optional<ForecastCategory> category;  // its own, when it has one
 };
 
 // Open deals by currency and stage, with the days since each entered its stage.

@@ -108,7 +108,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
             if (deal.is_open()) {
                 if (in_window(window, deal.close_date))
                     open({currency, deal.close_date, field_value(deal, field), deal.stage_id, 1,
-                          deal.amount.minor, deal.weighted_minor()});
+                          deal.amount.minor, deal.weighted_minor(), deal.own_category});
             } else if (deal.closed_at && *deal.closed_at >= first && *deal.closed_at <= last) {
                 closed({currency, *deal.closed_at, field_value(deal, field), deal.state, 1,
                         deal.amount.minor});
@@ -119,8 +119,8 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
         for_each_deal_as_of(store, moment, query.scope, false, [&](const Opportunity& deal) {
             if (deal.is_open() && in_window(window, deal.close_date))
                 visit({std::string(deal.amount.currency.code()), deal.close_date,
-                       field_value(deal, field), deal.stage_id, deal.amount.minor,
-                       deal.probability});
+                       field_value(deal, field), deal.stage_id, deal.amount.minor, deal.probability,
+                       deal.own_category});
         });
     };
     return forecast_from(query, store.stages().all(), std::string(store.default_currency().code()),

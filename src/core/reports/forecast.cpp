@@ -82,12 +82,20 @@ std::optional<std::string> row_group(const ForecastQuery& query,
     return value.value_or(no_value);
 }
 
+// The category an open deal counts in: its own, else its stage's.
+ForecastCategory category_of(const std::vector<Stage>& stages, std::int64_t stage_id,
+                             const std::optional<ForecastCategory>& own) {
+    if (own) return *own;
+    const Stage* stage = stage_with_id(stages, stage_id);
+    return stage ? stage->category : ForecastCategory::pipeline;
+}
+
 std::optional<std::string> open_group(const ForecastQuery& query, const std::vector<Stage>& stages,
                                       std::int64_t stage_id,
+                                      const std::optional<ForecastCategory>& own,
                                       const std::optional<std::string>& group) {
     if (query.group != ForecastGroup::category) return row_group(query, group);
-    const Stage* stage = stage_with_id(stages, stage_id);
-    return std::string(to_string(stage ? stage->category : ForecastCategory::pipeline));
+    return std::string(to_string(category_of(stages, stage_id, own)));
 }
 
 std::optional<std::string> closed_group(const ForecastQuery& query, StageState state,
@@ -136,21 +144,21 @@ class ForecastBuilder {
     std::optional<int> open_bucket(Date close_date) const { return index_.open_bucket(close_date); }
 
     std::optional<std::string> group_of(const OpenDeal& deal) const {
-        return open_group(query_, stages_, deal.stage_id, deal.group);
+        return open_group(query_, stages_, deal.stage_id, deal.category, deal.group);
     }
 
     void add(const OpenAggregate& row) {
         const auto index = open_bucket(row.close_date);
         if (!index) return;
         auto& figures =
-            cells_[{row.currency, *index, open_group(query_, stages_, row.stage_id, row.group)}];
+            cells_[{row.currency, *index,
+                    open_group(query_, stages_, row.stage_id, row.category, row.group)}];
         currencies_.insert(row.currency);
         add_to(figures.open, row.count);
         add_to(figures.pipeline, row.amount, "the pipeline");
         add_to(figures.weighted, row.weighted, "the weighted amount");
         if (row.close_date < query_.today) add_to(figures.overdue, row.count);
-        const Stage* stage = stage_with_id(stages_, row.stage_id);
-        const auto category = stage ? stage->category : ForecastCategory::pipeline;
+        const auto category = category_of(stages_, row.stage_id, row.category);
         if (category == ForecastCategory::commit) add_to(figures.commit, row.amount, "commit");
         if (category == ForecastCategory::commit || category == ForecastCategory::best_case)
             add_to(figures.best_case, row.amount, "best case");

@@ -82,6 +82,11 @@ std::string group_key(DealField group) {
     return group == DealField::none ? std::string() : ", " + group_expression(group);
 }
 
+std::optional<ForecastCategory> own_category(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return parse_forecast_category(column.getString());
+}
+
 std::optional<std::string> optional_group(const SQLite::Column& column) {
     if (column.isNull()) return std::nullopt;
     return column.getString();
@@ -96,17 +101,18 @@ void ReportQueries::aggregate_open_deals(const OpenWindow& window, DealField gro
     query.add(
         "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
         "sum" +
-        std::string(sql::weighted_amount) + group_key(group) + from_clause(group));
+        std::string(sql::weighted_amount) + ", o.category" + group_key(group) + from_clause(group));
     add_open_where(query, window, scope);
     // In the order of the covering index: no sorting for an ungrouped forecast.
-    query.add(" GROUP BY o.close_date, o.currency, o.stage_id" + group_key(group));
+    query.add(" GROUP BY o.close_date, o.currency, o.stage_id, o.category" + group_key(group));
     auto statement = query.prepare(connection_->db);
     const bool grouped = group != DealField::none;
     while (statement.executeStep()) {
         visit({statement.getColumn(1).getString(), sql::date(statement.getColumn(0)),
-               grouped ? optional_group(statement.getColumn(6)) : std::nullopt,
+               grouped ? optional_group(statement.getColumn(7)) : std::nullopt,
                statement.getColumn(2).getInt64(), statement.getColumn(3).getInt64(),
-               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64(),
+               own_category(statement.getColumn(6))});
     }
 }
 
@@ -135,14 +141,15 @@ void ReportQueries::for_each_open_deal(const OpenWindow& window, DealField group
                                        const std::function<void(const OpenDeal&)>& visit) {
     Query query;
     query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
-              ", o.stage_id, o.amount, o.probability" + from_clause(group));
+              ", o.stage_id, o.amount, o.probability, o.category" + from_clause(group));
     add_open_where(query, window, scope);
     query.add(" ORDER BY o.id");
     auto statement = query.prepare(connection_->db);
     while (statement.executeStep()) {
         visit({statement.getColumn(0).getString(), sql::date(statement.getColumn(1)),
                optional_group(statement.getColumn(2)), statement.getColumn(3).getInt64(),
-               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt()});
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt(),
+               own_category(statement.getColumn(6))});
     }
 }
 

@@ -354,7 +354,7 @@ ALTER TABLE opportunity ADD COLUMN category TEXT
            OR category = 'commit' OR category = 'omitted');
 DROP INDEX opportunity_open_by_close;
 CREATE INDEX opportunity_open_by_close
-    ON opportunity (state, close_date, currency, stage_id, amount, probability, category);
+    ON opportunity (state, close_date, currency, stage_id, category, amount, probability);
 )sql");
 }
 
