@@ -60,6 +60,13 @@ std::int64_t parse_count_option(std::string_view option, const std::string& valu
     });
 }
 
+const Stage& parse_stage_option(const std::vector<Stage>& stages, std::string_view option,
+                                const std::string& value) {
+    return parse_option(option, value, [&](const std::string& text) -> const Stage& {
+        return resolve_stage(stages, text);
+    });
+}
+
 std::int64_t parse_dwell_option(std::string_view option, const std::string& value) {
     return parse_option(option, value, [](const std::string& text) -> std::int64_t {
         if (trim(text) == "0") return 0;

@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "funnel/domain/date.hpp"
 #include "funnel/domain/money.hpp"
+#include "funnel/domain/stage.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 
@@ -38,6 +40,9 @@ std::int64_t parse_amount_option(std::string_view option, const std::string& val
 Currency parse_currency_option(std::string_view option, const std::string& value);
 int parse_probability_option(std::string_view option, const std::string& value);
 std::int64_t parse_count_option(std::string_view option, const std::string& value);
+// A stage by name or unique prefix (resolve_stage), in an option's error when none or several.
+const Stage& parse_stage_option(const std::vector<Stage>& stages, std::string_view option,
+                                const std::string& value);
 // A dwell, in seconds: a duration (30m, 1h, 1h30m) or 0 for none.
 std::int64_t parse_dwell_option(std::string_view option, const std::string& value);
 // A record id: a positive whole number.

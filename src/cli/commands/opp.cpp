@@ -28,13 +28,6 @@ std::optional<int> probability_of(const DealFields& fields) {
     return parse_probability_option("--probability", *fields.probability);
 }
 
-const Stage& stage_named(const std::vector<Stage>& stages, std::string_view option,
-                         const std::string& value) {
-    return parse_option(option, value, [&](const std::string& text) -> const Stage& {
-        return resolve_stage(stages, text);
-    });
-}
-
 // Checks every value that needs no data file, so that bad input fails before anything opens.
 void check_fields(const DealFields& fields, Date today) {
     if (fields.close) parse_date_option("--close", *fields.close, today);
@@ -101,7 +94,7 @@ void run_add(const AddOptions& options, Session& session) {
         const auto stages = store.stages().all();
         const Stage* stage = nullptr;
         if (f.stage) {
-            stage = &stage_named(stages, "--stage", *f.stage);
+            stage = &parse_stage_option(stages, "--stage", *f.stage);
         } else {
             for (const auto& candidate : stages)
                 if (candidate.is_open() && !stage) stage = &candidate;
@@ -133,105 +126,6 @@ void run_add(const AddOptions& options, Session& session) {
         return store.deals().get(deal.id);
     });
     report_change(session, deal, fmt::format("Created opportunity {}: {}", deal.id, summary(deal)));
-}
-
-// ---- opp list
-
-OppQuery list_query(const ListOptions& options, Store& store, Date today) {
-    OppQuery query;
-    OppFilter& filter = query.filter;
-    const int states = options.open + options.won + options.lost + options.closed + options.all;
-    if (states > 1)
-        throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
-    // Naming stages shows deals in them, whatever their state.
-    filter.states = options.won      ? StateFilter::won
-                    : options.lost   ? StateFilter::lost
-                    : options.closed ? StateFilter::closed
-                    : options.all || (!options.open && !options.stages.empty()) ? StateFilter::all
-                                                                                : StateFilter::open;
-    const auto stages = store.stages().all();
-    for (const auto& name : options.stages)
-        filter.stage_ids.push_back(stage_named(stages, "--stage", name).id);
-    if (options.org) filter.org_id = store.parties().organization(*options.org).id;
-    if (options.contact) filter.contact_id = store.parties().contact(*options.contact).id;
-    if (options.owner) filter.owner = *options.owner;
-    if (options.type) filter.type = parse_option("--type", *options.type, parse_deal_type);
-    if (options.closing_from)
-        filter.closing_from = parse_date_option("--closing-from", *options.closing_from, today);
-    if (options.closing_to)
-        filter.closing_to = parse_date_option("--closing-to", *options.closing_to, today);
-    if (filter.closing_from && filter.closing_to)
-        require_range("--closing-from", *filter.closing_from, "--closing-to", *filter.closing_to);
-    if (options.overdue) filter.overdue_on = today;
-    if (options.search) filter.search = *options.search;
-    query.sort = parse_option("--sort", options.sort, parse_opp_sort);
-    query.descending = options.descending;
-    if (options.limit) query.limit = parse_count_option("--limit", *options.limit);
-    return query;
-}
-
-void run_list(const ListOptions& options, Session& session) {
-    Store store = session.read_store();
-    const OppQuery query = list_query(options, store, session.today());
-    std::int64_t count = 0;
-    if (session.quiet()) {
-        store.deals().for_each(query,
-                               [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
-        return;
-    }
-    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
-    renderer->begin(opportunity_columns());
-    // Per currency: amount and weighted amount of the deals shown.
-    std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
-    std::map<std::string, int> digits;
-    // Only the table has a summary line; the machine formats stream rows and nothing else.
-    const bool summed = session.format() == Format::table;
-    store.deals().for_each(query, [&](const Opportunity& deal) {
-        renderer->row(opportunity_row(deal, session.today()));
-        ++count;
-        if (!summed) return;
-        auto& [amount, weighted] = sums[std::string(deal.amount.currency.code())];
-        add_to(amount, deal.amount.minor, "the total of the deals listed");
-        add_to(weighted, deal.weighted_minor(), "the weighted total of the deals listed");
-        digits[std::string(deal.amount.currency.code())] = deal.amount.currency.digits();
-    });
-    if (count == 0 && session.format() == Format::table) {
-        session.note("no opportunities match");
-        return;
-    }
-    renderer->end();
-    if (!summed) return;
-    std::vector<std::string> parts;
-    for (const auto& [code, sum] : sums)
-        parts.push_back(fmt::format("{} {} total, {} weighted", code,
-                                    format_units(sum.first, digits[code], Grouping::thousands),
-                                    format_units(sum.second, digits[code], Grouping::thousands)));
-    session.out() << fmt::format("\n{}: {}\n", counted(count, "opportunity", "opportunities"),
-                                 join(parts, "; "));
-}
-
-// ---- opp show
-
-void run_show(const ShowOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
-    Store store = session.read_store();
-    Record record = opportunity_record(store.deals().get(id), session.today());
-    record.sections.push_back(
-        {"contacts", "Contacts", contact_links_table(store.related().contact_links(id))});
-    record.sections.push_back({"quotes", "Quotes", quotes_table(store.related().quotes(id))});
-    record.sections.push_back(
-        {"documents", "Documents", documents_table(store.related().documents(id))});
-    record.sections.push_back(
-        {"lines", "Products and services", lines_table(store.related().lines(id))});
-    ActivityQuery activities;
-    activities.state = ActivityQuery::State::all;
-    activities.opp_id = id;
-    Table activity_rows{activity_columns(), {}};
-    store.related().for_each_activity(activities, [&](const Activity& activity) {
-        activity_rows.rows.push_back(activity_row(activity, session.today()));
-    });
-    record.sections.push_back({"activities", "Activities", std::move(activity_rows)});
-    session.print(record);
 }
 
 // ---- opp edit
@@ -267,10 +161,23 @@ void run_edit(const EditOptions& options, Session& session) {
     const std::string note =
         options.note ? text_option("--note", *options.note, TextKind::line) : "";
     const Missing missing = options.create ? Missing::create : Missing::refuse;
+    std::optional<std::optional<ForecastCategory>> category;  // set, to a category or to auto
+    if (options.category)
+        category = parse_option(
+            "--category", *options.category,
+            [](const std::string& text) -> std::optional<ForecastCategory> {
+                const std::string word = ascii_lower(trim(text));
+                if (word == "auto") return std::nullopt;
+                const auto parsed = parse_forecast_category(word);
+                if (parsed == ForecastCategory::closed)
+                    throw invalid_input("expected commit, best-case, pipeline, omitted or auto");
+                return parsed;
+            });
     const auto [before, after] = session.write([&](Store& store) {
         const Opportunity before = store.deals().get(id);
         Opportunity deal = before;
         if (options.name) deal.name = text_option("--name", *options.name, TextKind::name);
+        if (category) deal.own_category = *category;
         // With lines, the amount is theirs, in their currency.
         const bool has_lines = store.related().lines_total(id).has_value();
         if (has_lines && (f.amount || f.currency))
@@ -325,7 +232,7 @@ void run_edit(const EditOptions& options, Session& session) {
             throw invalid_input("an opportunity needs an organization or a contact (or both)");
         apply_text_fields(f, deal);
         const auto stages = store.stages().all();
-        const Stage* stage = f.stage ? &stage_named(stages, "--stage", *f.stage) : nullptr;
+        const Stage* stage = f.stage ? &parse_stage_option(stages, "--stage", *f.stage) : nullptr;
         if (stage && stage->id != deal.stage_id) {
             // Closing with --close: that is the day it closed.
             const Date on = f.close && stage->is_closed() ? deal.close_date : session.today();
@@ -381,7 +288,7 @@ void run_stage(const StageOptions& options, Session& session) {
     const auto [before, after] = session.write([&](Store& store) {
         const Opportunity before = store.deals().get(id);
         const auto stages = store.stages().all();
-        const Stage& stage = stage_named(stages, "stage", options.stage);
+        const Stage& stage = parse_stage_option(stages, "stage", options.stage);
         Opportunity deal = before;
         move_to_stage(deal, stage, probability, on, reason);
         store.deals().update(before, deal, when, note, session.now());
@@ -444,18 +351,6 @@ void run_delete(const DeleteOptions& options, Session& session) {
     report_deleted(
         session, "opportunity", id,
         fmt::format("{}, with {}{}", deal.name, deleted_with(gone), activities_kept(gone)));
-}
-
-// ---- opp history
-
-void run_history(const HistoryOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
-    Store store = session.read_store();
-    store.deals().get(id);
-    Table table{history_columns(), {}};
-    for (const auto& entry : store.history().of(id))
-        table.rows.push_back(history_row(entry));
-    session.print(table);
 }
 
 // The command-line definitions.
@@ -550,6 +445,11 @@ void setup(Command& group) {
         command.option("ID", options->id, "Opportunity id").required();
         command.option("--name", options->name, "New name").type_name("NAME");
         add_deal_options(command, options->fields, false);
+        command
+            .option("--category", options->category,
+                    "The deal's forecast category: commit, best-case, pipeline, omitted, or auto "
+                    "(its stage's)")
+            .type_name("CATEGORY");
         command.option("--note", options->note, "Why, recorded in the history").type_name("TEXT");
         command.flag("--create", options->create,
                      "Create the --org or --contact named when none has that name");

@@ -36,6 +36,7 @@ struct ShowOptions {
 struct EditOptions {
     std::string id;
     OptText name, note;
+    OptText category;  // the deal's own forecast category, or auto for its stage's
     DealFields fields;
     bool create = false;  // an --org or --contact that does not exist is made
 };

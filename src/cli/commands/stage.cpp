@@ -13,13 +13,6 @@
 
 namespace funnel::cli::stage {
 
-const Stage& named(const std::vector<Stage>& stages, std::string_view option,
-                   const std::string& value) {
-    return parse_option(option, value, [&](const std::string& text) -> const Stage& {
-        return resolve_stage(stages, text);
-    });
-}
-
 // The stage ids in their new order, with `moved` placed as asked (or where `fallback` puts it).
 std::vector<std::int64_t> placed(const std::vector<Stage>& stages, std::int64_t moved,
                                  const Placement& placement, std::size_t fallback_index) {
@@ -29,8 +22,8 @@ std::vector<std::int64_t> placed(const std::vector<Stage>& stages, std::int64_t 
     std::size_t index = std::min(fallback_index, order.size());
     if (placement.after || placement.before) {
         const bool after = placement.after.has_value();
-        const Stage& anchor = named(stages, after ? "--after" : "--before",
-                                    after ? *placement.after : *placement.before);
+        const Stage& anchor = parse_stage_option(stages, after ? "--after" : "--before",
+                                                 after ? *placement.after : *placement.before);
         if (anchor.id == moved)
             throw invalid_input(
                 fmt::format("invalid {} {}: a stage cannot be placed next to itself",
@@ -158,7 +151,7 @@ void run_set(const SetOptions& options, Session& session) {
         options.stale_days ? std::optional(stale_days_option(*options.stale_days)) : std::nullopt;
     const Stage changed = session.write([&](Store& store) {
         const auto stages = store.stages().all();
-        Stage stage = named(stages, "stage", options.name);
+        Stage stage = parse_stage_option(stages, "stage", options.name);
         if (rename) {
             refuse_duplicate(stages, *rename, stage.id);
             stage.name = *rename;
@@ -185,7 +178,7 @@ void run_set(const SetOptions& options, Session& session) {
 void run_remove(const RemoveOptions& options, Session& session) {
     const std::string removed = session.write([&](Store& store) {
         const auto stages = store.stages().all();
-        const Stage& stage = named(stages, "stage", options.name);
+        const Stage& stage = parse_stage_option(stages, "stage", options.name);
         const auto same_state = std::count_if(
             stages.begin(), stages.end(), [&](const Stage& s) { return s.state == stage.state; });
         if (same_state == 1)

@@ -19,8 +19,8 @@ namespace {
 
 // The fields the rebuilt reports read: changes to the others (name, description, ...) need not
 // be undone. Each is read through the covering index by field, in deal order.
-const char* const report_fields[] = {"org",  "currency", "amount", "close_date", "probability",
-                                     "type", "owner",    "source", "closed_at"};
+const char* const report_fields[] = {"org",      "currency", "amount", "close_date", "probability",
+                                     "category", "type",     "owner",  "source",     "closed_at"};
 
 HistoryStore::Filter changes_after(const Timestamp& moment, bool with_stage_entries) {
     HistoryStore::Filter filter;

@@ -1,0 +1,126 @@
+// opp list, opp show and opp history: the commands that read deals.
+#include <map>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands/opp.hpp"
+#include "funnel/error.hpp"
+#include "funnel/formats/views.hpp"
+#include "records.hpp"
+
+namespace funnel::cli::opp {
+
+// ---- opp list
+
+OppQuery list_query(const ListOptions& options, Store& store, Date today) {
+    OppQuery query;
+    OppFilter& filter = query.filter;
+    const int states = options.open + options.won + options.lost + options.closed + options.all;
+    if (states > 1)
+        throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
+    // Naming stages shows deals in them, whatever their state.
+    filter.states = options.won      ? StateFilter::won
+                    : options.lost   ? StateFilter::lost
+                    : options.closed ? StateFilter::closed
+                    : options.all || (!options.open && !options.stages.empty()) ? StateFilter::all
+                                                                                : StateFilter::open;
+    const auto stages = store.stages().all();
+    for (const auto& name : options.stages)
+        filter.stage_ids.push_back(parse_stage_option(stages, "--stage", name).id);
+    if (options.org) filter.org_id = store.parties().organization(*options.org).id;
+    if (options.contact) filter.contact_id = store.parties().contact(*options.contact).id;
+    if (options.owner) filter.owner = *options.owner;
+    if (options.type) filter.type = parse_option("--type", *options.type, parse_deal_type);
+    if (options.closing_from)
+        filter.closing_from = parse_date_option("--closing-from", *options.closing_from, today);
+    if (options.closing_to)
+        filter.closing_to = parse_date_option("--closing-to", *options.closing_to, today);
+    if (filter.closing_from && filter.closing_to)
+        require_range("--closing-from", *filter.closing_from, "--closing-to", *filter.closing_to);
+    if (options.overdue) filter.overdue_on = today;
+    if (options.search) filter.search = *options.search;
+    query.sort = parse_option("--sort", options.sort, parse_opp_sort);
+    query.descending = options.descending;
+    if (options.limit) query.limit = parse_count_option("--limit", *options.limit);
+    return query;
+}
+
+void run_list(const ListOptions& options, Session& session) {
+    Store store = session.read_store();
+    const OppQuery query = list_query(options, store, session.today());
+    std::int64_t count = 0;
+    if (session.quiet()) {
+        store.deals().for_each(query,
+                               [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
+        return;
+    }
+    auto renderer = make_renderer(session.format(), session.out(), session.render_options());
+    renderer->begin(opportunity_columns());
+    // Per currency: amount and weighted amount of the deals shown.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
+    std::map<std::string, int> digits;
+    // Only the table has a summary line; the machine formats stream rows and nothing else.
+    const bool summed = session.format() == Format::table;
+    store.deals().for_each(query, [&](const Opportunity& deal) {
+        renderer->row(opportunity_row(deal, session.today()));
+        ++count;
+        if (!summed) return;
+        auto& [amount, weighted] = sums[std::string(deal.amount.currency.code())];
+        add_to(amount, deal.amount.minor, "the total of the deals listed");
+        add_to(weighted, deal.weighted_minor(), "the weighted total of the deals listed");
+        digits[std::string(deal.amount.currency.code())] = deal.amount.currency.digits();
+    });
+    if (count == 0 && session.format() == Format::table) {
+        session.note("no opportunities match");
+        return;
+    }
+    renderer->end();
+    if (!summed) return;
+    std::vector<std::string> parts;
+    for (const auto& [code, sum] : sums)
+        parts.push_back(fmt::format("{} {} total, {} weighted", code,
+                                    format_units(sum.first, digits[code], Grouping::thousands),
+                                    format_units(sum.second, digits[code], Grouping::thousands)));
+    session.out() << fmt::format("\n{}: {}\n", counted(count, "opportunity", "opportunities"),
+                                 join(parts, "; "));
+}
+
+// ---- opp show
+
+void run_show(const ShowOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store store = session.read_store();
+    Record record = opportunity_record(store.deals().get(id), session.today());
+    record.sections.push_back(
+        {"contacts", "Contacts", contact_links_table(store.related().contact_links(id))});
+    record.sections.push_back({"quotes", "Quotes", quotes_table(store.related().quotes(id))});
+    record.sections.push_back(
+        {"documents", "Documents", documents_table(store.related().documents(id))});
+    record.sections.push_back(
+        {"lines", "Products and services", lines_table(store.related().lines(id))});
+    ActivityQuery activities;
+    activities.state = ActivityQuery::State::all;
+    activities.opp_id = id;
+    Table activity_rows{activity_columns(), {}};
+    store.related().for_each_activity(activities, [&](const Activity& activity) {
+        activity_rows.rows.push_back(activity_row(activity, session.today()));
+    });
+    record.sections.push_back({"activities", "Activities", std::move(activity_rows)});
+    session.print(record);
+}
+
+// ---- opp history
+
+void run_history(const HistoryOptions& options, Session& session) {
+    const auto id = parse_id("opportunity", options.id);
+    Store store = session.read_store();
+    store.deals().get(id);
+    Table table{history_columns(), {}};
+    for (const auto& entry : store.history().of(id))
+        table.rows.push_back(history_row(entry));
+    session.print(table);
+}
+
+}  // namespace funnel::cli::opp
