@@ -40,6 +40,7 @@ enum class ImportField {
     closed_at,
     lost_reason,
     external_id,
+    category,
     ignore,
 };
 std::string_view to_string(ImportField field);
@@ -107,6 +108,8 @@ int parse_probability_cell(std::string_view text);
 // "new", "New Business", "New Customer"; "existing", "Existing Business", "Existing Customer
 // - Upgrade". Throws Error(invalid).
 DealType parse_deal_type_cell(std::string_view text);
+// A forecast category as CRMs write it: Pipeline, Best Case, Commit, Omitted, Closed.
+ForecastCategory parse_category_cell(std::string_view text);
 
 // A deal as a row describes it, before organizations and contacts are matched.
 struct ImportedDeal {
@@ -120,6 +123,8 @@ struct ImportedDeal {
     std::optional<int> probability;
     std::optional<DealType> type;
     std::optional<std::string> next_step, description, owner, source, lost_reason;
+    // The deal's own forecast category; closed (Salesforce's for a closed deal) means none.
+    std::optional<ForecastCategory> category;
     std::optional<Timestamp> created_at;
     std::optional<Timestamp> updated_at;
     std::optional<Date> closed_at;

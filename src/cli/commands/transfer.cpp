@@ -441,7 +441,8 @@ void setup_import(Command& group) {
         command.footer(
             "Fields: name, org, contact, amount, currency, close_date, stage, probability, type, "
             "next_step, description, owner, source, created_at, updated_at, closed_at, "
-            "lost_reason, external_id, ignore. The file is imported whole or not at all.");
+            "lost_reason, external_id, category, ignore. The file is imported whole or not at "
+            "all.");
         command.on_run(options, run_import);
     }
     {

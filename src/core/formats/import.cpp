@@ -71,6 +71,9 @@ RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& setting
                 case ImportField::type:
                     parse_deal_type_cell(value);
                     break;
+                case ImportField::category:
+                    parse_category_cell(value);
+                    break;
                 case ImportField::name:
                 case ImportField::org:
                 case ImportField::contact:
@@ -240,6 +243,8 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     }
     deal.type =
         read(ImportField::type, [](const Cell& from) { return parse_deal_type_cell(from.text); });
+    deal.category = read(ImportField::category,
+                         [](const Cell& from) { return parse_category_cell(from.text); });
     deal.next_step = plain(ImportField::next_step, TextKind::line);
     deal.description = plain(ImportField::description, TextKind::multiline);
     deal.owner = plain(ImportField::owner, TextKind::line);

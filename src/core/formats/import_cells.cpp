@@ -253,6 +253,18 @@ int parse_probability_cell(std::string_view text) {
     return probability;
 }
 
+ForecastCategory parse_category_cell(std::string_view text) {
+    std::string word;
+    for (const char c : ascii_lower(trim(text)))
+        if (c != ' ' && c != '-' && c != '_') word += c;
+    if (word == "pipeline") return ForecastCategory::pipeline;
+    if (word == "bestcase") return ForecastCategory::best_case;
+    if (word == "commit") return ForecastCategory::commit;
+    if (word == "omitted") return ForecastCategory::omitted;
+    if (word == "closed") return ForecastCategory::closed;
+    throw invalid_input("expected Pipeline, Best Case, Commit, Omitted or Closed");
+}
+
 DealType parse_deal_type_cell(std::string_view text) {
     const std::string word = ascii_lower(trim(text));
     if (word.starts_with("new")) return DealType::new_business;

@@ -15,7 +15,7 @@ namespace funnel {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ImportField>, 19> field_names = {{
+constexpr std::array<std::pair<std::string_view, ImportField>, 20> field_names = {{
     {"name", ImportField::name},
     {"org", ImportField::org},
     {"contact", ImportField::contact},
@@ -34,6 +34,7 @@ constexpr std::array<std::pair<std::string_view, ImportField>, 19> field_names =
     {"closed_at", ImportField::closed_at},
     {"lost_reason", ImportField::lost_reason},
     {"external_id", ImportField::external_id},
+    {"category", ImportField::category},
     {"ignore", ImportField::ignore},
 }};
 
@@ -138,9 +139,9 @@ constexpr PresetColumn salesforce_columns[] = {
     {"Won", ImportField::ignore},
     {"IsWon", ImportField::ignore},
     {"IsDeleted", ImportField::ignore},
-    {"Forecast Category", ImportField::ignore},
-    {"ForecastCategory", ImportField::ignore},
-    {"ForecastCategoryName", ImportField::ignore},
+    {"Forecast Category", ImportField::category},
+    {"ForecastCategory", ImportField::ignore},  // the API's coarser one; ...Name is the category
+    {"ForecastCategoryName", ImportField::category},
     {"Fiscal Period", ImportField::ignore},
     {"FiscalQuarter", ImportField::ignore},
     {"FiscalYear", ImportField::ignore},

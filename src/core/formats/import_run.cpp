@@ -8,6 +8,16 @@
 
 namespace funnel {
 
+namespace {
+
+// What an imported category makes the deal's own: a closed deal's "Closed" is no choice.
+std::optional<ForecastCategory> own_category(const ImportedDeal& imported) {
+    if (!imported.category || *imported.category == ForecastCategory::closed) return std::nullopt;
+    return imported.category;
+}
+
+}  // namespace
+
 std::string_view to_string(ImportAction::Kind kind) {
     switch (kind) {
         case ImportAction::Kind::update:
@@ -134,6 +144,7 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
     if (enter_first_stage(deal, stage, stage.is_open() ? imported.probability : std::nullopt))
         ++counts_.created_on_close;
     deal.lost_reason = imported.lost_reason.value_or("");
+    deal.own_category = own_category(imported);
     deal.type = imported.type                                          ? *imported.type
                 : org_id && writer_.organization_has_won_deal(*org_id) ? DealType::existing_business
                                                                        : DealType::new_business;
@@ -208,6 +219,7 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
     }
     if (!after.is_open()) close_on(after, imported.closed_at.value_or(after.close_date));
     if (imported.type) after.type = *imported.type;
+    if (given(ImportField::category)) after.own_category = own_category(imported);
     const auto set_text = [&](ImportField field, std::string& value,
                               const std::optional<std::string>& text) {
         if (given(field)) value = text.value_or("");
