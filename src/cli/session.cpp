@@ -56,12 +56,15 @@ Session::Session(const GlobalOptions& options) {
         locate_data_file(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
     data_file_ = location.path;
     default_data_file_ = location.is_default;
+    // --today beats FUNNEL_TODAY, and a relative one (--today=-30d) counts from it: what a
+    // script pinned to a day means by "30 days ago".
     today_ = system_today();
+    if (env_set("FUNNEL_TODAY")) {
+        today_ = parse_date_option("FUNNEL_TODAY", env("FUNNEL_TODAY"), today_);
+        today_pinned_ = true;
+    }
     if (!options.today.empty()) {
         today_ = parse_date_option("--today", options.today, today_);
-        today_pinned_ = true;
-    } else if (env_set("FUNNEL_TODAY")) {
-        today_ = parse_date_option("FUNNEL_TODAY", env("FUNNEL_TODAY"), today_);
         today_pinned_ = true;
     }
     if (iequals(options.format, "ics")) {
