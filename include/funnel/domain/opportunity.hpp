@@ -82,6 +82,12 @@ struct FieldChange {
     std::optional<std::string> new_value;
 };
 
+// A change with the moment it happened.
+struct DatedChange {
+    Timestamp when;
+    FieldChange change;
+};
+
 // Every field that differs between two versions of a deal, in a fixed order.
 std::vector<FieldChange> changes_between(const Opportunity& before, const Opportunity& after);
 

@@ -70,5 +70,7 @@ bool is_hidden_control(char32_t c);
 // A value shown to the user in a message, quoted, on one line, at most about 300 bytes of it
 // (then "…"), its hidden controls escaped: 'value'.
 std::string in_quotes(std::string_view value);
+// Each value in_quotes, joined with ", ".
+std::string quoted_list(const std::vector<std::string>& values);
 
 }  // namespace funnel

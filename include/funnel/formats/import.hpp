@@ -17,6 +17,7 @@
 #include "funnel/domain/opportunity.hpp"
 #include "funnel/domain/stage.hpp"
 #include "funnel/store/store.hpp"
+#include "funnel/system/timezone.hpp"
 
 namespace funnel {
 
@@ -139,29 +140,48 @@ struct CellError {
     std::string message;
 };
 
+// A stage of the data file by the name another CRM's file gives it: --stage-map first, then
+// the preset's names, then the stages' own names and labels, case-folded.
+class StageMatcher {
+  public:
+    // Throws Error(invalid) for a --stage-map to a stage that does not exist.
+    StageMatcher(std::vector<Stage> stages, Preset preset,
+                 const std::vector<std::pair<std::string, std::string>>& stage_map);
+    StageMatcher(const StageMatcher&) = delete;  // what find() returns points into it
+    StageMatcher& operator=(const StageMatcher&) = delete;
+
+    const Stage* find(std::string_view text) const;
+    // "no such stage; map it with --stage-map ..." for a name find() does not know.
+    std::string unknown(const std::string& text) const;
+    const std::vector<Stage>& stages() const { return stages_; }
+
+  private:
+    std::vector<Stage> stages_;
+    std::unordered_map<std::string, const Stage*> map_;  // lower-case foreign name
+};
+
 // Turns rows into deals by a plan; collects every problem of a row rather than the first.
 class RowConverter {
   public:
-    // Throws Error(invalid) for a bad --stage-map or --default.
+    // Throws Error(invalid) for a bad --stage-map or --default. With a zone, the file's times
+    // (of creation and last change) are UTC, and become the zone's local times.
     RowConverter(const ColumnPlan& plan, const ImportSettings& settings, std::vector<Stage> stages,
-                 Currency default_currency, Date today);
+                 Currency default_currency, Date today, const ZoneClock* zone = nullptr);
 
     // The deal a row describes, or nothing with its problems added to `errors`.
     std::optional<ImportedDeal> convert(std::int64_t row, const std::vector<std::string>& cells,
                                         std::vector<CellError>& errors) const;
 
-    const std::vector<Stage>& stages() const { return stages_; }
+    const std::vector<Stage>& stages() const { return stages_.stages(); }
 
   private:
-    const Stage* find_stage(std::string_view text) const;
-
     const ColumnPlan& plan_;
-    std::vector<Stage> stages_;
+    StageMatcher stages_;
     Currency default_currency_;
     std::string date_format_;
-    std::unordered_map<std::string, const Stage*> stage_map_;  // lower-case foreign name
-    std::map<ImportField, std::string> defaults_;              // as cells, checked
+    std::map<ImportField, std::string> defaults_;  // as cells, checked
     Date today_;
+    const ZoneClock* zone_;
 };
 
 struct ImportCounts {

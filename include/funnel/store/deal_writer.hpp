@@ -35,11 +35,6 @@ class DealWriter {
     bool organization_has_won_deal(std::int64_t org_id);
     std::optional<std::int64_t> deal_with_external_id(const std::string& key);
 
-    // A dated change of one field, as the history records it.
-    struct DatedChange {
-        Timestamp when;
-        FieldChange change;
-    };
     // Inserts the deal as given, records its creation with the note and then the changes
     // given, and makes its contact the primary contact.
     std::int64_t insert(const Opportunity& deal, const std::string& note,

@@ -33,12 +33,13 @@ class HistoryStore {
   public:
     explicit HistoryStore(Connection& connection) : connection_(&connection) {}
 
-    // A deal's changes, oldest first.
+    // A deal's changes, in the order they were recorded.
     std::vector<HistoryEntry> of(std::int64_t opp_id);
 
-    // Every deal in the scope with its recorded changes, in id order; the deals and their
-    // history are read side by side, never all at once. Each part names the changes to read: of
-    // one field, or recorded after a moment (what undoing to it needs), or both; no parts, all.
+    // Every deal in the scope with its recorded changes (in the order recorded), in id order; the
+    // deals and their history are read side by side, never all at once. Each part names the changes
+    // to read: of one field, or recorded after a moment (what undoing to it needs), or both; no
+    // parts, all.
     struct Part {
         std::optional<std::string> field;
         std::optional<Timestamp> after;

@@ -124,6 +124,7 @@ class Store {
 
   private:
     friend class DealWriter;
+    friend class HistoryWriter;
     explicit Store(std::unique_ptr<Connection> connection);
     std::unique_ptr<Connection> connection_;
 };

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "commands/import_input.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/csv.hpp"
 #include "funnel/formats/export.hpp"
@@ -22,82 +23,6 @@
 namespace funnel::cli::transfer {
 
 namespace {
-
-// A file named on the command line, or standard input for "-".
-class Input {
-  public:
-    explicit Input(const std::string& name) : name_(name) {
-        if (name == "-") {
-            file_ = stdin;
-            return;
-        }
-        file_ = std::fopen(name.c_str(), "rb");
-        if (!file_)
-            throw invalid_input(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
-        struct stat info {};
-        if (::fstat(::fileno(file_), &info) == 0) {
-            if (S_ISDIR(info.st_mode)) {
-                std::fclose(file_);
-                throw invalid_input(fmt::format("cannot read {}: it is a folder", name));
-            }
-            if (S_ISREG(info.st_mode)) size_ = static_cast<std::uint64_t>(info.st_size);
-        }
-    }
-    Input(const Input&) = delete;
-    Input& operator=(const Input&) = delete;
-    ~Input() {
-        if (file_ && file_ != stdin) std::fclose(file_);
-    }
-    std::FILE* file() const { return file_; }
-    // How messages name it.
-    std::string label() const { return name_ == "-" ? "standard input" : name_; }
-    std::uint64_t size() const { return size_; }  // 0 when unknown
-
-  private:
-    std::string name_;
-    std::FILE* file_ = nullptr;
-    std::uint64_t size_ = 0;
-};
-
-std::string file_name(const std::string& path) {
-    if (path == "-") return "standard input";
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// A percentage on stderr while a large file is read, when stderr is a terminal.
-class Progress {
-  public:
-    Progress(const Session& session, std::uint64_t size)
-        : size_(size),
-          shown_(!session.quiet() && size >= 4'000'000 && ::isatty(STDERR_FILENO)),
-          last_(std::chrono::steady_clock::now()) {}
-    ~Progress() { clear(); }
-    void update(std::uint64_t offset, std::int64_t rows) {
-        if (!shown_ || (rows & 1023) != 0) return;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_ < std::chrono::milliseconds(200)) return;
-        last_ = now;
-        const int percent = int(offset * 100 / size_);
-        const int width = 30;
-        const int filled = percent * width / 100;
-        std::cerr << fmt::format("\rfunnel: importing [{}{}] {:3}% {} rows",
-                                 std::string(std::size_t(filled), '#'),
-                                 std::string(std::size_t(width - filled), '.'), percent, rows)
-                  << std::flush;
-        drawn_ = true;
-    }
-    void clear() {
-        if (drawn_) std::cerr << "\r\033[K" << std::flush;
-        drawn_ = false;
-    }
-
-  private:
-    std::uint64_t size_;
-    bool shown_;
-    bool drawn_ = false;
-    std::chrono::steady_clock::time_point last_;
-};
 
 // --lookup COLUMN=FILE: the file's first column is the id, its Name column (else its second
 // column) the name.
@@ -131,17 +56,6 @@ std::unordered_map<std::string, std::string> read_lookup(const std::string& opti
             "expected a CSV file with a header, ids in the first column and names in a Name "
             "column");
     return names;
-}
-
-// --encoding: "" for UTF-8.
-std::string encoding_of(const OptText& text) {
-    if (!text) return "";
-    if (!known_encoding(*text))
-        throw invalid_input(
-            fmt::format("invalid --encoding {}: not an encoding this system knows; expected utf-8, "
-                        "windows-1252, latin1, utf-16 or another name that iconv --list shows",
-                        in_quotes(*text)));
-    return *text;
 }
 
 ImportSettings settings_of(const ImportOptions& options, const std::string& encoding) {
@@ -182,34 +96,6 @@ ImportSettings settings_of(const ImportOptions& options, const std::string& enco
     return settings;
 }
 
-char delimiter_of(const OptText& text) {
-    if (!text) return 0;
-    if (*text == "," || *text == ";" || *text == "|") return (*text)[0];
-    if (*text == "\t" || *text == "\\t" || iequals(*text, "tab")) return '\t';
-    throw invalid_input(
-        fmt::format("invalid --delimiter {}: expected ',', ';', '|' or tab", in_quotes(*text)));
-}
-
-std::string describe(const CellError& error) {
-    std::string where = fmt::format("row {}", error.row);
-    if (!error.column.empty()) where += fmt::format(", column {}", in_quotes(error.column));
-    if (!error.value.empty()) where += fmt::format(", value {}", in_quotes(error.value));
-    return where + ": " + error.message;
-}
-
-constexpr std::size_t errors_shown = 20;
-
-std::string n(std::int64_t value) {
-    return format_units(value, 0, Grouping::thousands);
-}
-
-// "1 row", "8,800 rows", "2 history entries".
-std::string count(std::int64_t value, std::string_view one, std::string_view many = {}) {
-    if (value == 1) return fmt::format("1 {}", one);
-    return many.empty() ? fmt::format("{} {}s", n(value), one)
-                        : fmt::format("{} {}", n(value), many);
-}
-
 std::vector<Column> action_columns() {
     return {{"row", "Row"},
             {"action", "Action"},
@@ -230,6 +116,7 @@ void run_import(const ImportOptions& options, Session& session) {
     const std::string encoding = encoding_of(options.encoding);
     const ImportSettings settings = settings_of(options, encoding);
     const char delimiter = delimiter_of(options.delimiter);
+    if (options.timezone) parse_option("--timezone", *options.timezone, ZoneClock::check);
     Input input(options.file);
     const auto started = std::chrono::steady_clock::now();
     // A malformed file is named in the message.
@@ -256,9 +143,13 @@ void run_import(const ImportOptions& options, Session& session) {
     }
     Progress progress(session, input.size());
     session.write_once([&](Store& store) {
+        const Timestamp now = session.now();
+        // The file's times are read in the zone only while it is read (see ZoneClock).
+        std::unique_ptr<ZoneClock> zone;
+        if (options.timezone) zone = std::make_unique<ZoneClock>(*options.timezone);
         const RowConverter converter(plan, settings, store.stages().all(), store.default_currency(),
-                                     session.today());
-        DealImport import(store, plan, converter, settings, session.now(),
+                                     session.today(), zone.get());
+        DealImport import(store, plan, converter, settings, now,
                           "imported from " + file_name(options.file));
         // About 100 bytes a row: enough to tell a bulk load from a few rows.
         import.expect(std::int64_t(input.size() / 100));
@@ -277,18 +168,7 @@ void run_import(const ImportOptions& options, Session& session) {
         return true;
     });
     progress.clear();
-    if (error_count > 0) {
-        std::cout.flush();
-        for (const auto& error : errors)
-            std::cerr << "funnel: " << input.label() << " " << describe(error) << '\n';
-        throw invalid_input(fmt::format("{}: {} error{} in {} row{} read{}; nothing was imported",
-                                        input.label(), error_count, error_count == 1 ? "" : "s",
-                                        format_units(counts.rows, 0, Grouping::thousands),
-                                        counts.rows == 1 ? "" : "s",
-                                        error_count > std::int64_t(errors.size())
-                                            ? fmt::format(" (the first {} shown)", errors.size())
-                                            : ""));
-    }
+    if (error_count > 0) refuse_import(input.label(), errors, error_count, counts.rows);
     if (listing) listing->end();
     if (session.quiet()) return;
     const double seconds =
@@ -436,6 +316,11 @@ void setup_import(Command& group) {
                     "The file's text encoding: windows-1252 (Excel's CSV on Windows), "
                     "latin1, utf-16 (Excel's Unicode text), ... (default utf-8)")
             .type_name("NAME");
+        command
+            .option("--timezone", options->timezone,
+                    "The file's times are UTC: read them as local times of this zone "
+                    "(America/Mexico_City, Europe/Paris, ...)")
+            .type_name("ZONE");
         command.flag("--dry-run", options->dry_run,
                      "Check every row and show what would be done; write nothing");
         command.footer(
@@ -445,6 +330,7 @@ void setup_import(Command& group) {
             "all.");
         command.on_run(options, run_import);
     }
+    setup_history_import(group);
     {
         auto options = std::make_shared<RestoreOptions>();
         auto command =

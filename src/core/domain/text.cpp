@@ -201,6 +201,13 @@ bool is_hidden_control(char32_t c) {
            (c >= 0x2066 && c <= 0x2069);
 }
 
+std::string quoted_list(const std::vector<std::string>& values) {
+    std::vector<std::string> quoted;
+    for (const auto& value : values)
+        quoted.push_back(in_quotes(value));
+    return join(quoted, ", ");
+}
+
 std::string in_quotes(std::string_view value) {
     // Messages are one line, of a length a terminal shows: control characters, C1 controls and
     // bidirectional overrides are shown escaped, and a long value is cut.

@@ -20,21 +20,17 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& settings,
-                           std::vector<Stage> stages, Currency default_currency, Date today)
-    : plan_(plan),
-      stages_(std::move(stages)),
-      default_currency_(settings.currency.value_or(default_currency)),
-      date_format_(settings.date_format),
-      today_(today) {
+StageMatcher::StageMatcher(std::vector<Stage> stages, Preset preset,
+                           const std::vector<std::pair<std::string, std::string>>& stage_map)
+    : stages_(std::move(stages)) {
     const auto stage_named = [&](std::string_view name) -> const Stage* {
         for (const auto& stage : stages_)
             if (iequals(stage.name, name)) return &stage;
         return nullptr;
     };
-    for (const auto& [foreign, ours] : preset_stage_map(settings.preset))
-        if (const Stage* stage = stage_named(ours)) stage_map_[lower(foreign)] = stage;
-    for (const auto& [foreign, ours] : settings.stage_map) {
+    for (const auto& [foreign, ours] : preset_stage_map(preset))
+        if (const Stage* stage = stage_named(ours)) map_[lower(foreign)] = stage;
+    for (const auto& [foreign, ours] : stage_map) {
         const Stage* stage = stage_named(ours);
         if (!stage) {
             std::vector<std::string> names;
@@ -44,8 +40,35 @@ RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& setting
                 fmt::format("invalid --stage-map {}: no stage {}; the stages are {}",
                             in_quotes(foreign + "=" + ours), in_quotes(ours), join(names, ", ")));
         }
-        stage_map_[lower(foreign)] = stage;
+        map_[lower(foreign)] = stage;
     }
+}
+
+const Stage* StageMatcher::find(std::string_view text) const {
+    const std::string word = lower(text);
+    if (auto it = map_.find(word); it != map_.end()) return it->second;
+    for (const auto& stage : stages_)
+        if (iequals(stage.name, word) || iequals(stage.label, word)) return &stage;
+    return nullptr;
+}
+
+std::string StageMatcher::unknown(const std::string& text) const {
+    std::vector<std::string> names;
+    for (const auto& stage : stages_)
+        names.push_back(stage.name);
+    return fmt::format("no such stage; map it with --stage-map {} (stages: {})",
+                       in_quotes(text + "=STAGE"), join(names, ", "));
+}
+
+RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& settings,
+                           std::vector<Stage> stages, Currency default_currency, Date today,
+                           const ZoneClock* zone)
+    : plan_(plan),
+      stages_(std::move(stages), settings.preset, settings.stage_map),
+      default_currency_(settings.currency.value_or(default_currency)),
+      date_format_(settings.date_format),
+      today_(today),
+      zone_(zone) {
     for (const auto& [field, value] : settings.defaults) {
         // Checked once here: a bad default is a bad option, not a bad row.
         try {
@@ -63,7 +86,7 @@ RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& setting
                     Currency::parse(value);
                     break;
                 case ImportField::stage:
-                    if (!find_stage(value)) throw invalid_input("no such stage");
+                    if (!stages_.find(value)) throw invalid_input("no such stage");
                     break;
                 case ImportField::probability:
                     parse_probability_cell(value);
@@ -92,14 +115,6 @@ RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& setting
         }
         defaults_[field] = value;
     }
-}
-
-const Stage* RowConverter::find_stage(std::string_view text) const {
-    const std::string word = lower(text);
-    if (auto it = stage_map_.find(word); it != stage_map_.end()) return it->second;
-    for (const auto& stage : stages_)
-        if (iequals(stage.name, word) || iequals(stage.label, word)) return &stage;
-    return nullptr;
 }
 
 std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
@@ -171,8 +186,9 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     };
     const auto timestamp = [&](ImportField field) {
         return read(field, [&](const Cell& from) {
-            return from.from_default ? timestamp_at_start_of(parse_date(from.text, today_))
-                                     : parse_timestamp_in_format(from.text, date_format_);
+            if (from.from_default) return timestamp_at_start_of(parse_date(from.text, today_));
+            const Timestamp moment = parse_timestamp_in_format(from.text, date_format_);
+            return zone_ ? zone_->from_utc(moment) : moment;
         });
     };
     // checked_text names the field itself: its messages are passed on as they are.
@@ -220,15 +236,8 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
                           "no close date (give --default close_date=DATE)"});
     }
     if (auto from = cell(ImportField::stage)) {
-        deal.stage = find_stage(from->text);
-        if (!deal.stage) {
-            std::vector<std::string> names;
-            for (const auto& stage : stages_)
-                names.push_back(stage.name);
-            fail(*from, ImportField::stage,
-                 fmt::format("no such stage; map it with --stage-map {} (stages: {})",
-                             in_quotes(from->text + "=STAGE"), join(names, ", ")));
-        }
+        deal.stage = stages_.find(from->text);
+        if (!deal.stage) fail(*from, ImportField::stage, stages_.unknown(from->text));
     }
     deal.probability = read(ImportField::probability,
                             [](const Cell& from) { return parse_probability_cell(from.text); });

@@ -259,7 +259,8 @@ ForecastCategory parse_category_cell(std::string_view text) {
         if (c != ' ' && c != '-' && c != '_') word += c;
     if (word == "pipeline") return ForecastCategory::pipeline;
     if (word == "bestcase") return ForecastCategory::best_case;
-    if (word == "commit") return ForecastCategory::commit;
+    // Salesforce's API names Commit "Forecast".
+    if (word == "commit" || word == "forecast") return ForecastCategory::commit;
     if (word == "omitted") return ForecastCategory::omitted;
     if (word == "closed") return ForecastCategory::closed;
     throw invalid_input("expected Pipeline, Best Case, Commit, Omitted or Closed");

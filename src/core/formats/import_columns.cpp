@@ -184,12 +184,6 @@ std::span<const PresetColumn> preset_columns(Preset preset) {
     return generic_columns;
 }
 
-std::string quoted_list(const std::vector<std::string>& values) {
-    std::vector<std::string> quoted;
-    for (const auto& value : values)
-        quoted.push_back(in_quotes(value));
-    return join(quoted, ", ");
-}
 std::string lower(std::string_view text) {
     return ascii_lower(trim(text));
 }

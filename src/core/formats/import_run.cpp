@@ -157,7 +157,7 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
 
     // A deal created before it closed was open in between: the history says so, so that the
     // reports that look back see it in the pipeline until the day it closed.
-    std::vector<DealWriter::DatedChange> changes;
+    std::vector<DatedChange> changes;
     if (stage.is_closed() && deal.closed_at) {
         const Timestamp closing = timestamp_at_start_of(*deal.closed_at);
         if (closing > deal.created_at) {

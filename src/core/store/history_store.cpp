@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -22,7 +23,8 @@ SELECT h.id, h.opp_id, h.changed_at, h.field,
            WHEN 'contact' THEN coalesce((SELECT name FROM contact WHERE id = h.new_value), '#' || h.new_value)
            ELSE h.new_value END,
        h.note, coalesce(h.recorded_at, h.changed_at)
-FROM opportunity_history h WHERE h.opp_id = ? ORDER BY h.id)sql");
+FROM opportunity_history h WHERE h.opp_id = ?
+ORDER BY coalesce(h.recorded_at, h.changed_at), h.id)sql");
     query.bind(1, opp_id);
     std::vector<HistoryEntry> entries;
     while (query.executeStep()) {
@@ -92,6 +94,13 @@ void HistoryStore::for_each_deal(
                             [](const DealChange& a, const DealChange& b) { return a.id == b.id; }),
                 changes.end());
         }
+        // In the order they were recorded: that of their ids, except for history imported
+        // from another CRM, added after later changes of the deal.
+        const auto recorded_first = [](const DealChange& a, const DealChange& b) {
+            return std::tie(a.recorded_at, a.id) < std::tie(b.recorded_at, b.id);
+        };
+        if (!std::is_sorted(changes.begin(), changes.end(), recorded_first))
+            std::sort(changes.begin(), changes.end(), recorded_first);
         visit(deal, changes);
     }
 }

@@ -1,0 +1,49 @@
+// Deals' histories rebuilt from another CRM's records, for import history.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "funnel/domain/history.hpp"
+#include "funnel/domain/history_rebuild.hpp"
+#include "funnel/domain/money.hpp"
+#include "funnel/domain/opportunity.hpp"
+
+namespace funnel {
+
+class Store;
+
+// Reads and rewrites histories deal by deal, in a transaction the caller holds, each statement
+// prepared once.
+class HistoryWriter {
+  public:
+    explicit HistoryWriter(Store& store);
+    HistoryWriter(const HistoryWriter&) = delete;
+    HistoryWriter& operator=(const HistoryWriter&) = delete;
+    ~HistoryWriter();
+
+    struct Found {
+        std::int64_t id = 0;
+        Currency currency;
+    };
+    // The deal another system knew by this id (its external id), else, for digits, the deal
+    // of that id in this file.
+    std::optional<Found> find(const std::string& key, bool or_by_id);
+
+    Opportunity deal(std::int64_t id);
+    // Its changes in the order they were recorded.
+    std::vector<DealChange> changes_of(std::int64_t id);
+    // Removes and adds the changes, and moves the deal's creation and stage entry as the
+    // rebuild says; `note` goes with each change added.
+    void apply(const Opportunity& deal, const HistoryRebuild& rebuild, const std::string& note);
+
+  private:
+    struct Statements;
+    std::unique_ptr<Statements> statements_;
+    Store& store_;
+};
+
+}  // namespace funnel
