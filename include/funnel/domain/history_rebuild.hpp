@@ -51,7 +51,9 @@ struct HistoryRebuild {
 // joins the last snapshot to what the file holds after it. Changes of other fields, and later
 // changes, stay. The deal's creation moves back to the first snapshot when that is earlier.
 // `snapshots` are sorted by moment and not empty; `changes` are the deal's, in the order they
-// were recorded; `stages` give each stage's state and default probability.
+// were recorded; `stages` give each stage's state and default probability. The join, with the
+// changes it brings, is recorded after the snapshots' changes of its moment and before any later
+// change of those fields.
 HistoryRebuild rebuild_history(const Opportunity& current, const std::vector<DealChange>& changes,
                                const std::vector<Snapshot>& snapshots, const SnapshotFields& fields,
                                const std::vector<Stage>& stages);

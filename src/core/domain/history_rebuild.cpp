@@ -98,7 +98,6 @@ HistoryRebuild rebuild_history(const Opportunity& current, const std::vector<Dea
         covered = std::max(covered, timestamp_at_start_of(*current.closed_at));
 
     std::vector<DealChange> replaced, kept_after;
-    Timestamp first_kept_after;
     for (const auto& change : changes) {
         if (!managed.count(change.field)) continue;
         if (change.changed_at <= covered) {
@@ -106,8 +105,6 @@ HistoryRebuild rebuild_history(const Opportunity& current, const std::vector<Dea
             result.removed.push_back(change.id);
         } else {
             kept_after.push_back(change);
-            if (first_kept_after.empty() || change.changed_at < first_kept_after)
-                first_kept_after = change.changed_at;
         }
     }
     // The deal just after what the snapshots cover: now, with the later changes undone.
@@ -124,14 +121,11 @@ HistoryRebuild rebuild_history(const Opportunity& current, const std::vector<Dea
         add_changes(result.added, state, next, snapshots[i].at, managed);
         state = std::move(next);
     }
-    // Joined to what follows: at the close the file recorded, else when the deal last changed
-    // (before any later change of these fields), but never before the last snapshot.
+    // Joined to what follows: at the close the file recorded; else, when later changes of these
+    // fields are known, at the last snapshot (the join must come before them); else when the
+    // deal last changed, but never before the last snapshot.
     Timestamp join = covered;
-    if (covered == last) {
-        join = std::max(last, current.updated_at);
-        if (!first_kept_after.empty()) join = std::min(join, first_kept_after);
-        join = std::max(join, last);
-    }
+    if (covered == last) join = kept_after.empty() ? std::max(last, current.updated_at) : last;
     add_changes(result.added, state, after_covered, join, managed);
 
     result.unchanged = result.created_at == current.created_at &&

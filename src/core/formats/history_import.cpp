@@ -120,7 +120,7 @@ std::string_view to_string(HistoryField field) {
 HistoryField parse_history_field(std::string_view text) {
     for (const auto& named : field_names)
         if (iequals(named.name, trim(text))) return named.field;
-    throw invalid_input(fmt::format("unknown field; the fields are {}", history_field_list()));
+    throw invalid_input("expected one of " + history_field_list());
 }
 
 std::optional<std::size_t> HistoryPlan::column_of(HistoryField field) const {
