@@ -12,6 +12,7 @@ packages=(
     nlohmann-json3-dev               # reading the JSON dumps that import all restores
     libutf8proc-dev                  # Unicode case folding and normalization of names
     doctest-dev                      # unit tests
+    tzdata                           # time zones: import --timezone
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
     python3 python3-icalendar        # the golden test runner; a real iCalendar parser
     groff-base                       # the man page lint test
