@@ -5,6 +5,7 @@
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
 #   bench/run.sh history    the reports that look back, on 100,000 deals with 1,000,000 changes
 #   bench/run.sh transfer   export and import of 1,000,000 deals against the sqlite3 shell
+#   bench/run.sh history-import  import history of 1,000,000 snapshots of 100,000 deals
 # Needs a Release build in build/ (bash scripts/build.sh), hyperfine, sqlite3 and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -143,4 +144,43 @@ for r in results:
 PY
     rm -f "$target" "$target-wal" "$target-shm"
     echo "  peak memory: funnel $(peak_memory "$funnel" --db "$target" -q import opportunities "$csv") (target: under 64 MiB)"
+fi
+
+if [[ $what == all || $what == history-import ]]; then
+    # 100,000 deals keyed as another CRM keys them (X1, X2, ...), and a history file of ten
+    # snapshots each, in the OpportunityHistory export's columns, rows in no particular order
+    # of deal (as the export writes them: by the moment each was recorded).
+    db="$work/history-import.db"
+    FUNNEL="$funnel" bash bench/generate.sh 100000 "$db"
+    sqlite3 "$db" "UPDATE opportunity SET external_id = 'X' || id"
+    csv="$work/OpportunityHistory.csv"
+    sqlite3 -csv -header "$db" > "$csv" <<'SQL'
+WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 10)
+SELECT printf('008%012d', o.id * 10 + k.j) AS Id, o.external_id AS OpportunityId,
+    strftime('%Y-%m-%dT%H:%M:%S.000Z', '2025-01-01', '+' || (k.j * 30 + o.id % 29) || ' days',
+             '+' || (o.id % 86400) || ' seconds') AS CreatedDate,
+    CASE WHEN k.j < 4 THEN 'Prospecting' WHEN k.j < 7 THEN 'Value Proposition'
+         WHEN k.j < 10 THEN 'Proposal/Price Quote' ELSE s.name END AS StageName,
+    (o.amount + (10 - k.j) * 1000) / 100.0 AS Amount,
+    date(o.close_date, '+' || ((10 - k.j) * 7) || ' days') AS CloseDate,
+    CASE WHEN k.j < 10 THEN 10 * k.j ELSE o.probability END AS Probability,
+    'Pipeline' AS ForecastCategory, o.currency AS CurrencyIsoCode, 'false' AS IsDeleted
+FROM opportunity o JOIN stage s ON s.id = o.stage_id CROSS JOIN k
+ORDER BY CreatedDate, o.id;
+SQL
+    rows=$(($(wc -l < "$csv") - 1))
+    cp "$db" "$work/pristine.db"
+    restore="cp $work/pristine.db $db"
+    hyperfine --style none --warmup 0 --runs "${RUNS:-3}" -N --export-json "$work/result.json" \
+        --prepare "$restore" \
+        "$funnel --db $db -q import history $csv --preset salesforce --stage-map closed-won=closed-won --stage-map closed-lost=closed-lost --stage-map renegotiation=renegotiation" > /dev/null
+    python3 - "$work/result.json" "$rows" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+rows = int(sys.argv[2])
+print(f"\nimport history of {rows:,} snapshots of 100,000 deals (target: under 60 s and 64 MiB)")
+print(f"  {r['mean']:7.2f} s ± {r['stddev'] or 0:5.2f}  ({rows / r['mean']:9,.0f} rows/s)")
+PY
+    $restore
+    echo "  peak memory: $(peak_memory "$funnel" --db "$db" -q import history "$csv" --preset salesforce --stage-map closed-won=closed-won --stage-map closed-lost=closed-lost --stage-map renegotiation=renegotiation) (target: under 64 MiB)"
 fi

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -75,9 +74,9 @@ struct HistoryAction {
     std::int64_t removed = 0;
 };
 
-// Collects the rows (add), then rebuilds each deal's history (finish), in a transaction the
-// caller holds and commits only when no row had an error. Rows are kept packed, about 40 bytes
-// each, so that a million fit in the memory of a small machine.
+// Reads the rows (add), then rebuilds each deal's history (finish), in a transaction the caller
+// holds and commits only when no row had an error. The rows wait in a temporary table
+// (HistoryWriter::stage), not in memory.
 class HistoryImport {
   public:
     // With a zone, the file's times are UTC and become the zone's local times.
@@ -93,20 +92,6 @@ class HistoryImport {
     const HistoryCounts& counts() const { return counts_; }
 
   private:
-    // A row as read; -1 (or the lowest value) where the row leaves a field blank.
-    struct Packed {
-        std::int64_t at = 0;  // seconds since 1970, of the local time
-        std::int64_t amount = 0;
-        std::int32_t row = 0;
-        std::int32_t deal = 0;       // index into deals_
-        std::int32_t close = 0;      // days since 1970
-        std::int16_t stage = -1;     // index into the stages
-        std::int16_t currency = -1;  // index into currencies_
-        std::int8_t probability = -1;
-        std::int8_t category = -1;  // -1 blank, 0 none (the stage's), 1 + ForecastCategory
-        bool has_amount = false;
-        bool has_close = false;
-    };
     struct DealRef {
         std::int64_t id = 0;  // 0: not in this file
         Currency currency;
@@ -120,10 +105,9 @@ class HistoryImport {
     HistoryWriter writer_;
     StageMatcher stages_;
     Currency default_currency_;
-    std::vector<Currency> currencies_;  // those the rows name
     std::unordered_map<std::string, int> keys_;
     std::vector<DealRef> deals_;
-    std::deque<Packed> rows_;
+    std::int64_t staged_ = 0;
     SnapshotFields fields_;
     HistoryCounts counts_;
 };

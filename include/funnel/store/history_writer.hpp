@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,12 +34,27 @@ class HistoryWriter {
     // of that id in this file.
     std::optional<Found> find(const std::string& key, bool or_by_id);
 
+    // Keeps a deal's snapshot aside, in a temporary table of this connection (never in the data
+    // file): memory stays flat however long the file.
+    void stage(std::int64_t deal_id, const Snapshot& snapshot);
+    // The snapshots kept, deal by deal in id order, each deal's by moment then row; then forgets
+    // them.
+    void for_each_staged(
+        const std::function<void(std::int64_t deal_id, const std::vector<Snapshot>&)>& visit);
+
     Opportunity deal(std::int64_t id);
     // Its changes in the order they were recorded.
     std::vector<DealChange> changes_of(std::int64_t id);
     // Removes and adds the changes, and moves the deal's creation and stage entry as the
     // rebuild says; `note` goes with each change added.
     void apply(const Opportunity& deal, const HistoryRebuild& rebuild, const std::string& note);
+
+    // Before writing about `changes` changes: a larger page cache, and when that is more than the
+    // file holds, the history's indexes that a rebuild does not read are dropped, and built again
+    // by finish() in one pass each (see DealWriter::begin_bulk).
+    void expect(std::int64_t changes);
+    // Before committing.
+    void finish();
 
   private:
     struct Statements;

@@ -2,9 +2,6 @@
 #include "funnel/formats/history_import.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <limits>
-#include <tuple>
 
 #include <fmt/format.h>
 
@@ -73,32 +70,6 @@ std::string history_field_list() {
     for (const auto& named : field_names)
         names.emplace_back(named.name);
     return join(names, ", ");
-}
-
-using Clock = std::chrono::system_clock;
-
-std::int64_t seconds_of(const Timestamp& moment) {
-    const Date day = *date_of(moment);
-    const auto time = std::string_view(moment).substr(11);
-    const auto part = [&](std::size_t at) { return (time[at] - '0') * 10 + (time[at + 1] - '0'); };
-    return std::chrono::sys_days(day).time_since_epoch().count() * 86'400 + part(0) * 3600 +
-           part(3) * 60 + part(6);
-}
-
-Timestamp moment_of(std::int64_t seconds) {
-    const std::int64_t days = seconds >= 0 ? seconds / 86'400 : (seconds - 86'399) / 86'400;
-    const std::int64_t rest = seconds - days * 86'400;
-    return fmt::format("{}T{:02}:{:02}:{:02}",
-                       format_date(Date(std::chrono::sys_days(std::chrono::days(days)))),
-                       rest / 3600, rest / 60 % 60, rest % 60);
-}
-
-std::int32_t days_of(Date date) {
-    return std::int32_t(std::chrono::sys_days(date).time_since_epoch().count());
-}
-
-Date date_of_days(std::int32_t days) {
-    return Date(std::chrono::sys_days(std::chrono::days(days)));
 }
 
 // Salesforce writes true/false; others 1/0 or yes/no.
@@ -259,92 +230,59 @@ void HistoryImport::add(std::int64_t row, const std::vector<std::string>& cells,
     if (!at && cell(HistoryField::at).empty())
         errors.push_back({row, plan_.header[*plan_.column_of(HistoryField::at)], "",
                           "no moment: each row says when it was recorded"});
-    Packed packed;
-    packed.row = std::int32_t(row);
-    if (at) packed.at = seconds_of(*at);
+    Snapshot snapshot;
+    snapshot.row = row;
+    if (at) snapshot.at = *at;
     if (const auto stage = read(HistoryField::stage, [&](std::string_view text) {
             const Stage* found = stages_.find(text);
             if (!found) throw invalid_input(stages_.unknown(std::string(text)));
-            return std::int16_t(found - stages_.stages().data());
+            return found->id;
         }))
-        packed.stage = *stage;
-    const auto currency =
+        snapshot.stage_id = *stage;
+    snapshot.currency =
         read(HistoryField::currency, [](std::string_view text) { return Currency::parse(text); });
-    if (currency) {
-        const auto known = std::find(currencies_.begin(), currencies_.end(), *currency);
-        packed.currency = std::int16_t(known - currencies_.begin());
-        if (known == currencies_.end()) currencies_.push_back(*currency);
-    }
-    if (const auto close = read(HistoryField::close_date, [&](std::string_view text) {
-            return parse_date_in_format(text, settings_.date_format);
-        })) {
-        packed.close = days_of(*close);
-        packed.has_close = true;
-    }
-    if (const auto probability = read(HistoryField::probability, parse_probability_cell))
-        packed.probability = std::int8_t(*probability);
+    snapshot.close_date = read(HistoryField::close_date, [&](std::string_view text) {
+        return parse_date_in_format(text, settings_.date_format);
+    });
+    snapshot.probability = read(HistoryField::probability, parse_probability_cell);
     if (const auto category = read(HistoryField::category, parse_category_cell))
-        packed.category =
-            *category == ForecastCategory::closed ? 0 : std::int8_t(1 + int(*category));
+        snapshot.category = *category == ForecastCategory::closed
+                                ? std::optional<ForecastCategory>()
+                                : std::optional(*category);
     // An amount in the row's currency, else the deal's (else the file's, to check it).
-    packed.deal = key.empty() ? -1 : deal_index(key);
-    const DealRef* deal = key.empty() ? nullptr : &deals_[std::size_t(packed.deal)];
+    const DealRef* deal = key.empty() ? nullptr : &deals_[std::size_t(deal_index(key))];
     const Currency amount_currency =
-        currency.value_or(deal && deal->id ? deal->currency : default_currency_);
-    if (const auto amount = read(HistoryField::amount, [&](std::string_view text) {
-            return parse_amount_cell(text, amount_currency.digits());
-        })) {
-        packed.amount = *amount;
-        packed.has_amount = true;
-    }
+        snapshot.currency.value_or(deal && deal->id ? deal->currency : default_currency_);
+    snapshot.amount_minor = read(HistoryField::amount, [&](std::string_view text) {
+        return parse_amount_cell(text, amount_currency.digits());
+    });
     if (errors.size() != errors_at_start) return;
     if (!deal->id) {
         ++counts_.unknown_rows;
         return;
     }
-    rows_.push_back(packed);
+    writer_.stage(deal->id, snapshot);
+    ++staged_;
 }
 
 void HistoryImport::finish(const std::function<void(const HistoryAction&)>& visit) {
-    std::sort(rows_.begin(), rows_.end(), [](const Packed& a, const Packed& b) {
-        return std::tie(a.deal, a.at, a.row) < std::tie(b.deal, b.at, b.row);
-    });
+    // About three changes a snapshot: a stage move with its probability, an amount or a date.
+    writer_.expect(staged_ * 3);
     const auto& stages = stages_.stages();
-    std::vector<Snapshot> snapshots;
-    for (std::size_t begin = 0; begin < rows_.size();) {
-        std::size_t end = begin;
-        snapshots.clear();
-        const DealRef& ref = deals_[std::size_t(rows_[begin].deal)];
-        for (; end < rows_.size() && rows_[end].deal == rows_[begin].deal; ++end) {
-            const Packed& p = rows_[end];
-            Snapshot s;
-            s.row = p.row;
-            s.at = moment_of(p.at);
-            if (p.stage >= 0) s.stage_id = stages[std::size_t(p.stage)].id;
-            if (p.currency >= 0) s.currency = currencies_[std::size_t(p.currency)];
-            if (p.has_amount) s.amount_minor = p.amount;
-            if (p.has_close) s.close_date = date_of_days(p.close);
-            if (p.probability >= 0) s.probability = p.probability;
-            if (p.category == 0)
-                s.category = std::optional<ForecastCategory>();
-            else if (p.category > 0)
-                s.category = std::optional(ForecastCategory(p.category - 1));
-            snapshots.push_back(std::move(s));
-        }
-        begin = end;
+    writer_.for_each_staged([&](std::int64_t id, const std::vector<Snapshot>& snapshots) {
         ++counts_.deals;
-        const Opportunity deal = writer_.deal(ref.id);
+        const Opportunity deal = writer_.deal(id);
         const auto rebuild =
-            rebuild_history(deal, writer_.changes_of(ref.id), snapshots, fields_, stages);
-        if (rebuild.unchanged) continue;
+            rebuild_history(deal, writer_.changes_of(id), snapshots, fields_, stages);
+        if (rebuild.unchanged) return;
         writer_.apply(deal, rebuild, note_);
         ++counts_.rebuilt;
         counts_.added += std::int64_t(rebuild.added.size());
         counts_.removed += std::int64_t(rebuild.removed.size());
         visit({deal.id, deal.name, std::int64_t(snapshots.size()),
                std::int64_t(rebuild.added.size()), std::int64_t(rebuild.removed.size())});
-    }
-    rows_.clear();
+    });
+    writer_.finish();
 }
 
 }  // namespace funnel

@@ -1,5 +1,7 @@
 #include "store/connection.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
@@ -123,6 +125,31 @@ void delete_record(SQLite::Database& db, std::string_view table, std::int64_t id
     SQLite::Statement remove(db, fmt::format("DELETE FROM {} WHERE id = ?", table));
     remove.bind(1, id);
     remove.exec();
+}
+
+std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<std::string>& tables,
+                                      const std::vector<std::string>& kept) {
+    Cursor indexes(db,
+                   "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS "
+                   "NOT NULL ORDER BY name");
+    std::vector<std::string> names, statements;
+    while (indexes.step()) {
+        const std::string name = indexes.string(0);
+        if (std::find(tables.begin(), tables.end(), indexes.string(1)) == tables.end() ||
+            std::find(kept.begin(), kept.end(), name) != kept.end())
+            continue;
+        names.push_back(name);
+        statements.push_back(indexes.string(2));
+    }
+    for (const auto& name : names)
+        db.exec("DROP INDEX \"" + name + "\"");
+    return statements;
+}
+
+void create_indexes(SQLite::Database& db, std::vector<std::string>& statements) {
+    for (const auto& sql : statements)
+        db.exec(sql);
+    statements.clear();
 }
 
 }  // namespace sql

@@ -214,6 +214,13 @@ void bind_change(Cursor& insert, std::int64_t opp_id, const Timestamp& when,
 Date date(const SQLite::Column& column);
 std::optional<Date> optional_date(const SQLite::Column& column);
 
+// For a bulk write: drops the indexes of `tables` but `kept`, and returns the statements that
+// create them again, which is several times faster, run once at the end, than keeping them up to
+// date row by row. Inside the caller's transaction: a rollback restores them.
+std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<std::string>& tables,
+                                      const std::vector<std::string>& kept);
+void create_indexes(SQLite::Database& db, std::vector<std::string>& statements);
+
 }  // namespace sql
 
 // The columns both inserting and updating a deal write, in this order, from parameter 1.

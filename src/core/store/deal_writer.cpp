@@ -117,17 +117,8 @@ void DealWriter::begin_bulk() {
         while (won.step())
             s.won.emplace(won.integer(0), true);
     }
-    sql::Cursor indexes(s.db_,
-                        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT "
-                        "NULL AND tbl_name IN ('opportunity', 'opportunity_history') AND name <> "
-                        "'opportunity_by_external_id' ORDER BY name");
-    std::vector<std::string> names;
-    while (indexes.step()) {
-        names.push_back(indexes.string(0));
-        s.dropped.push_back(indexes.string(1));
-    }
-    for (const auto& name : names)
-        s.db_.exec("DROP INDEX \"" + name + "\"");
+    s.dropped = sql::drop_indexes(s.db_, {"opportunity", "opportunity_history"},
+                                  {"opportunity_by_external_id"});
 }
 
 std::int64_t DealWriter::deal_count() {
@@ -136,9 +127,7 @@ std::int64_t DealWriter::deal_count() {
 
 void DealWriter::finish_bulk() {
     auto& s = *statements_;
-    for (const auto& sql : s.dropped)
-        s.db_.exec(sql);
-    s.dropped.clear();
+    sql::create_indexes(s.db_, s.dropped);
 }
 
 bool DealWriter::organization_has_won_deal(std::int64_t org_id) {
