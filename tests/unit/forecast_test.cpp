@@ -2,23 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include "domain_fixtures.hpp"
+
 #include "funnel/error.hpp"
 
 using namespace funnel;
+using namespace funnel::test;
 using namespace std::chrono;
 
 namespace {
-Date d(int y, unsigned m, unsigned day) {
-    return Date{year{y}, month{m}, std::chrono::day{day}};
-}
-
-std::vector<Stage> stages() {
-    auto stages = default_stages();
-    for (std::size_t i = 0; i < stages.size(); ++i)
-        stages[i].id = std::int64_t(i) + 1;
-    return stages;
-}
-
 ForecastQuery query(ForecastGroup group = ForecastGroup::none) {
     ForecastQuery q;
     q.today = d(2026, 11, 16);

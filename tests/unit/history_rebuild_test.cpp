@@ -5,24 +5,16 @@
 
 #include <doctest/doctest.h>
 
+#include "domain_fixtures.hpp"
+
 #include "funnel/error.hpp"
 #include "funnel/system/timezone.hpp"
 
 using namespace funnel;
+using namespace funnel::test;
 using namespace std::chrono;
 
 namespace {
-
-Date d(int y, unsigned m, unsigned day) {
-    return Date{year{y}, month{m}, std::chrono::day{day}};
-}
-
-std::vector<Stage> stages() {
-    auto stages = default_stages();
-    for (std::size_t i = 0; i < stages.size(); ++i)
-        stages[i].id = std::int64_t(i) + 1;  // 1 prospecting ... 3 quote-sent, 5 won, 6 lost
-    return stages;
-}
 
 // A deal imported as won on 2026-03-10 (opened in prospecting on 2026-02-01): what import
 // opportunities records.

@@ -2,21 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include "domain_fixtures.hpp"
+
 using namespace funnel;
+using namespace funnel::test;
 using namespace std::chrono;
 
 namespace {
-Date d(int y, unsigned m, unsigned day) {
-    return Date{year{y}, month{m}, std::chrono::day{day}};
-}
-
-std::vector<Stage> stages() {
-    auto stages = default_stages();
-    for (std::size_t i = 0; i < stages.size(); ++i)
-        stages[i].id = std::int64_t(i) + 1;
-    return stages;
-}
-
 // A deal won on 2026-11-12, after a push of its close date and an amount change in USD.
 Opportunity current() {
     Opportunity deal;

@@ -20,21 +20,9 @@ namespace {
 HistorySettings history_settings_of(const HistoryImportOptions& options) {
     HistorySettings settings;
     settings.preset = parse_option("--preset", options.preset, parse_preset);
-    for (const auto& text : options.maps) {
-        const auto assignment = parse_option("--map", text, split_assignment);
-        const std::string& field = assignment.second;
-        settings.maps.emplace_back(assignment.first,
-                                   parse_option("--map", text, [&](const std::string&) {
-                                       return parse_history_field(field);
-                                   }));
-    }
-    for (const auto& text : options.stage_maps)
-        settings.stage_map.push_back(parse_option("--stage-map", text, split_assignment));
-    if (options.date_format) {
-        parse_option("--date-format", *options.date_format,
-                     [](const std::string& text) { validate_date_format(text); });
-        settings.date_format = *options.date_format;
-    }
+    settings.maps = column_maps(options.maps, parse_history_field);
+    settings.stage_map = stage_maps_of(options.stage_maps);
+    settings.date_format = date_format_of(options.date_format);
     return settings;
 }
 
@@ -53,30 +41,19 @@ void run_import_history(const HistoryImportOptions& options, Session& session) {
     const HistorySettings settings = history_settings_of(options);
     const char delimiter = delimiter_of(options.delimiter);
     if (options.timezone) parse_option("--timezone", *options.timezone, ZoneClock::check);
-    Input input(options.file);
-    const auto started = std::chrono::steady_clock::now();
-    const auto in_file = [&](auto&& read) {
-        try {
-            return read();
-        } catch (const Error& e) {
-            throw Error(e.kind(), fmt::format("{}: {}", input.label(), e.what()));
-        }
-    };
-    CsvReader reader = in_file([&] { return CsvReader(input.file(), delimiter, encoding); });
-    std::vector<std::string> header;
-    if (!in_file([&] { return reader.next(header); }))
-        throw invalid_input(fmt::format("{} is empty: expected a header line", input.label()));
-    const HistoryPlan plan = in_file([&] { return plan_history_columns(header, settings); });
+    ImportFile file(session, options.file, delimiter, encoding);
+    const HistoryPlan plan =
+        file.named([&] { return plan_history_columns(file.header(), settings); });
 
-    std::vector<CellError> errors;
-    std::int64_t error_count = 0;
     HistoryCounts counts;
-    std::unique_ptr<RowRenderer> listing;
-    if (options.dry_run && !session.quiet()) {
-        listing = make_renderer(session.format(), session.out(), session.render_options());
-        listing->begin(history_action_columns());
-    }
-    Progress progress(session, input.size());
+    const auto listing = dry_run_listing(session, options.dry_run, history_action_columns());
+    const auto list = [&](const HistoryAction& action) {
+        if (!listing) return;
+        const Row row = {integer_cell(action.id), text_cell(action.name),
+                         integer_cell(action.snapshots), integer_cell(action.added),
+                         integer_cell(action.removed)};
+        listing->row(row);
+    };
     session.write_once([&](Store& store) {
         // The file's times are read in the zone only while it is read: notes and messages keep
         // the system's.
@@ -84,78 +61,64 @@ void run_import_history(const HistoryImportOptions& options, Session& session) {
         if (options.timezone) zone = std::make_unique<ZoneClock>(*options.timezone);
         HistoryImport import(store, plan, settings, zone.get(),
                              "history imported from " + file_name(options.file));
-        std::vector<std::string> cells;
-        while (in_file([&] { return reader.next(cells); })) {
-            const std::size_t before = errors.size();
-            import.add(reader.record(), cells, errors);
-            error_count += std::int64_t(errors.size() - before);
-            if (errors.size() > errors_shown) errors.resize(errors_shown);
-            progress.update(reader.offset(), import.counts().rows);
-        }
+        file.each_row([&](std::int64_t row, const std::vector<std::string>& cells,
+                          std::vector<CellError>& errors) {
+            import.add(row, cells, errors);
+            return import.counts().rows;
+        });
         zone.reset();
-        if (error_count > 0) {
-            counts = import.counts();
-            return false;
-        }
-        import.finish([&](const HistoryAction& action) {
-            if (listing)
-                listing->row({integer_cell(action.id), text_cell(action.name),
-                              integer_cell(action.snapshots), integer_cell(action.added),
-                              integer_cell(action.removed)});
+        if (!file.has_errors()) import.finish(list);
+        counts = import.counts();
+        return !file.has_errors() && !options.dry_run;
     });
-    counts = import.counts();
-    return !options.dry_run;
-});
-progress.clear();
-if (error_count > 0) refuse_import(input.label(), errors, error_count, counts.rows);
-if (listing) listing->end();
-if (counts.deleted > 0)
-    session.note(fmt::format("{} marked deleted left out", count(counts.deleted, "row")));
-if (counts.unknown_rows > 0)
-    session.note(fmt::format(
-        "{} of {} that this data file does not hold left out ({}{}); import the deals first "
-        "with import opportunities --key",
-        count(counts.unknown_rows, "row"), count(counts.unknown_deals, "deal"),
-        quoted_list(counts.unknown_keys),
-        counts.unknown_deals > std::int64_t(counts.unknown_keys.size()) ? ", ..." : ""));
-if (session.quiet()) return;
-const std::int64_t unchanged = counts.deals - counts.rebuilt;
-const double seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-if (session.format() == Format::table) {
-    if (options.dry_run)
-        session.out() << fmt::format(
-            "\nDry run of {}: {} of {}; would rebuild {} ({} changes added, {} replaced), "
-            "{} unchanged; nothing was written\n",
-            input.label(), count(counts.rows, "row"), count(counts.deals, "deal"),
-            count(counts.rebuilt, "history", "histories"), n(counts.added), n(counts.removed),
-            n(unchanged));
-    else
-        session.out() << fmt::format(
-            "Imported {}: {} of {}; {} rebuilt ({} changes added, {} replaced), {} "
-            "unchanged; {:.2f} s\n",
-            input.label(), count(counts.rows, "row"), count(counts.deals, "deal"),
-            count(counts.rebuilt, "history", "histories"), n(counts.added), n(counts.removed),
-            n(unchanged), seconds);
-    return;
-}
-if (options.dry_run) return;
-session.print(Record{
-    {{"file", "File"},
-     {"rows", "Rows"},
-     {"deals", "Deals"},
-     {"rebuilt", "Histories rebuilt"},
-     {"unchanged", "Unchanged"},
-     {"added", "Changes added"},
-     {"removed", "Changes replaced"},
-     {"deleted_rows", "Rows marked deleted"},
-     {"unknown_rows", "Rows of unknown deals"},
-     {"seconds", "Seconds"}},
-    {text_cell(input.label()), integer_cell(counts.rows), integer_cell(counts.deals),
-     integer_cell(counts.rebuilt), integer_cell(unchanged), integer_cell(counts.added),
-     integer_cell(counts.removed), integer_cell(counts.deleted), integer_cell(counts.unknown_rows),
-     decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
-    {}});
+    file.refuse_if_errors(counts.rows);
+    if (listing) listing->end();
+    if (counts.deleted > 0)
+        session.note(fmt::format("{} marked deleted left out", count(counts.deleted, "row")));
+    if (counts.unknown_rows > 0)
+        session.note(fmt::format(
+            "{} of {} that this data file does not hold left out ({}{}); import the deals first "
+            "with import opportunities --key",
+            count(counts.unknown_rows, "row"), count(counts.unknown_deals, "deal"),
+            quoted_list(counts.unknown_keys),
+            counts.unknown_deals > std::int64_t(counts.unknown_keys.size()) ? ", ..." : ""));
+    if (session.quiet()) return;
+    const std::int64_t unchanged = counts.deals - counts.rebuilt;
+    const double seconds = file.seconds();
+    if (session.format() == Format::table) {
+        if (options.dry_run)
+            session.out() << fmt::format(
+                "\nDry run of {}: {} of {}; would rebuild {} ({} changes added, {} replaced), "
+                "{} unchanged; nothing was written\n",
+                file.label(), count(counts.rows, "row"), count(counts.deals, "deal"),
+                count(counts.rebuilt, "history", "histories"), n(counts.added), n(counts.removed),
+                n(unchanged));
+        else
+            session.out() << fmt::format(
+                "Imported {}: {} of {}; {} rebuilt ({} changes added, {} replaced), {} "
+                "unchanged; {:.2f} s\n",
+                file.label(), count(counts.rows, "row"), count(counts.deals, "deal"),
+                count(counts.rebuilt, "history", "histories"), n(counts.added), n(counts.removed),
+                n(unchanged), seconds);
+        return;
+    }
+    if (options.dry_run) return;
+    session.print(Record{
+        {{"file", "File"},
+         {"rows", "Rows"},
+         {"deals", "Deals"},
+         {"rebuilt", "Histories rebuilt"},
+         {"unchanged", "Unchanged"},
+         {"added", "Changes added"},
+         {"removed", "Changes replaced"},
+         {"deleted_rows", "Rows marked deleted"},
+         {"unknown_rows", "Rows of unknown deals"},
+         {"seconds", "Seconds"}},
+        {text_cell(file.label()), integer_cell(counts.rows), integer_cell(counts.deals),
+         integer_cell(counts.rebuilt), integer_cell(unchanged), integer_cell(counts.added),
+         integer_cell(counts.removed), integer_cell(counts.deleted),
+         integer_cell(counts.unknown_rows), decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
+        {}});
 }
 
 void setup_history_import(Command& group) {
@@ -177,19 +140,7 @@ void setup_history_import(Command& group) {
         .option("--date-format", options->date_format,
                 "How the file writes dates: %m/%d/%Y, %d.%m.%y, ... (default YYYY-MM-DD)")
         .type_name("FMT");
-    command
-        .option("--timezone", options->timezone,
-                "The file's times are UTC: read them as local times of this zone "
-                "(America/Mexico_City, Europe/Paris, ...)")
-        .type_name("ZONE");
-    command
-        .option("--delimiter", options->delimiter,
-                "',', ';', '|' or tab (default: the header line decides)")
-        .type_name("CHAR");
-    command
-        .option("--encoding", options->encoding,
-                "The file's text encoding: windows-1252, latin1, utf-16, ... (default utf-8)")
-        .type_name("NAME");
+    add_reading_options(command, options->delimiter, options->encoding, options->timezone);
     command.flag("--dry-run", options->dry_run,
                  "Check every row and show what each deal's history would become; write nothing");
     command.footer(

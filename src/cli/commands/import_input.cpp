@@ -18,6 +18,38 @@ std::string file_name(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+std::vector<std::pair<std::string, std::string>> stage_maps_of(
+    const std::vector<std::string>& maps) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& text : maps)
+        out.push_back(parse_option("--stage-map", text, split_assignment));
+    return out;
+}
+
+std::string date_format_of(const OptText& text) {
+    if (!text) return "";
+    parse_option("--date-format", *text,
+                 [](const std::string& format) { validate_date_format(format); });
+    return *text;
+}
+
+void add_reading_options(Command& command, OptText& delimiter, OptText& encoding,
+                         OptText& timezone) {
+    command
+        .option("--delimiter", delimiter, "',', ';', '|' or tab (default: the header line decides)")
+        .type_name("CHAR");
+    command
+        .option("--encoding", encoding,
+                "The file's text encoding: windows-1252 (Excel's CSV on Windows), latin1, utf-16 "
+                "(Excel's Unicode text), ... (default utf-8)")
+        .type_name("NAME");
+    command
+        .option("--timezone", timezone,
+                "The file's times are UTC: read them as local times of this zone "
+                "(America/Mexico_City, Europe/Paris, ...)")
+        .type_name("ZONE");
+}
+
 std::string encoding_of(const OptText& text) {
     if (!text) return "";
     if (!known_encoding(*text))
@@ -53,17 +85,54 @@ std::string count(std::int64_t value, std::string_view one, std::string_view man
                         : fmt::format("{} {}", n(value), many);
 }
 
-void refuse_import(const std::string& label, const std::vector<CellError>& errors,
-                   std::int64_t error_count, std::int64_t rows) {
+ImportFile::ImportFile(const Session& session, const std::string& name, char delimiter,
+                       const std::string& encoding)
+    : input_(name),
+      label_(input_.label()),
+      reader_(named([&] { return CsvReader(input_.file(), delimiter, encoding); })),
+      progress_(session, input_.size()),
+      started_(std::chrono::steady_clock::now()) {
+    if (!named([&] { return reader_.next(header_); }))
+        throw invalid_input(fmt::format("{} is empty: expected a header line", label_));
+}
+
+void ImportFile::each_row(
+    const std::function<std::int64_t(std::int64_t, const std::vector<std::string>&,
+                                     std::vector<CellError>&)>& add) {
+    std::vector<std::string> cells;
+    while (named([&] { return reader_.next(cells); })) {
+        const std::size_t before = errors_.size();
+        const std::int64_t rows = add(reader_.record(), cells, errors_);
+        error_count_ += std::int64_t(errors_.size() - before);
+        if (errors_.size() > errors_shown) errors_.resize(errors_shown);
+        progress_.update(reader_.offset(), rows);
+    }
+    progress_.clear();
+}
+
+void ImportFile::refuse_if_errors(std::int64_t rows) {
+    if (error_count_ == 0) return;
     std::cout.flush();
-    for (const auto& error : errors)
-        std::cerr << "funnel: " << label << " " << describe(error) << '\n';
+    for (const auto& error : errors_)
+        std::cerr << "funnel: " << label_ << " " << describe(error) << '\n';
     throw invalid_input(fmt::format("{}: {} error{} in {} row{} read{}; nothing was imported",
-                                    label, error_count, error_count == 1 ? "" : "s", n(rows),
+                                    label_, error_count_, error_count_ == 1 ? "" : "s", n(rows),
                                     rows == 1 ? "" : "s",
-                                    error_count > std::int64_t(errors.size())
-                                        ? fmt::format(" (the first {} shown)", errors.size())
+                                    error_count_ > std::int64_t(errors_.size())
+                                        ? fmt::format(" (the first {} shown)", errors_.size())
                                         : ""));
+}
+
+double ImportFile::seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+std::unique_ptr<RowRenderer> dry_run_listing(const Session& session, bool dry_run,
+                                             const std::vector<Column>& columns) {
+    if (!dry_run || session.quiet()) return nullptr;
+    auto listing = make_renderer(session.format(), session.out(), session.render_options());
+    listing->begin(columns);
+    return listing;
 }
 
 }  // namespace funnel::cli::transfer

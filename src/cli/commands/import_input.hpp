@@ -10,16 +10,22 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include "commands/transfer.hpp"
 
+#include "args.hpp"
 #include "funnel/error.hpp"
+#include "funnel/formats/csv.hpp"
 #include "funnel/formats/import.hpp"
+#include "funnel/formats/render.hpp"
 #include "session.hpp"
 
 namespace funnel::cli::transfer {
@@ -97,6 +103,79 @@ class Progress {
     std::chrono::steady_clock::time_point last_;
 };
 
+// The CSV file an import reads: opened, its header read, then its rows one by one, with the
+// problems they have collected and a progress bar for a large file. A malformed file is named
+// in the message.
+class ImportFile {
+  public:
+    // `encoding` as encoding_of gives it; `delimiter` as delimiter_of. Throws Error(invalid)
+    // for a file that cannot be read, or one without a header line.
+    ImportFile(const Session& session, const std::string& name, char delimiter,
+               const std::string& encoding);
+
+    const std::string& label() const { return label_; }
+    std::uint64_t size() const { return input_.size(); }
+    const std::vector<std::string>& header() const { return header_; }
+
+    // Runs `read`; an error it throws names the file.
+    template <class Read>
+    auto named(Read&& read) -> decltype(read()) {
+        try {
+            return read();
+        } catch (const Error& e) {
+            throw Error(e.kind(), fmt::format("{}: {}", label_, e.what()));
+        }
+    }
+
+    // Reads every row: `add` gets its number (as a spreadsheet numbers it), its cells and the
+    // list its problems go to, and returns how many rows it has read so far (the progress bar).
+    void each_row(
+        const std::function<std::int64_t(std::int64_t row, const std::vector<std::string>& cells,
+                                         std::vector<CellError>& errors)>& add);
+    bool has_errors() const { return error_count_ > 0; }
+    // After each_row and the transaction: with errors, prints those kept and throws
+    // Error(invalid) saying that nothing was imported.
+    void refuse_if_errors(std::int64_t rows);
+    // Seconds since the file was opened.
+    double seconds() const;
+
+  private:
+    Input input_;
+    std::string label_;
+    CsvReader reader_;
+    std::vector<std::string> header_;
+    Progress progress_;
+    std::vector<CellError> errors_;
+    std::int64_t error_count_ = 0;
+    std::chrono::steady_clock::time_point started_;
+};
+
+// The listing a dry run prints as it goes; none for a real import or with --quiet.
+std::unique_ptr<RowRenderer> dry_run_listing(const Session& session, bool dry_run,
+                                             const std::vector<Column>& columns);
+
+// The options both imports read alike: --map COLUMN=FIELD (each field read by `parse_field`),
+// --stage-map FOREIGN=STAGE and --date-format. Throw Error(invalid) naming the option.
+template <class ParseField>
+auto column_maps(const std::vector<std::string>& maps, ParseField&& parse_field) {
+    std::vector<std::pair<std::string, decltype(parse_field(std::string_view()))>> out;
+    for (const auto& text : maps) {
+        const auto [column, field] = parse_option("--map", text, split_assignment);
+        out.emplace_back(column,
+                         parse_option("--map", text, [&, &field = field](const std::string&) {
+                             return parse_field(field);
+                         }));
+    }
+    return out;
+}
+std::vector<std::pair<std::string, std::string>> stage_maps_of(
+    const std::vector<std::string>& maps);
+std::string date_format_of(const OptText& text);  // "" for YYYY-MM-DD
+
+// --delimiter, --encoding and --timezone, as both imports describe them.
+void add_reading_options(Command& command, OptText& delimiter, OptText& encoding,
+                         OptText& timezone);
+
 // --encoding: "" for UTF-8. Throws Error(invalid) for one iconv does not know.
 std::string encoding_of(const OptText& text);
 // --delimiter: 0 for "the header line decides".
@@ -106,9 +185,6 @@ char delimiter_of(const OptText& text);
 std::string describe(const CellError& error);
 // How many of a file's errors are shown.
 constexpr std::size_t errors_shown = 20;
-// Prints the errors kept and throws Error(invalid) saying that nothing was imported.
-[[noreturn]] void refuse_import(const std::string& label, const std::vector<CellError>& errors,
-                                std::int64_t error_count, std::int64_t rows);
 
 // 8,800
 std::string n(std::int64_t value);

@@ -61,21 +61,9 @@ std::unordered_map<std::string, std::string> read_lookup(const std::string& opti
 ImportSettings settings_of(const ImportOptions& options, const std::string& encoding) {
     ImportSettings settings;
     settings.preset = parse_option("--preset", options.preset, parse_preset);
-    for (const auto& text : options.maps) {
-        const auto assignment = parse_option("--map", text, split_assignment);
-        const std::string& field = assignment.second;
-        settings.maps.emplace_back(assignment.first,
-                                   parse_option("--map", text, [&](const std::string&) {
-                                       return parse_import_field(field);
-                                   }));
-    }
-    for (const auto& text : options.stage_maps)
-        settings.stage_map.push_back(parse_option("--stage-map", text, split_assignment));
-    if (options.date_format) {
-        parse_option("--date-format", *options.date_format,
-                     [](const std::string& text) { validate_date_format(text); });
-        settings.date_format = *options.date_format;
-    }
+    settings.maps = column_maps(options.maps, parse_import_field);
+    settings.stage_map = stage_maps_of(options.stage_maps);
+    settings.date_format = date_format_of(options.date_format);
     if (options.currency)
         settings.currency = parse_currency_option("--currency", *options.currency);
     if (options.key) settings.key = text_option("--key", *options.key, TextKind::name);
@@ -117,31 +105,11 @@ void run_import(const ImportOptions& options, Session& session) {
     const ImportSettings settings = settings_of(options, encoding);
     const char delimiter = delimiter_of(options.delimiter);
     if (options.timezone) parse_option("--timezone", *options.timezone, ZoneClock::check);
-    Input input(options.file);
-    const auto started = std::chrono::steady_clock::now();
-    // A malformed file is named in the message.
-    const auto in_file = [&](auto&& read) {
-        try {
-            return read();
-        } catch (const Error& e) {
-            throw Error(e.kind(), fmt::format("{}: {}", input.label(), e.what()));
-        }
-    };
-    CsvReader reader = in_file([&] { return CsvReader(input.file(), delimiter, encoding); });
-    std::vector<std::string> header;
-    if (!in_file([&] { return reader.next(header); }))
-        throw invalid_input(fmt::format("{} is empty: expected a header line", input.label()));
-    const ColumnPlan plan = in_file([&] { return plan_columns(header, settings); });
+    ImportFile file(session, options.file, delimiter, encoding);
+    const ColumnPlan plan = file.named([&] { return plan_columns(file.header(), settings); });
 
-    std::vector<CellError> errors;
-    std::int64_t error_count = 0;
     ImportCounts counts;
-    std::unique_ptr<RowRenderer> listing;
-    if (options.dry_run && !session.quiet()) {
-        listing = make_renderer(session.format(), session.out(), session.render_options());
-        listing->begin(action_columns());
-    }
-    Progress progress(session, input.size());
+    const auto listing = dry_run_listing(session, options.dry_run, action_columns());
     session.write_once([&](Store& store) {
         const Timestamp now = session.now();
         // The file's times are read in the zone only while it is read (see ZoneClock).
@@ -152,27 +120,22 @@ void run_import(const ImportOptions& options, Session& session) {
         DealImport import(store, plan, converter, settings, now,
                           "imported from " + file_name(options.file));
         // About 100 bytes a row: enough to tell a bulk load from a few rows.
-        import.expect(std::int64_t(input.size() / 100));
-        std::vector<std::string> cells;
-        while (in_file([&] { return reader.next(cells); })) {
-            const std::size_t before = errors.size();
-            const auto action = import.add(reader.record(), cells, errors);
-            error_count += std::int64_t(errors.size() - before);
-            if (errors.size() > errors_shown) errors.resize(errors_shown);
+        import.expect(std::int64_t(file.size() / 100));
+        file.each_row([&](std::int64_t row, const std::vector<std::string>& cells,
+                          std::vector<CellError>& errors) {
+            const auto action = import.add(row, cells, errors);
             if (action && listing) listing->row(action_row(*action));
-            progress.update(reader.offset(), import.counts().rows);
-        }
+            return import.counts().rows;
+        });
         counts = import.counts();
-        if (error_count > 0 || options.dry_run) return false;
+        if (file.has_errors() || options.dry_run) return false;
         import.finish();
         return true;
     });
-    progress.clear();
-    if (error_count > 0) refuse_import(input.label(), errors, error_count, counts.rows);
+    file.refuse_if_errors(counts.rows);
     if (listing) listing->end();
     if (session.quiet()) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds = file.seconds();
     if (session.format() == Format::table) {
         const std::string parties = count(counts.organizations, "organization") + " and " +
                                     count(counts.contacts, "contact");
@@ -180,12 +143,12 @@ void run_import(const ImportOptions& options, Session& session) {
             session.out() << fmt::format(
                 "\nDry run of {}: {}; would create {}, update {}, skip {}; would create {}; "
                 "nothing was written\n",
-                input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
+                file.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
                 n(counts.skipped), parties);
         else
             session.out() << fmt::format(
                 "Imported {}: {}; {} created, {} updated, {} skipped; {} created; {:.2f} s\n",
-                input.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
+                file.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
                 n(counts.skipped), parties, seconds);
         if (counts.created_on_close > 0)
             session.note(fmt::format(
@@ -205,7 +168,7 @@ void run_import(const ImportOptions& options, Session& session) {
                           {"contacts_created", "Contacts created"},
                           {"created_on_close", "Created on their close day"},
                           {"seconds", "Seconds"}},
-                         {text_cell(input.label()), integer_cell(counts.rows),
+                         {text_cell(file.label()), integer_cell(counts.rows),
                           integer_cell(counts.created), integer_cell(counts.updated),
                           integer_cell(counts.skipped), integer_cell(counts.organizations),
                           integer_cell(counts.contacts), integer_cell(counts.created_on_close),
@@ -307,20 +270,7 @@ void setup_import(Command& group) {
                            "Names for a column of record ids, from another export (repeatable): "
                            "AccountId=Account.csv",
                            "COLUMN=FILE");
-        command
-            .option("--delimiter", options->delimiter,
-                    "',', ';', '|' or tab (default: the header line decides)")
-            .type_name("CHAR");
-        command
-            .option("--encoding", options->encoding,
-                    "The file's text encoding: windows-1252 (Excel's CSV on Windows), "
-                    "latin1, utf-16 (Excel's Unicode text), ... (default utf-8)")
-            .type_name("NAME");
-        command
-            .option("--timezone", options->timezone,
-                    "The file's times are UTC: read them as local times of this zone "
-                    "(America/Mexico_City, Europe/Paris, ...)")
-            .type_name("ZONE");
+        add_reading_options(command, options->delimiter, options->encoding, options->timezone);
         command.flag("--dry-run", options->dry_run,
                      "Check every row and show what would be done; write nothing");
         command.footer(
