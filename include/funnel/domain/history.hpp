@@ -34,4 +34,10 @@ std::optional<Opportunity> deal_as_of(const Opportunity& current,
                                       const std::vector<DealChange>& changes,
                                       const Timestamp& moment, const std::vector<Stage>& stages);
 
+// The same at each of `moments` (ascending), in one pass over the changes, newest first.
+std::vector<std::optional<Opportunity>> deals_as_of(const Opportunity& current,
+                                                    const std::vector<DealChange>& changes,
+                                                    const std::vector<Timestamp>& moments,
+                                                    const std::vector<Stage>& stages);
+
 }  // namespace funnel

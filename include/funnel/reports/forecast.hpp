@@ -45,6 +45,9 @@ struct ForecastQuery {
     std::optional<SimulationSettings> simulation;
     ForecastMethod method = ForecastMethod::recorded;  // of the forecast column
     int window = default_window;
+    // No method asked for: learned when the history is enough for it (LearnedRates::enough)
+    // and the forecast is of whole periods, else recorded, said in a note.
+    bool method_by_default = false;
 };
 
 // Amounts in minor units of the row's currency.
@@ -138,7 +141,8 @@ DealField field_of(ForecastGroup group);
 // run-rate: from the file's history as known at the end of query.today (learned.hpp): periods
 // over say what was won, the current period what was won so far plus what is expected, later
 // periods what is expected; totals add the periods. Error(invalid) for learned or run-rate with
-// --group or --simulate, which follow the recorded probabilities.
+// --group or --simulate, which follow the recorded probabilities. With method_by_default, sets
+// forecast.method to the method chosen.
 void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast);
 
 // The rows with the keys of the contract: currency, period, group (when grouped), open,

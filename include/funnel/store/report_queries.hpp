@@ -103,6 +103,9 @@ class ReportQueries {
                             const std::function<void(const OpenDeal&)>& visit);
     std::vector<StageAggregate> aggregate_open_by_stage(Date today, const ReportScope& scope);
 
+    // How many deals closed from `first` to `last`, as the file holds them now.
+    std::int64_t count_closed(Date first, Date last);
+
     std::vector<PerformanceAggregate> aggregate_performance(Date from, Date to, DealField group);
     // Open deals that are live on `today`: not overdue, and not stale (touched, or one of their
     // activities, within their stage's stale days), as velocity counts them.

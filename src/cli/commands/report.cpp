@@ -252,11 +252,13 @@ void run_forecast(const ForecastOptions& options, Session& session) {
         return;
     }
     std::tie(query.method, query.window) = method_settings(options.method, options.window);
-    if (options.window && query.method == ForecastMethod::recorded)
+    if (options.window && options.method && query.method == ForecastMethod::recorded)
         throw invalid_input("--window goes with --method learned or run-rate");
+    query.method_by_default = !options.method;
     Forecast forecast =
         options.as_of ? forecast_as_of(store, query) : compute_forecast(store, query);
     apply_method(store, query, forecast);
+    query.method = forecast.method;  // as chosen
     Report report;
     report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),
                                query.periods.back().label());
@@ -488,7 +490,8 @@ void setup(Command& group) {
             .type_name("N");
         command
             .option("--method", options->method,
-                    "The forecast column: recorded (default: won + weighted), learned or run-rate")
+                    "The forecast column: learned (the default once the history holds enough), "
+                    "recorded (won + weighted) or run-rate")
             .type_name("METHOD");
         command
             .option("--window", options->window,

@@ -84,13 +84,10 @@ void for_each_deal_at(
         visit) {
     if (moments.empty()) return;
     const auto stages = store.stages().all();
-    std::vector<std::optional<Opportunity>> then(moments.size());
     store.history().for_each_deal(
         {}, changes_after(moments.front(), false),
         [&](const Opportunity& current, const std::vector<DealChange>& changes) {
-            for (std::size_t m = 0; m < moments.size(); ++m)
-                then[m] = deal_as_of(current, changes, moments[m], stages);
-            visit(current, then);
+            visit(current, deals_as_of(current, changes, moments, stages));
         });
 }
 

@@ -105,32 +105,22 @@ History read_history(Store& store, const ForecastQuery& query, const Period& cur
 
 }  // namespace
 
-void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) {
-    forecast.method = query.method;
-    if (query.method == ForecastMethod::recorded) {
-        for (auto& row : forecast.rows) {
-            std::int64_t expected = row.figures.won_amount;
-            add_to(expected, row.figures.weighted, "the forecast");
-            row.figures.forecast = expected;
-        }
-        return;
+namespace {
+
+void fill_recorded(Forecast& forecast) {
+    forecast.method = ForecastMethod::recorded;
+    for (auto& row : forecast.rows) {
+        std::int64_t expected = row.figures.won_amount;
+        add_to(expected, row.figures.weighted, "the forecast");
+        row.figures.forecast = expected;
     }
-    const auto method = to_string(query.method);
-    if (forecast.grouped)
-        throw invalid_input(fmt::format(
-            "--method {} forecasts whole periods; --group goes with --method recorded", method));
-    if (query.simulation)
-        throw invalid_input(fmt::format(
-            "--simulate simulates the recorded probabilities; it goes with --method recorded, "
-            "not {}",
-            method));
-    if (query.scope.owner || query.scope.type)
-        throw invalid_input(fmt::format(
-            "--method {} learns from every deal; --owner and --type go with --method recorded",
-            method));
+}
+
+// The learned or run-rate column from what the file knew (read_history).
+void fill_from_history(const ForecastQuery& query, const Period& current, const History& history,
+                       Forecast& forecast) {
+    forecast.method = query.method;
     forecast.window = query.window;
-    const Period current = period_containing(query.today, query.periods.front().granularity);
-    const History history = read_history(store, query, current);
     const double ahead = double(days_between(query.today, current.last) + 1) /
                          double(days_between(current.first, current.last) + 1);
     std::map<std::string, std::int64_t> totals;
@@ -166,6 +156,59 @@ void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) 
             const auto found = totals.find(row.currency);
             if (found != totals.end()) row.figures.forecast = found->second;
         }
+}
+
+}  // namespace
+
+void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) {
+    const Period current = period_containing(query.today, query.periods.front().granularity);
+    if (query.method_by_default) {
+        // The learned method forecasts whole periods from every deal; otherwise, or with too
+        // little history for it, the recorded one.
+        if (forecast.grouped || query.simulation || query.scope.owner || query.scope.type)
+            return fill_recorded(forecast);
+        ForecastQuery learned = query;
+        learned.method = ForecastMethod::learned;
+        // Too few deals closed in the periods learned from, whatever else the history holds:
+        // said without reading it.
+        Period first = current;
+        for (int i = 0; i < learned_depth; ++i)
+            first = period_containing(add_days(first.first, -1), first.granularity);
+        const std::int64_t closed =
+            store.reports().count_closed(first.first, add_days(current.first, -1));
+        if (closed < min_learned_closed) {
+            fill_recorded(forecast);
+            forecast.notes.push_back(fmt::format(
+                "The recorded method, not the learned one: that needs {} deals closed in the {} "
+                "periods before this one, and {} did (docs/reports.md).",
+                min_learned_closed, learned_depth, closed));
+            return;
+        }
+        const History history = read_history(store, learned, current);
+        if (history.rates.enough()) return fill_from_history(learned, current, history, forecast);
+        fill_recorded(forecast);
+        forecast.notes.push_back(fmt::format(
+            "The recorded method, not the learned one: that needs {} periods with deals open at "
+            "their start and {} deals closed in them, and the history holds {} and {} "
+            "(docs/reports.md).",
+            min_learned_periods, min_learned_closed, history.rates.periods, history.rates.closed));
+    }
+    if (query.method == ForecastMethod::recorded) return fill_recorded(forecast);
+    const auto method = to_string(query.method);
+    if (forecast.grouped)
+        throw invalid_input(fmt::format(
+            "--method {} forecasts whole periods; --group goes with --method recorded", method));
+    if (query.simulation)
+        throw invalid_input(fmt::format(
+            "--simulate simulates the recorded probabilities; it goes with --method recorded, "
+            "not {}",
+            method));
+    if (query.scope.owner || query.scope.type)
+        throw invalid_input(fmt::format(
+            "--method {} learns from every deal; --owner and --type go with --method recorded",
+            method));
+    const History history = read_history(store, query, current);
+    fill_from_history(query, current, history, forecast);
     if (query.method == ForecastMethod::run_rate && !history.run_rate_known)
         forecast.notes.push_back(fmt::format(
             "No run rate: the file does not reach back over the {} periods before this one.",

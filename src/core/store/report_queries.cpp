@@ -187,6 +187,16 @@ std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from
     return rows;
 }
 
+std::int64_t ReportQueries::count_closed(Date first, Date last) {
+    SQLite::Statement query(connection_->db,
+                            "SELECT count(*) FROM opportunity WHERE state IN ('won', 'lost') AND "
+                            "closed_at BETWEEN ? AND ?");
+    query.bind(1, format_date(first));
+    query.bind(2, format_date(last));
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+}
+
 std::vector<OpenCount> ReportQueries::count_live_deals(DealField group, Date today) {
     // Idle days as report stale counts them: from the deal's last change or the last change of
     // one of its activities.
