@@ -78,7 +78,17 @@ Backtest run_backtest(Store& store, const BacktestQuery& query);
 // (Σ|error| / Σ actual), bias (Σ forecast / Σ actual), coverage (share of periods in P10–P90).
 Table backtest_table(const Backtest& backtest);
 
+// One line for a forecast's foot: how far off the method has been, per currency: "Backtest of
+// 2026-05..2026-10 (learned): EUR WAPE 21.3 %, bias 1.07, 4 of 6 in range; ...".
+std::string backtest_footer(const Backtest& backtest, const std::vector<Period>& periods);
+
 // What a reader must not miss: a method further off than the run rate, per currency.
 std::vector<std::string> backtest_notes(const Backtest& backtest);
+
+// The foot of a forecast for people: backtest_footer and backtest_notes of `method` over the
+// `count` complete periods before the one holding query.today, for the whole file (only the
+// currency of query.scope, when it names one).
+std::vector<std::string> recent_backtest_notes(Store& store, const ForecastQuery& query,
+                                               ForecastMethod method, int count = 6);
 
 }  // namespace funnel

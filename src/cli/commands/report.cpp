@@ -276,6 +276,16 @@ void run_forecast(const ForecastOptions& options, Session& session) {
             "each deal won with its probability, independently.",
             format_units(query.simulation->trials, 0, Grouping::thousands),
             query.simulation->seed));
+    // For people (not scripts): how far off this method has been over the last six periods,
+    // for the whole file, so not with --group, --owner or --type, nor as of a past day.
+    const Format format = session.format();
+    const bool for_people = options.mail.mime || format == Format::table ||
+                            format == Format::markdown || format == Format::html;
+    if (for_people && !options.as_of && !forecast.grouped && !query.scope.owner &&
+        !query.scope.type) {
+        const auto notes = recent_backtest_notes(store, query, forecast.method);
+        report.notes.insert(report.notes.end(), notes.begin(), notes.end());
+    }
     deliver(session, report, options.mail, to.addresses, from.addresses);
 }
 

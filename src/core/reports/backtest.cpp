@@ -269,6 +269,34 @@ Table backtest_table(const Backtest& backtest) {
     return table;
 }
 
+std::string backtest_footer(const Backtest& backtest, const std::vector<Period>& periods) {
+    std::vector<std::string> parts;
+    for (const auto& summary : backtest.summaries) {
+        if (summary.method != backtest.method) continue;
+        if (summary.periods == 0) {
+            parts.push_back(fmt::format("{} no forecast to check", summary.currency));
+            continue;
+        }
+        if (summary.actual <= 0) {
+            parts.push_back(fmt::format("{} nothing won to check against", summary.currency));
+            continue;
+        }
+        std::string part = fmt::format(
+            "{} WAPE {} %, bias {}", summary.currency,
+            format_units(ratio_units(__int128(summary.absolute_error) * 100, summary.actual, 1), 1,
+                         Grouping::thousands),
+            format_units(ratio_units(summary.forecast, summary.actual, 2), 2, Grouping::thousands));
+        if (summary.ranged)
+            part += fmt::format(", {} of {} in range", summary.in_range, summary.ranged);
+        parts.push_back(std::move(part));
+    }
+    return fmt::format(
+        "Backtest of {}..{} ({}, each forecast as the file knew it when its period "
+        "began; report backtest): {}.",
+        periods.front().label(), periods.back().label(), to_string(backtest.method),
+        parts.empty() ? "no deals" : join(parts, "; "));
+}
+
 std::vector<std::string> backtest_notes(const Backtest& backtest) {
     std::vector<std::string> notes;
     if (backtest.method == ForecastMethod::run_rate) return notes;
@@ -292,11 +320,35 @@ std::vector<std::string> backtest_notes(const Backtest& backtest) {
         if (wape(chosen) > wape(benchmark))
             notes.push_back(fmt::format(
                 "{}: the {} forecast was further off than the run rate over the same {} periods "
-                "(WAPE {} % against {} %): as recorded, the pipeline adds nothing to the run rate",
+                "(WAPE {} % against {} %): as recorded, the pipeline adds nothing to the run rate.",
                 currency, to_string(backtest.method), benchmark.periods,
                 format_units(wape(chosen), 1, Grouping::thousands),
                 format_units(wape(benchmark), 1, Grouping::thousands)));
     }
+    return notes;
+}
+
+std::vector<std::string> recent_backtest_notes(Store& store, const ForecastQuery& query,
+                                               ForecastMethod method, int count) {
+    BacktestQuery past;
+    past.method = method;
+    past.window = query.window;
+    Period period = period_containing(query.today, query.periods.front().granularity);
+    for (int i = 0; i < count; ++i) {
+        period = period_containing(add_days(period.first, -1), period.granularity);
+        past.periods.insert(past.periods.begin(), period);
+    }
+    Backtest backtest = run_backtest(store, past);
+    if (query.scope.currency) {
+        const std::string& currency = *query.scope.currency;
+        std::erase_if(backtest.summaries,
+                      [&](const BacktestSummary& summary) { return summary.currency != currency; });
+        std::erase_if(backtest.rows,
+                      [&](const BacktestRow& row) { return row.currency != currency; });
+    }
+    std::vector<std::string> notes{backtest_footer(backtest, past.periods)};
+    for (auto& note : backtest_notes(backtest))
+        notes.push_back(std::move(note));
     return notes;
 }
 
