@@ -69,6 +69,15 @@ std::int64_t learned_forecast(
     const std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t>& open, std::int64_t won,
     double ahead);
 
+// A range for a method without a simulation of its own, from how wrong it has been: P10 and P90
+// are the forecast times the 10th and 90th percentiles of `ratios` (actual / forecast of past
+// periods), P50 the forecast; nothing with fewer than min_past_errors ratios. As wide as the
+// method's own record says, and no wider.
+inline constexpr std::size_t min_past_errors = 4;
+std::optional<Outcome> empirical_range(std::int64_t forecast, std::vector<double> ratios);
+// The actual / forecast of a backtest's periods in a currency, by its method.
+std::vector<double> forecast_ratios(const Backtest& backtest, const std::string& currency);
+
 // Each period's forecast is made only from what was recorded before the period began (its
 // first day's start); the run rate's periods are always added as the benchmark.
 Backtest run_backtest(Store& store, const BacktestQuery& query);

@@ -31,6 +31,8 @@ std::string_view to_string(ForecastMethod method);
 
 inline constexpr int default_window = 3;
 inline constexpr int max_window = 24;  // no more than learned_depth
+// Past periods whose record gives the ranges of learned and run-rate forecasts (--simulate).
+inline constexpr int ranged_periods = 12;
 
 struct SimulationSettings {
     std::int64_t trials = default_trials;

@@ -270,7 +270,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
             query.periods[*current].label()));
     report.notes.push_back(forecast_note(query));
     report.notes.insert(report.notes.end(), forecast.notes.begin(), forecast.notes.end());
-    if (query.simulation)
+    if (query.simulation && forecast.method == ForecastMethod::recorded)
         report.notes.push_back(fmt::format(
             "P10, P50 and P90: the revenue of the open deals in {} simulated trials (seed {}), "
             "each deal won with its probability, independently.",

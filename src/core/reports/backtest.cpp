@@ -51,35 +51,39 @@ BacktestSummary summarize(const std::string& currency, ForecastMethod method,
     return summary;
 }
 
-// A range for a method without a simulation of its own, from how wrong it has been: a period's
-// P10 and P90 are its forecast times the 10th and 90th percentiles of actual / forecast over
-// the periods before it (at least min_past_errors of them with a forecast), so that the range
-// is as wide as the method's own record says, and no wider.
-constexpr std::size_t min_past_errors = 4;
-
 void add_empirical_ranges(std::vector<BacktestRow>& rows, std::size_t first, std::size_t last) {
     std::vector<double> ratios;
     for (std::size_t i = first; i < last; ++i) {
         auto& row = rows[i];
-        if (row.forecast && ratios.size() >= min_past_errors) {
-            std::vector<double> sorted = ratios;
-            std::sort(sorted.begin(), sorted.end());
-            const auto at = [&](double q) {  // linear between the order statistics
-                const double position = q * double(sorted.size() - 1);
-                const auto below = std::size_t(position);
-                const double above = below + 1 < sorted.size() ? sorted[below + 1] : sorted[below];
-                return sorted[below] + (position - double(below)) * (above - sorted[below]);
-            };
-            const double forecast = double(*row.forecast);
-            row.range = Outcome{std::llround(forecast * at(0.1)), *row.forecast,
-                                std::llround(forecast * at(0.9))};
-        }
+        if (row.forecast) row.range = empirical_range(*row.forecast, ratios);
         if (row.forecast && *row.forecast > 0)
             ratios.push_back(double(row.actual) / double(*row.forecast));
     }
 }
 
 }  // namespace
+
+std::optional<Outcome> empirical_range(std::int64_t forecast, std::vector<double> ratios) {
+    if (ratios.size() < min_past_errors) return std::nullopt;
+    std::sort(ratios.begin(), ratios.end());
+    const auto at = [&](double q) {  // linear between the order statistics
+        const double position = q * double(ratios.size() - 1);
+        const auto below = std::size_t(position);
+        const double above = below + 1 < ratios.size() ? ratios[below + 1] : ratios[below];
+        return ratios[below] + (position - double(below)) * (above - ratios[below]);
+    };
+    return Outcome{std::llround(double(forecast) * at(0.1)), forecast,
+                   std::llround(double(forecast) * at(0.9))};
+}
+
+std::vector<double> forecast_ratios(const Backtest& backtest, const std::string& currency) {
+    std::vector<double> ratios;
+    for (const auto& row : backtest.rows)
+        if (row.currency == currency && row.method == backtest.method && row.forecast &&
+            *row.forecast > 0)
+            ratios.push_back(double(row.actual) / double(*row.forecast));
+    return ratios;
+}
 
 std::int64_t learned_forecast(
     const LearnedRates& rates, const std::string& currency,

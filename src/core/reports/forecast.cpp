@@ -377,8 +377,12 @@ Table forecast_table(const Forecast& forecast) {
                          integer_cell(f.overdue, f.overdue && !row.total ? Style::bad : style),
                      });
         if (forecast.simulated) {
-            const Outcome outcome = f.outcome.value_or(Outcome{});
-            cells.insert(cells.end(), {money(outcome.p10), money(outcome.p50), money(outcome.p90)});
+            // None where the method gives no range (totals of learned and run-rate periods).
+            if (f.outcome)
+                cells.insert(cells.end(),
+                             {money(f.outcome->p10), money(f.outcome->p50), money(f.outcome->p90)});
+            else
+                cells.insert(cells.end(), 3, null_cell());
         }
         cells.push_back(text_cell(std::string(to_string(forecast.method))));
         cells.push_back(forecast.window ? integer_cell(*forecast.window) : null_cell());

@@ -158,6 +158,43 @@ void fill_from_history(const ForecastQuery& query, const Period& current, const 
         }
 }
 
+// --simulate with a method that has no simulation of its own: each period's range from the
+// method's record over the periods before this one (empirical_range), as report backtest gives
+// it; periods over are what was won. Totals get none: ranges of periods do not add up.
+void add_ranges(Store& store, const ForecastQuery& query, const Period& current,
+                Forecast& forecast) {
+    BacktestQuery past;
+    past.method = query.method;
+    past.window = query.window;
+    for (Period period = current; past.periods.size() < std::size_t(ranged_periods);) {
+        period = period_containing(add_days(period.first, -1), period.granularity);
+        past.periods.insert(past.periods.begin(), period);
+    }
+    const Backtest backtest = run_backtest(store, past);
+    std::map<std::string, std::vector<double>> ratios;
+    for (auto& row : forecast.rows) {
+        row.figures.outcome.reset();
+        if (row.total || !row.figures.forecast) continue;
+        const Period& period = query.periods[std::size_t(row.bucket)];
+        if (period.last < current.first) {
+            const std::int64_t won = row.figures.won_amount;
+            row.figures.outcome = Outcome{won, won, won};
+            continue;
+        }
+        auto found = ratios.find(row.currency);
+        if (found == ratios.end())
+            found = ratios.emplace(row.currency, forecast_ratios(backtest, row.currency)).first;
+        row.figures.outcome = empirical_range(*row.figures.forecast, found->second);
+    }
+    forecast.simulated = true;
+    forecast.notes.push_back(fmt::format(
+        "P50 ({}) is the forecast; P10 and P90 are the forecast times the 10th and 90th "
+        "percentiles of actual / forecast over the {} periods before this one, each forecast as "
+        "the file knew it when its period began (report backtest); none where fewer than {} of "
+        "them had a forecast.",
+        to_string(query.method), ranged_periods, min_past_errors));
+}
+
 }  // namespace
 
 void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) {
@@ -165,7 +202,7 @@ void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) 
     if (query.method_by_default) {
         // The learned method forecasts whole periods from every deal; otherwise, or with too
         // little history for it, the recorded one.
-        if (forecast.grouped || query.simulation || query.scope.owner || query.scope.type)
+        if (forecast.grouped || query.scope.owner || query.scope.type)
             return fill_recorded(forecast);
         ForecastQuery learned = query;
         learned.method = ForecastMethod::learned;
@@ -185,7 +222,11 @@ void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) 
             return;
         }
         const History history = read_history(store, learned, current);
-        if (history.rates.enough()) return fill_from_history(learned, current, history, forecast);
+        if (history.rates.enough()) {
+            fill_from_history(learned, current, history, forecast);
+            if (query.simulation) add_ranges(store, learned, current, forecast);
+            return;
+        }
         fill_recorded(forecast);
         forecast.notes.push_back(fmt::format(
             "The recorded method, not the learned one: that needs {} periods with deals open at "
@@ -198,17 +239,13 @@ void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) 
     if (forecast.grouped)
         throw invalid_input(fmt::format(
             "--method {} forecasts whole periods; --group goes with --method recorded", method));
-    if (query.simulation)
-        throw invalid_input(fmt::format(
-            "--simulate simulates the recorded probabilities; it goes with --method recorded, "
-            "not {}",
-            method));
     if (query.scope.owner || query.scope.type)
         throw invalid_input(fmt::format(
             "--method {} learns from every deal; --owner and --type go with --method recorded",
             method));
     const History history = read_history(store, query, current);
     fill_from_history(query, current, history, forecast);
+    if (query.simulation) add_ranges(store, query, current, forecast);
     if (query.method == ForecastMethod::run_rate && !history.run_rate_known)
         forecast.notes.push_back(fmt::format(
             "No run rate: the file does not reach back over the {} periods before this one.",
