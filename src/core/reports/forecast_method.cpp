@@ -1,6 +1,7 @@
 // The forecast column of report forecast, by method: recorded, learned or run-rate.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -116,11 +117,45 @@ void fill_recorded(Forecast& forecast) {
     }
 }
 
+// A currency with nothing open or closed in the periods shown can still be expected to win:
+// its run rate, or the new business learned for it. It gets its rows, with zero figures.
+void add_currencies_of_history(const ForecastQuery& query, const History& history,
+                               Forecast& forecast) {
+    std::set<std::string> shown;
+    for (const auto& row : forecast.rows)
+        shown.insert(row.currency);
+    const auto& expected =
+        query.method == ForecastMethod::run_rate ? history.run_rate : history.rates.new_business;
+    bool added = false;
+    for (const auto& [currency, amount] : expected) {
+        if (amount <= 0 || shown.count(currency)) continue;
+        if (query.scope.currency && currency != *query.scope.currency) continue;
+        for (std::size_t i = 0; i < query.periods.size(); ++i) {
+            ForecastRow row;
+            row.currency = currency;
+            row.period = query.periods[i].label();
+            row.bucket = int(i);
+            forecast.rows.push_back(std::move(row));
+        }
+        ForecastRow total;
+        total.currency = currency;
+        total.period = "total";
+        total.total = true;
+        forecast.rows.push_back(std::move(total));
+        added = true;
+    }
+    if (added)
+        std::stable_sort(
+            forecast.rows.begin(), forecast.rows.end(),
+            [](const ForecastRow& a, const ForecastRow& b) { return a.currency < b.currency; });
+}
+
 // The learned or run-rate column from what the file knew (read_history).
 void fill_from_history(const ForecastQuery& query, const Period& current, const History& history,
                        Forecast& forecast) {
     forecast.method = query.method;
     forecast.window = query.window;
+    add_currencies_of_history(query, history, forecast);
     const double ahead = double(days_between(query.today, current.last) + 1) /
                          double(days_between(current.first, current.last) + 1);
     std::map<std::string, std::int64_t> totals;
