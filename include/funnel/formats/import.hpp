@@ -194,6 +194,7 @@ struct ImportCounts {
     // Closed deals whose file said they were created after they closed: taken as created on
     // the day they closed.
     std::int64_t created_on_close = 0;
+    bool matched_by_name = false;  // no key: rows were matched by organization, name and currency
 };
 
 // What importing a row did, or would do.
@@ -230,6 +231,9 @@ class DealImport {
 
   private:
     std::optional<std::int64_t> organization(const ImportedDeal& deal);
+    // Without a key: the deal that existed before the import with the row's organization, name
+    // (case-folded) and currency.
+    std::optional<std::int64_t> same_deal(const ImportedDeal& deal);
     std::optional<std::int64_t> contact(std::int64_t row, const ImportedDeal& deal,
                                         std::optional<std::int64_t> org_id,
                                         std::vector<CellError>& errors);
@@ -245,6 +249,11 @@ class DealImport {
     DealWriter writer_;
     Timestamp now_;
     std::string note_;
+    // Without a key: a hash of each earlier deal's organization, folded name and currency, with
+    // its id, sorted (16 bytes a deal, so that a million fit in a small machine's memory).
+    bool by_name_ = false;
+    std::vector<std::pair<std::uint64_t, std::int64_t>> identities_;
+    std::vector<bool> matched_;  // by deal id: matched to a row already
     const Stage* first_open_ = nullptr;
     bool bulk_ = false;
     ImportCounts counts_;

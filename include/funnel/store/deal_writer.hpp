@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,10 @@ class DealWriter {
                                 const Timestamp& now);
     bool organization_has_won_deal(std::int64_t org_id);
     std::optional<std::int64_t> deal_with_external_id(const std::string& key);
+    // Every deal: id, name, organization and currency, in id order.
+    void for_each_deal_identity(const std::function<void(std::int64_t id, std::string_view name,
+                                                         std::optional<std::int64_t> org_id,
+                                                         std::string_view currency)>& visit);
 
     // Inserts the deal as given, records its creation with the note and then the changes
     // given, and makes its contact the primary contact.

@@ -134,6 +134,12 @@ void run_import(const ImportOptions& options, Session& session) {
     });
     file.refuse_if_errors(counts.rows);
     if (listing) listing->end();
+    if (counts.matched_by_name && !options.dry_run && counts.created > 0 &&
+        counts.created == counts.rows)
+        session.note(
+            "the file has no key column: importing it again matches its rows to these deals by "
+            "organization, name and currency (give --key COLUMN to match by the other system's "
+            "ids)");
     if (session.quiet()) return;
     const double seconds = file.seconds();
     if (session.format() == Format::table) {

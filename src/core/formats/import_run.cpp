@@ -10,6 +10,17 @@ namespace funnel {
 
 namespace {
 
+// Which deal a keyless row is: its organization, case-folded name and currency.
+std::uint64_t identity_hash(std::string_view name, std::optional<std::int64_t> org_id,
+                            std::string_view currency) {
+    std::string key = fold_name(name);
+    key += '\x1f';
+    key += org_id ? std::to_string(*org_id) : "-";
+    key += '\x1f';
+    key += currency;
+    return std::hash<std::string>{}(key);
+}
+
 // What an imported category makes the deal's own: a closed deal's "Closed" is no choice.
 std::optional<ForecastCategory> own_category(const ImportedDeal& imported) {
     if (!imported.category || *imported.category == ForecastCategory::closed) return std::nullopt;
@@ -41,6 +52,38 @@ DealImport::DealImport(Store& store, const ColumnPlan& plan, const RowConverter&
       note_(std::move(note)) {
     for (const auto& stage : converter_.stages())
         if (stage.is_open() && !first_open_) first_open_ = &stage;
+    by_name_ = !plan.key && !plan.column_of(ImportField::external_id);
+    counts_.matched_by_name = by_name_;
+    if (by_name_)
+        writer_.for_each_deal_identity([&](std::int64_t id, std::string_view name,
+                                           std::optional<std::int64_t> org_id,
+                                           std::string_view currency) {
+            identities_.emplace_back(identity_hash(name, org_id, currency), id);
+            if (std::size_t(id) >= matched_.size()) matched_.resize(std::size_t(id) + 1);
+        });
+    std::sort(identities_.begin(), identities_.end());
+}
+
+std::optional<std::int64_t> DealImport::same_deal(const ImportedDeal& deal) {
+    if (identities_.empty()) return std::nullopt;
+    const std::optional<std::int64_t> org_id =
+        deal.org.empty() ? std::nullopt : writer_.organization_named(deal.org);
+    if (!deal.org.empty() && !org_id) return std::nullopt;
+    const std::uint64_t hash = identity_hash(deal.name, org_id, deal.currency.code());
+    auto it = std::lower_bound(identities_.begin(), identities_.end(),
+                               std::pair<std::uint64_t, std::int64_t>{hash, 0});
+    // A hash is a hint: the deal itself decides. Each deal is matched once, so that a file with
+    // two deals of one name imports again onto the two.
+    for (; it != identities_.end() && it->first == hash; ++it) {
+        if (matched_[std::size_t(it->second)]) continue;
+        const auto found = store_.deals().find(it->second);
+        if (found && found->org_id == org_id && found->amount.currency == deal.currency &&
+            fold_name(found->name) == fold_name(deal.name)) {
+            matched_[std::size_t(it->second)] = true;
+            return it->second;
+        }
+    }
+    return std::nullopt;
 }
 
 void DealImport::expect(std::int64_t rows) {
@@ -68,13 +111,16 @@ std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<
     std::optional<std::int64_t> existing;
     if (!imported->external_id.empty())
         existing = writer_.deal_with_external_id(imported->external_id);
+    else if (by_name_)
+        existing = same_deal(*imported);
     if (existing && settings_.on_duplicate != OnDuplicate::update) {
         if (settings_.on_duplicate == OnDuplicate::error) {
             const auto column = plan_.key ? plan_.key : plan_.column_of(ImportField::external_id);
-            errors.push_back({row, column ? plan_.header[*column] : "", imported->external_id,
-                              fmt::format("an opportunity with this key exists already (id {}); "
-                                          "give --on-duplicate skip or update",
-                                          *existing)});
+            errors.push_back(
+                {row, column ? plan_.header[*column] : "", imported->external_id,
+                 fmt::format("an opportunity with this {} exists already (id {}); give "
+                             "--on-duplicate skip or update",
+                             by_name_ ? "organization, name and currency" : "key", *existing)});
             return std::nullopt;
         }
         ++counts_.skipped;

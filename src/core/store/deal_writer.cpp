@@ -153,6 +153,16 @@ std::optional<std::int64_t> DealWriter::deal_with_external_id(const std::string&
     return id;
 }
 
+void DealWriter::for_each_deal_identity(
+    const std::function<void(std::int64_t, std::string_view, std::optional<std::int64_t>,
+                             std::string_view)>& visit) {
+    sql::Cursor deals(statements_->db_,
+                      "SELECT id, name, org_id, currency FROM opportunity ORDER BY id");
+    while (deals.step())
+        visit(deals.integer(0), deals.text(1),
+              deals.null(2) ? std::nullopt : std::optional(deals.integer(2)), deals.text(3));
+}
+
 std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note,
                                 const std::vector<DatedChange>& changes) {
     auto& s = *statements_;
