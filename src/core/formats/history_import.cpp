@@ -105,12 +105,13 @@ HistoryPlan plan_history_columns(const std::vector<std::string>& header,
     HistoryPlan plan;
     for (const auto& name : header)
         plan.header.emplace_back(trim(name));
-    for (const auto& [column, field] : settings.maps)
+    for (const auto& map : settings.maps)
         if (std::none_of(plan.header.begin(), plan.header.end(),
-                         [&](const std::string& name) { return iequals(name, column); }))
+                         [&](const std::string& name) { return iequals(name, map.first); }))
             throw invalid_input(fmt::format(
                 "invalid --map {}: the file has no such column; the columns are {}",
-                in_quotes(column + "=" + std::string(to_string(field))), quoted_list(plan.header)));
+                in_quotes(map.first + "=" + std::string(to_string(map.second))),
+                quoted_list(plan.header)));
     std::vector<std::string> unknown;
     for (const auto& name : plan.header) {
         std::optional<HistoryField> field;
