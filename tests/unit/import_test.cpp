@@ -234,17 +234,31 @@ TEST_CASE("import: defaults fill blank cells and accept relative dates") {
     CHECK(contains(error_of([&] { h.converter(); }), "invalid --default 'close_date=someday'"));
 }
 
-TEST_CASE("import: a closed stage keeps its forced probability") {
+TEST_CASE("import: a closed row takes its stage's probability, or with --strict is refused") {
     ImportSettings settings;
     settings.preset = Preset::salesforce;
     Fixture f({"Name", "Account Name", "CloseDate", "StageName", "Probability"}, settings);
-    const RowConverter converter = f.converter();
     std::vector<CellError> errors;
-    CHECK(converter.convert(2, {"A", "ACME", "2026-01-10", "Closed Won", "100"}, errors));
-    CHECK_FALSE(converter.convert(3, {"B", "ACME", "2026-01-10", "Closed Won", "90"}, errors));
+    {
+        const RowConverter converter = f.converter();
+        const auto won =
+            converter.convert(2, {"A", "ACME", "2026-01-10", "Closed Won", "100"}, errors);
+        REQUIRE(won);
+        CHECK_FALSE(won->probability_repaired);
+        const auto repaired =
+            converter.convert(3, {"B", "ACME", "2026-01-10", "Closed Lost", "10"}, errors);
+        REQUIRE(repaired);
+        CHECK(repaired->probability == 0);
+        CHECK(repaired->probability_repaired);
+        CHECK(errors.empty());
+    }
+    f.settings.strict = true;
+    const RowConverter strict = f.converter();
+    CHECK_FALSE(strict.convert(3, {"B", "ACME", "2026-01-10", "Closed Won", "90"}, errors));
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].message ==
-          "invalid probability: closed-won is a won stage, whose probability is always 100");
+          "invalid probability: closed-won is a won stage, whose probability is always 100 "
+          "(without --strict, the stage's is taken)");
 }
 
 TEST_CASE("import: deals are created with organizations and contacts matched or created once") {

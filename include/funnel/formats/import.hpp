@@ -69,6 +69,9 @@ struct ImportSettings {
     std::optional<std::string> key;  // --key COLUMN
     OnDuplicate on_duplicate = OnDuplicate::skip;
     std::vector<std::pair<ImportField, std::string>> defaults;  // --default FIELD=VALUE
+    // --strict: rows that need a repair (a closed row whose probability disagrees with its
+    // stage) are errors, not repaired and counted.
+    bool strict = false;
     // --lookup COLUMN=FILE: the column's values replaced by names, id → name.
     std::map<std::string, std::unordered_map<std::string, std::string>> lookups;
 };
@@ -122,6 +125,8 @@ struct ImportedDeal {
     std::optional<Date> close_date;
     const Stage* stage = nullptr;  // nothing when the row leaves it blank
     std::optional<int> probability;
+    // A closed row whose probability was not its stage's (0 or 100), which it now is.
+    bool probability_repaired = false;
     std::optional<DealType> type;
     std::optional<std::string> next_step, description, owner, source, lost_reason;
     // The deal's own forecast category; closed (Salesforce's for a closed deal) means none.
@@ -182,6 +187,7 @@ class RowConverter {
     std::map<ImportField, std::string> defaults_;  // as cells, checked
     Date today_;
     const ZoneClock* zone_;
+    bool strict_;
 };
 
 struct ImportCounts {
@@ -195,6 +201,7 @@ struct ImportCounts {
     // the day they closed.
     std::int64_t created_on_close = 0;
     bool matched_by_name = false;  // no key: rows were matched by organization, name and currency
+    std::int64_t probabilities_repaired = 0;  // closed rows given their stage's probability
 };
 
 // What importing a row did, or would do.

@@ -67,6 +67,7 @@ ImportSettings settings_of(const ImportOptions& options, const std::string& enco
     if (options.currency)
         settings.currency = parse_currency_option("--currency", *options.currency);
     if (options.key) settings.key = text_option("--key", *options.key, TextKind::name);
+    settings.strict = options.strict;
     settings.on_duplicate =
         parse_option("--on-duplicate", options.on_duplicate, parse_on_duplicate);
     for (const auto& text : options.defaults) {
@@ -156,6 +157,11 @@ void run_import(const ImportOptions& options, Session& session) {
                 "Imported {}: {}; {} created, {} updated, {} skipped; {} created; {:.2f} s\n",
                 file.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
                 n(counts.skipped), parties, seconds);
+        if (counts.probabilities_repaired > 0)
+            session.note(fmt::format(
+                "{} with a probability unlike their stage's: the stage's taken (0 for lost, 100 "
+                "for won; --strict refuses them instead)",
+                count(counts.probabilities_repaired, "closed row")));
         if (counts.created_on_close > 0)
             session.note(fmt::format(
                 "{} closed before the creation date the file gives: taken as created on the day "
@@ -165,21 +171,23 @@ void run_import(const ImportOptions& options, Session& session) {
         return;
     }
     if (options.dry_run) return;
-    session.print(Record{{{"file", "File"},
-                          {"rows", "Rows"},
-                          {"created", "Created"},
-                          {"updated", "Updated"},
-                          {"skipped", "Skipped"},
-                          {"organizations_created", "Organizations created"},
-                          {"contacts_created", "Contacts created"},
-                          {"created_on_close", "Created on their close day"},
-                          {"seconds", "Seconds"}},
-                         {text_cell(file.label()), integer_cell(counts.rows),
-                          integer_cell(counts.created), integer_cell(counts.updated),
-                          integer_cell(counts.skipped), integer_cell(counts.organizations),
-                          integer_cell(counts.contacts), integer_cell(counts.created_on_close),
-                          decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
-                         {}});
+    session.print(
+        Record{{{"file", "File"},
+                {"rows", "Rows"},
+                {"created", "Created"},
+                {"updated", "Updated"},
+                {"skipped", "Skipped"},
+                {"organizations_created", "Organizations created"},
+                {"contacts_created", "Contacts created"},
+                {"created_on_close", "Created on their close day"},
+                {"probabilities_repaired", "Closed rows given their stage's probability"},
+                {"seconds", "Seconds"}},
+               {text_cell(file.label()), integer_cell(counts.rows), integer_cell(counts.created),
+                integer_cell(counts.updated), integer_cell(counts.skipped),
+                integer_cell(counts.organizations), integer_cell(counts.contacts),
+                integer_cell(counts.created_on_close), integer_cell(counts.probabilities_repaired),
+                decimal_cell(std::int64_t(seconds * 1000 + 0.5), 3)},
+               {}});
 }
 
 void run_export(const ExportOptions& options, Session& session) {
@@ -279,6 +287,9 @@ void setup_import(Command& group) {
         add_reading_options(command, options->delimiter, options->encoding, options->timezone);
         command.flag("--dry-run", options->dry_run,
                      "Check every row and show what would be done; write nothing");
+        command.flag("--strict", options->strict,
+                     "Refuse rows that need a repair (a closed row whose probability is not its "
+                     "stage's) instead of repairing them and saying how many");
         command.footer(
             "Fields: name, org, contact, amount, currency, close_date, stage, probability, type, "
             "next_step, description, owner, source, created_at, updated_at, closed_at, "

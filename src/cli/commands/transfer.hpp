@@ -19,6 +19,7 @@ struct ImportOptions {
     OptText date_format, currency, key, delimiter, encoding, timezone;
     std::string on_duplicate = "skip";
     bool dry_run = false;
+    bool strict = false;
 };
 
 struct HistoryImportOptions {

@@ -108,10 +108,10 @@ HistoryPlan plan_history_columns(const std::vector<std::string>& header,
     for (const auto& map : settings.maps)
         if (std::none_of(plan.header.begin(), plan.header.end(),
                          [&](const std::string& name) { return iequals(name, map.first); }))
-            throw invalid_input(fmt::format(
-                "invalid --map {}: the file has no such column; the columns are {}",
-                in_quotes(map.first + "=" + std::string(to_string(map.second))),
-                quoted_list(plan.header)));
+            throw invalid_input(
+                fmt::format("invalid --map {}: the file has no such column; the columns are {}",
+                            in_quotes(map.first + "=" + std::string(to_string(map.second))),
+                            quoted_list(plan.header)));
     std::vector<std::string> unknown;
     for (const auto& name : plan.header) {
         std::optional<HistoryField> field;

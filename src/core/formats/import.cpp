@@ -68,7 +68,8 @@ RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& setting
       default_currency_(settings.currency.value_or(default_currency)),
       date_format_(settings.date_format),
       today_(today),
-      zone_(zone) {
+      zone_(zone),
+      strict_(settings.strict) {
     for (const auto& [field, value] : settings.defaults) {
         // Checked once here: a bad default is a bad option, not a bad row.
         try {
@@ -243,12 +244,18 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
                             [](const Cell& from) { return parse_probability_cell(from.text); });
     if (deal.probability && deal.stage && deal.stage->is_closed()) {
         const int forced = deal.stage->state == StageState::won ? 100 : 0;
-        if (*deal.probability != forced)
-            errors.push_back({row, plan_.header[*plan_.column_of(ImportField::probability)],
+        if (*deal.probability != forced && strict_) {
+            errors.push_back({row, column_name(ImportField::probability),
                               std::to_string(*deal.probability),
                               fmt::format("invalid probability: {} is a {} stage, whose "
-                                          "probability is always {}",
+                                          "probability is always {} (without --strict, the "
+                                          "stage's is taken)",
                                           deal.stage->name, to_string(deal.stage->state), forced)});
+        } else if (*deal.probability != forced) {
+            // Exports keep the last open probability of many closed deals: the stage decides.
+            deal.probability = forced;
+            deal.probability_repaired = true;
+        }
     }
     deal.type =
         read(ImportField::type, [](const Cell& from) { return parse_deal_type_cell(from.text); });

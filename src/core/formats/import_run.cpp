@@ -104,6 +104,7 @@ std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<
     ++counts_.rows;
     const auto imported = converter_.convert(row, cells, errors);
     if (!imported) return std::nullopt;
+    if (imported->probability_repaired) ++counts_.probabilities_repaired;
     if (!imported->stage && !first_open_) {
         errors.push_back({row, "", "", "no stage, and the data file has no open stage"});
         return std::nullopt;
