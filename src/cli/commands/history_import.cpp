@@ -72,6 +72,7 @@ void run_import_history(const HistoryImportOptions& options, Session& session) {
         return !file.has_errors() && !options.dry_run;
     });
     file.refuse_if_errors(counts.rows);
+    if (const auto note = file.footer_note()) session.note(*note);
     if (listing) listing->end();
     if (counts.deleted > 0)
         session.note(fmt::format("{} marked deleted left out", count(counts.deleted, "row")));

@@ -99,15 +99,44 @@ ImportFile::ImportFile(const Session& session, const std::string& name, char del
 void ImportFile::each_row(
     const std::function<std::int64_t(std::int64_t, const std::vector<std::string>&,
                                      std::vector<CellError>&)>& add) {
-    std::vector<std::string> cells;
-    while (named([&] { return reader_.next(cells); })) {
+    const auto row = [&](std::int64_t record, const std::vector<std::string>& cells) {
         const std::size_t before = errors_.size();
-        const std::int64_t rows = add(reader_.record(), cells, errors_);
+        const std::int64_t rows = add(record, cells, errors_);
         error_count_ += std::int64_t(errors_.size() - before);
         if (errors_.size() > errors_shown) errors_.resize(errors_shown);
         progress_.update(reader_.offset(), rows);
+    };
+    // Rows that look like a report's footer wait: at the end of the file they are one, and are
+    // left out; followed by data, they were data.
+    std::vector<std::pair<std::int64_t, std::vector<std::string>>> footer;
+    std::vector<std::string> cells;
+    while (named([&] { return reader_.next(cells); })) {
+        if (is_footer_row(cells, !footer.empty())) {
+            footer.emplace_back(reader_.record(), cells);
+            continue;
+        }
+        for (const auto& [record, held] : footer)
+            row(record, held);
+        footer.clear();
+        row(reader_.record(), cells);
     }
     progress_.clear();
+    if (footer.empty()) return;
+    footer_rows_ = {footer.front().first, footer.back().first};
+    for (const auto& cell : footer.front().second)
+        if (!trim(cell).empty()) {
+            footer_text_ = std::string(trim(cell));
+            break;
+        }
+}
+
+std::optional<std::string> ImportFile::footer_note() const {
+    if (!footer_rows_) return std::nullopt;
+    const auto [first, last] = *footer_rows_;
+    return fmt::format("{} the report's footer ({}...): left out",
+                       first == last ? fmt::format("row {} is", first)
+                                     : fmt::format("rows {} to {} are", first, last),
+                       in_quotes(footer_text_));
 }
 
 void ImportFile::refuse_if_errors(std::int64_t rows) {

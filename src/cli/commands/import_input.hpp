@@ -13,6 +13,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -133,6 +134,8 @@ class ImportFile {
         const std::function<std::int64_t(std::int64_t row, const std::vector<std::string>& cells,
                                          std::vector<CellError>& errors)>& add);
     bool has_errors() const { return error_count_ > 0; }
+    // After each_row: the report footer left out at the end of the file (is_footer_row), said.
+    std::optional<std::string> footer_note() const;
     // After each_row and the transaction: with errors, prints those kept and throws
     // Error(invalid) saying that nothing was imported.
     void refuse_if_errors(std::int64_t rows);
@@ -148,6 +151,9 @@ class ImportFile {
     std::vector<CellError> errors_;
     std::int64_t error_count_ = 0;
     std::chrono::steady_clock::time_point started_;
+    // The footer's rows, first and last, and its first text.
+    std::optional<std::pair<std::int64_t, std::int64_t>> footer_rows_;
+    std::string footer_text_;
 };
 
 // The listing a dry run prints as it goes; none for a real import or with --quiet.

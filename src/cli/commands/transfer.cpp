@@ -134,6 +134,7 @@ void run_import(const ImportOptions& options, Session& session) {
         return true;
     });
     file.refuse_if_errors(counts.rows);
+    if (const auto note = file.footer_note()) session.note(*note);
     if (listing) listing->end();
     if (counts.matched_by_name && !options.dry_run && counts.created > 0 &&
         counts.created == counts.rows)
