@@ -36,6 +36,9 @@ struct Money {
 // probability inside 64 bits for any realistic pipeline.
 inline constexpr std::int64_t max_amount_major = 999'999'999'999;
 
+// The minor-unit digits of a currency code; 2 for a code funnel does not know.
+int digits_of(std::string_view code);
+
 // Parses "12000", "12000.50", "12k", "1.5m" into minor units of a currency with `digits`
 // decimals. Throws Error(invalid) saying what is wrong.
 std::int64_t parse_amount(std::string_view text, int digits);

@@ -49,4 +49,7 @@ std::string normalize_stage_name(std::string_view text);
 // and omitted; open: not closed). Throws Error(invalid) naming the option at fault.
 void validate_stage(const Stage& stage);
 
+// The stage of that id among `stages`, or nothing.
+const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id);
+
 }  // namespace funnel

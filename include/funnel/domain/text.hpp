@@ -19,6 +19,8 @@ std::string ascii_upper(std::string_view text);
 std::string_view trim(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view text, std::string_view prefix);
+// Trimmed and in ASCII lower case: a word as a file or an option may write it.
+std::string lower_word(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 // "a", "a and b", "a, b and c".
 std::string join_with_and(const std::vector<std::string>& parts);

@@ -8,12 +8,6 @@ namespace funnel {
 
 namespace {
 
-const Stage* stage_of(const std::vector<Stage>& stages, std::int64_t id) {
-    for (const auto& stage : stages)
-        if (stage.id == id) return &stage;
-    return nullptr;
-}
-
 // The fields whose history the snapshots give.
 std::set<std::string> managed_fields(const SnapshotFields& fields) {
     std::set<std::string> names;
@@ -50,7 +44,7 @@ Opportunity apply(Opportunity deal, const Snapshot& snapshot, const std::vector<
     if (snapshot.close_date) deal.close_date = *snapshot.close_date;
     if (snapshot.category) deal.own_category = *snapshot.category;
     if (snapshot.stage_id) {
-        if (const Stage* stage = stage_of(stages, *snapshot.stage_id)) {
+        if (const Stage* stage = stage_with_id(stages, *snapshot.stage_id)) {
             deal.stage_id = stage->id;
             deal.stage = stage->name;
             deal.state = stage->state;

@@ -210,4 +210,9 @@ std::int64_t weighted_minor(std::int64_t amount_minor, int probability) {
     return (amount_minor * probability + 50) / 100;
 }
 
+int digits_of(std::string_view code) {
+    const auto found = Currency::find(code);
+    return found ? found->digits() : 2;
+}
+
 }  // namespace funnel

@@ -156,4 +156,10 @@ void validate_stage(const Stage& stage) {
     }
 }
 
+const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id) {
+    for (const auto& stage : stages)
+        if (stage.id == id) return &stage;
+    return nullptr;
+}
+
 }  // namespace funnel

@@ -12,14 +12,6 @@
 
 namespace funnel {
 
-namespace {
-
-std::string lower(std::string_view text) {
-    return ascii_lower(trim(text));
-}
-
-}  // namespace
-
 StageMatcher::StageMatcher(std::vector<Stage> stages, Preset preset,
                            const std::vector<std::pair<std::string, std::string>>& stage_map)
     : stages_(std::move(stages)) {
@@ -29,7 +21,7 @@ StageMatcher::StageMatcher(std::vector<Stage> stages, Preset preset,
         return nullptr;
     };
     for (const auto& [foreign, ours] : preset_stage_map(preset))
-        if (const Stage* stage = stage_named(ours)) map_[lower(foreign)] = stage;
+        if (const Stage* stage = stage_named(ours)) map_[lower_word(foreign)] = stage;
     for (const auto& [foreign, ours] : stage_map) {
         const Stage* stage = stage_named(ours);
         if (!stage) {
@@ -40,12 +32,12 @@ StageMatcher::StageMatcher(std::vector<Stage> stages, Preset preset,
                 fmt::format("invalid --stage-map {}: no stage {}; the stages are {}",
                             in_quotes(foreign + "=" + ours), in_quotes(ours), join(names, ", ")));
         }
-        map_[lower(foreign)] = stage;
+        map_[lower_word(foreign)] = stage;
     }
 }
 
 const Stage* StageMatcher::find(std::string_view text) const {
-    const std::string word = lower(text);
+    const std::string word = lower_word(text);
     if (auto it = map_.find(word); it != map_.end()) return it->second;
     for (const auto& stage : stages_)
         if (iequals(stage.name, word) || iequals(stage.label, word)) return &stage;

@@ -184,10 +184,6 @@ std::span<const PresetColumn> preset_columns(Preset preset) {
     return generic_columns;
 }
 
-std::string lower(std::string_view text) {
-    return ascii_lower(trim(text));
-}
-
 }  // namespace
 
 std::span<const std::pair<std::string_view, std::string_view>> preset_stage_map(Preset preset) {
@@ -215,14 +211,14 @@ std::string_view to_string(ImportField field) {
 }
 
 ImportField parse_import_field(std::string_view text) {
-    const std::string word = lower(text);
+    const std::string word = lower_word(text);
     for (const auto& [name, field] : field_names)
         if (name == word) return field;
     throw invalid_input("expected one of " + field_list());
 }
 
 Preset parse_preset(std::string_view text) {
-    const std::string word = lower(text);
+    const std::string word = lower_word(text);
     if (word == "generic") return Preset::generic;
     if (word == "vtiger") return Preset::vtiger;
     if (word == "salesforce") return Preset::salesforce;
@@ -242,7 +238,7 @@ std::string_view to_string(Preset preset) {
 }
 
 OnDuplicate parse_on_duplicate(std::string_view text) {
-    const std::string word = lower(text);
+    const std::string word = lower_word(text);
     if (word == "skip") return OnDuplicate::skip;
     if (word == "update") return OnDuplicate::update;
     if (word == "error") return OnDuplicate::error;

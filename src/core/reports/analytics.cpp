@@ -17,17 +17,6 @@ namespace funnel {
 
 namespace {
 
-int digits_of(const std::string& currency) {
-    const auto found = Currency::find(currency);
-    return found ? found->digits() : 2;
-}
-
-const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id) {
-    for (const auto& stage : stages)
-        if (stage.id == id) return &stage;
-    return nullptr;
-}
-
 std::int64_t days_from(const Timestamp& from, const Timestamp& to) {
     const auto a = date_of(from), b = date_of(to);
     if (!a || !b) return 0;

@@ -28,11 +28,6 @@ struct Figures {
         : recorded(periods, 0), window_won(periods, 0), actual(periods, 0), open(periods) {}
 };
 
-int digits_of(const std::string& currency) {
-    const auto found = Currency::find(currency);
-    return found ? found->digits() : 2;
-}
-
 BacktestSummary summarize(const std::string& currency, ForecastMethod method,
                           const std::vector<BacktestRow>& rows) {
     BacktestSummary summary{currency, method};

@@ -46,12 +46,6 @@ DealField field_of(ForecastGroup group) {
 
 namespace {
 
-const Stage* stage_with_id(const std::vector<Stage>& stages, std::int64_t id) {
-    for (const auto& stage : stages)
-        if (stage.id == id) return &stage;
-    return nullptr;
-}
-
 const char* const no_value = "(none)";
 
 // Rows are ordered by currency, period, then group: stages and categories in their own order,
