@@ -74,7 +74,7 @@ std::string history_field_list() {
 
 // Salesforce writes true/false; others 1/0 or yes/no.
 bool is_deleted(std::string_view text) {
-    const std::string word = ascii_lower(trim(text));
+    const std::string word = lower_word(text);
     if (word.empty() || word == "false" || word == "0" || word == "no") return false;
     if (word == "true" || word == "1" || word == "yes") return true;
     throw invalid_input("expected true or false");
