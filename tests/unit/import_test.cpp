@@ -60,12 +60,22 @@ TEST_CASE("import: the generic preset reads funnel's own export and ignores deri
     CHECK(plan.fields[5] == ImportField::ignore);
 }
 
-TEST_CASE("import: unknown columns are reported, not guessed") {
-    const auto message = error_of([] {
-        plan_columns({"name", "Deal Size", "org", "close_date", "Region"}, {});
+TEST_CASE("import: unknown columns are left out and named, or with --strict refused") {
+    const ColumnPlan left = plan_columns({"name", "Deal Size", "org", "close_date", "Region"}, {});
+    CHECK(left.unknown == std::vector<std::string>{"Deal Size", "Region"});
+    CHECK_FALSE(left.column_of(ImportField::amount));
+    ImportSettings strict;
+    strict.strict = true;
+    const auto message = error_of([&] {
+        plan_columns({"name", "Deal Size", "org", "close_date", "Region"}, strict);
     });
     CHECK(contains(message, "'Deal Size', 'Region'"));
     CHECK(contains(message, "--map 'COLUMN=ignore'"));
+    // A field that no column gives names the columns left out, where it most likely is.
+    CHECK(contains(error_of([] {
+                       plan_columns({"Deal", "org", "close_date"}, {});
+                   }),
+                   "(columns the generic preset does not know: 'Deal')"));
     ImportSettings settings;
     settings.maps = {{"deal size", ImportField::amount}, {"Region", ImportField::ignore}};
     const ColumnPlan plan =

@@ -69,8 +69,8 @@ struct ImportSettings {
     std::optional<std::string> key;  // --key COLUMN
     OnDuplicate on_duplicate = OnDuplicate::skip;
     std::vector<std::pair<ImportField, std::string>> defaults;  // --default FIELD=VALUE
-    // --strict: rows that need a repair (a closed row whose probability disagrees with its
-    // stage) are errors, not repaired and counted.
+    // --strict: columns the preset does not know, and rows that need a repair (a closed row
+    // whose probability disagrees with its stage), are errors, not left out or repaired.
     bool strict = false;
     // --lookup COLUMN=FILE: the column's values replaced by names, id → name.
     std::map<std::string, std::unordered_map<std::string, std::string>> lookups;
@@ -83,13 +83,16 @@ struct ColumnPlan {
     std::optional<std::size_t> key;   // the column of --key
     // Per column, the lookup that turns its ids into names, if any.
     std::vector<const std::unordered_map<std::string, std::string>*> lookups;
+    // Columns that the preset does not know and nothing maps: left out (refused with --strict).
+    std::vector<std::string> unknown;
 
     std::optional<std::size_t> column_of(ImportField field) const;
 };
 
 // Reads the header. Throws Error(invalid) for a header that names no usable file: unknown
-// columns (listed, with how to map or ignore them), a field filled by two columns, a --map or
-// --key column that is not in the file, or a column of ids without its --lookup.
+// columns with --strict (listed, with how to map or ignore them), a field filled by two
+// columns, a --map or --key column that is not in the file, or a column of ids without its
+// --lookup. Without --strict, unknown columns are left out and listed in `unknown`.
 ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSettings& settings);
 
 // The stages of a preset's exports (Vtiger's and Salesforce's defaults), onto funnel's default

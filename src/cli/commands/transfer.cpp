@@ -108,6 +108,12 @@ void run_import(const ImportOptions& options, Session& session) {
     if (options.timezone) parse_option("--timezone", *options.timezone, ZoneClock::check);
     ImportFile file(session, options.file, delimiter, encoding);
     const ColumnPlan plan = file.named([&] { return plan_columns(file.header(), settings); });
+    if (!plan.unknown.empty())
+        session.note(fmt::format(
+            "{}: {} that the {} preset does not know left out: {} (--map 'COLUMN=FIELD' reads "
+            "one; --strict refuses them)",
+            file.label(), plan.unknown.size() == 1 ? "a column" : "columns",
+            to_string(settings.preset), quoted_list(plan.unknown)));
 
     ImportCounts counts;
     const auto listing = dry_run_listing(session, options.dry_run, action_columns());
@@ -289,8 +295,9 @@ void setup_import(Command& group) {
         command.flag("--dry-run", options->dry_run,
                      "Check every row and show what would be done; write nothing");
         command.flag("--strict", options->strict,
-                     "Refuse rows that need a repair (a closed row whose probability is not its "
-                     "stage's) instead of repairing them and saying how many");
+                     "Refuse columns the preset does not know, and rows that need a repair (a "
+                     "closed row whose probability is not its stage's), instead of leaving them "
+                     "out or repairing them and saying so");
         command.footer(
             "Fields: name, org, contact, amount, currency, close_date, stage, probability, type, "
             "next_step, description, owner, source, created_at, updated_at, closed_at, "

@@ -313,12 +313,18 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
         plan.fields.push_back(*field);
         plan.lookups.push_back(lookup);
     }
-    if (!unknown.empty())
+    if (!unknown.empty() && settings.strict)
         throw invalid_input(fmt::format(
             "the file has column{} that the {} preset does not know: {}; map each with --map "
             "'COLUMN=FIELD' (fields: {}), or --map 'COLUMN=ignore' to leave it out",
             unknown.size() == 1 ? "" : "s", to_string(settings.preset), quoted_list(unknown),
             field_list()));
+    plan.unknown = std::move(unknown);
+    // A field no column gives: the columns left out are where it most likely is.
+    const std::string left_out =
+        plan.unknown.empty() ? ""
+                             : fmt::format(" (columns the {} preset does not know: {})",
+                                           to_string(settings.preset), quoted_list(plan.unknown));
     if (!need_lookup.empty())
         throw invalid_input(fmt::format(
             "column {} holds record ids, not names: give --lookup '{}=FILE' with the export "
@@ -350,15 +356,18 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
     if (!given(ImportField::name))
         throw invalid_input(
             "no column gives the deals' names: map one with --map 'COLUMN=name' or give "
-            "--default name=TEXT");
+            "--default name=TEXT" +
+            left_out);
     if (!given(ImportField::close_date))
         throw invalid_input(
             "no column gives the close dates: map one with --map 'COLUMN=close_date' or give "
-            "--default close_date=DATE");
+            "--default close_date=DATE" +
+            left_out);
     if (!given(ImportField::org) && !given(ImportField::contact))
         throw invalid_input(
             "no column gives an organization or a contact: map one with --map 'COLUMN=org' or "
-            "--map 'COLUMN=contact', or give --default org=NAME");
+            "--map 'COLUMN=contact', or give --default org=NAME" +
+            left_out);
     return plan;
 }
 
