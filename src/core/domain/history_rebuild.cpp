@@ -130,9 +130,9 @@ HistoryRebuild rebuild_history(const Opportunity& current, const std::vector<Dea
     const auto later_stage_change = [&](const Timestamp& when) {
         result.stage_changed_at = std::max(result.stage_changed_at, when);
     };
+    const bool stages_replaced = managed.count("stage") > 0;
     for (const auto& change : changes)
-        if (change.field == "stage" &&
-            !std::count(result.removed.begin(), result.removed.end(), change.id))
+        if (change.field == "stage" && !(stages_replaced && change.changed_at <= covered))
             later_stage_change(change.changed_at);
     for (const auto& added : result.added)
         if (added.change.field == "stage") later_stage_change(added.when);
