@@ -89,6 +89,14 @@ Session::Session(const GlobalOptions& options) {
 Store Session::read_store() const {
     return Store::open(data_file_, Store::Access::read);
 }
+ResultCache Session::result_cache(Store& store) const {
+    const auto file =
+        result_cache_file(data_file_, env("FUNNEL_CACHE"), env("XDG_CACHE_HOME"), env("HOME"));
+    if (!file) return {};
+    auto stamp = store.state_stamp();
+    if (!stamp) return {};
+    return ResultCache(*file, std::move(*stamp));
+}
 Store Session::write_store() const {
     return Store::open(data_file_, Store::Access::write,
                        default_data_file_ ? Store::Folders::create : Store::Folders::must_exist);

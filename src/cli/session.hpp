@@ -12,6 +12,7 @@
 #include "funnel/formats/table.hpp"
 #include "funnel/store/store.hpp"
 #include "funnel/system/paths.hpp"
+#include "funnel/system/result_cache.hpp"
 
 namespace funnel::cli {
 
@@ -34,6 +35,10 @@ class Session {
 
     const std::filesystem::path& data_file() const { return data_file_; }
     Store read_store() const;
+    // Where results computed from `store` in its present state are kept between runs
+    // ($FUNNEL_CACHE, $XDG_CACHE_HOME/funnel or ~/.cache/funnel); call it before reading
+    // anything else from the store. Keeps nothing when there is no such folder.
+    ResultCache result_cache(Store& store) const;
 
     // Runs `change` in one BEGIN IMMEDIATE transaction and commits it. When the data file does
     // not exist yet, `change` first runs against an empty scratch file in memory, so that a

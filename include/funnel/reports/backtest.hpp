@@ -28,6 +28,7 @@ struct BacktestQuery {
     ForecastMethod method = ForecastMethod::recorded;
     int window = default_window;
     SimulationSettings simulation{backtest_trials, 1};  // the recorded forecast's P10 and P90
+    ResultCache* cache = nullptr;  // where backtests of this state of the file are kept
 };
 
 struct BacktestRow {
@@ -94,9 +95,14 @@ std::string backtest_footer(const Backtest& backtest, const std::vector<Period>&
 // What a reader must not miss: a method further off than the run rate, per currency.
 std::vector<std::string> backtest_notes(const Backtest& backtest);
 
+// The record of `method` before the period holding query.today: a backtest of the
+// ranged_periods complete periods before it, with query's window and cache. What --simulate's
+// ranges and the forecast's foot are drawn from.
+BacktestQuery record_before(const ForecastQuery& query, ForecastMethod method);
+
 // The foot of a forecast for people: backtest_footer and backtest_notes of `method` over the
-// `count` complete periods before the one holding query.today, for the whole file (only the
-// currency of query.scope, when it names one).
+// last `count` periods of record_before (each range drawn from the periods before it), for the
+// whole file (only the currency of query.scope, when it names one).
 std::vector<std::string> recent_backtest_notes(Store& store, const ForecastQuery& query,
                                                ForecastMethod method, int count = 6);
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include "funnel/formats/table.hpp"
 #include "funnel/reports/simulate.hpp"
 #include "funnel/store/store.hpp"
+#include "funnel/system/result_cache.hpp"
 
 namespace funnel {
 
@@ -50,6 +52,9 @@ struct ForecastQuery {
     // No method asked for: learned when the history is enough for it (LearnedRates::enough)
     // and the forecast is of whole periods, else recorded, said in a note.
     bool method_by_default = false;
+    // Where the learned rates and backtests of this state of the file are kept between runs;
+    // none: computed every time.
+    ResultCache* cache = nullptr;
 };
 
 // Amounts in minor units of the row's currency.
@@ -139,13 +144,29 @@ std::optional<std::size_t> current_period(const ForecastQuery& query);
 
 DealField field_of(ForecastGroup group);
 
-// Fills the forecast column by query.method. recorded: won + weighted, for every row. learned and
-// run-rate: from the file's history as known at the end of query.today (learned.hpp): periods
-// over say what was won, the current period what was won so far plus what is expected, later
-// periods what is expected; totals add the periods. Error(invalid) for learned or run-rate with
-// --group or --simulate, which follow the recorded probabilities. With method_by_default, sets
-// forecast.method to the method chosen.
-void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast);
+// What learned and run-rate forecasts are made from: the file's history as known at the end of
+// query.today (forecast_method.cpp).
+struct ForecastBasis;
+
+// The method a forecast is made with, decided before the forecast is computed (a recorded
+// simulation is wasted on another method).
+struct MethodChoice {
+    ForecastQuery query;  // with the method chosen
+    std::vector<std::string> notes;
+    std::shared_ptr<const ForecastBasis> basis;  // none for recorded
+};
+
+// query.method; with method_by_default, learned when the history is enough for it and the
+// forecast is of whole periods, else recorded with a note saying why. Reads the history for
+// learned and run-rate (kept in query.cache). Error(invalid) for learned or run-rate asked for
+// with --group, --owner or --type, which follow the recorded probabilities.
+MethodChoice choose_method(Store& store, const ForecastQuery& query);
+
+// Fills the forecast column by the method chosen. recorded: won + weighted, for every row.
+// learned and run-rate: from the basis: periods over say what was won, the current period what
+// was won so far plus what is expected, later periods what is expected; totals add the periods;
+// with a simulation, ranges from the method's record (report backtest). Sets forecast.method.
+void apply_method(Store& store, const MethodChoice& choice, Forecast& forecast);
 
 // The rows with the keys of the contract: currency, period, group (when grouped), open,
 // pipeline, weighted, commit, best_case, forecast, won, won_amount, lost, lost_amount, overdue,

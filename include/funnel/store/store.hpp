@@ -81,7 +81,8 @@ class Store {
     int schema_version() const;
     static int latest_schema_version();
 
-    // One BEGIN IMMEDIATE transaction: rolled back unless committed.
+    // One BEGIN IMMEDIATE transaction: rolled back unless committed. A commit that changed
+    // anything gives the file a new state stamp.
     class Transaction {
       public:
         explicit Transaction(Store& store);
@@ -93,6 +94,7 @@ class Store {
       private:
         Store& store_;
         bool open_ = true;
+        std::int64_t changes_before_ = 0;
     };
 
     Currency default_currency();
@@ -100,6 +102,11 @@ class Store {
     DataCounts counts();
     // The file's own id, stable across backups and restores: the iCalendar UIDs' domain.
     std::string calendar_id();
+    // What names this state of the file: its id, schema, a random token that every committed
+    // change replaces, and the file's time and size (which changes by other programs move).
+    // Nothing for a file no change has been committed to since funnel began keeping the token.
+    // What a result computed from the file is kept under (ResultCache).
+    std::optional<std::string> state_stamp();
 
     // The stores of each concern, over this file's connection. Each is a handle, valid while
     // the store is.

@@ -238,6 +238,8 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     }
 
     Store store = session.read_store();
+    ResultCache cache = session.result_cache(store);
+    query.cache = &cache;
     if (options.compare) {
         if (options.simulate) throw invalid_input("--simulate does not go with --compare");
         const Date since = parse_date_option("--compare", *options.compare, session.today());
@@ -255,9 +257,11 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     if (options.window && options.method && query.method == ForecastMethod::recorded)
         throw invalid_input("--window goes with --method learned or run-rate");
     query.method_by_default = !options.method;
-    Forecast forecast =
-        options.as_of ? forecast_as_of(store, query) : compute_forecast(store, query);
-    apply_method(store, query, forecast);
+    const MethodChoice choice = choose_method(store, query);
+    ForecastQuery made = query;  // the recorded simulation serves the recorded method only
+    if (choice.query.method != ForecastMethod::recorded) made.simulation.reset();
+    Forecast forecast = options.as_of ? forecast_as_of(store, made) : compute_forecast(store, made);
+    apply_method(store, choice, forecast);
     query.method = forecast.method;  // as chosen
     Report report;
     report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),
@@ -424,6 +428,8 @@ void run_backtest(const BacktestOptions& options, Session& session) {
         parse_option("--from", options.from.value_or(format_date(first)),
                      [&](const std::string&) { return periods_between(first, last, by); });
     Store store = session.read_store();
+    ResultCache cache = session.result_cache(store);
+    query.cache = &cache;
     const Backtest backtest = funnel::run_backtest(store, query);
     Report report;
     report.title = fmt::format("Backtest {} to {}", query.periods.front().label(),

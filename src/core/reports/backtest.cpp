@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/text.hpp"
@@ -93,10 +94,64 @@ std::int64_t learned_forecast(
     return forecast;
 }
 
-Backtest run_backtest(Store& store, const BacktestQuery& query) {
-    if (query.periods.empty()) throw invalid_input("a backtest needs at least one period");
-    if (query.window < 1 || query.window > max_window)
-        throw invalid_input(fmt::format("the window is 1 to {} periods", max_window));
+namespace {
+
+std::vector<ForecastMethod> methods_of(ForecastMethod method) {
+    if (method == ForecastMethod::run_rate) return {method};
+    return {method, ForecastMethod::run_rate};
+}
+
+// Per currency, in the order of the rows: the method's summary, then the run rate's.
+void add_summaries(Backtest& backtest) {
+    std::vector<std::string> currencies;
+    for (const auto& row : backtest.rows)
+        if (currencies.empty() || currencies.back() != row.currency)
+            currencies.push_back(row.currency);
+    for (const auto& currency : currencies)
+        for (const auto method : methods_of(backtest.method))
+            backtest.summaries.push_back(summarize(currency, method, backtest.rows));
+}
+
+// A backtest as kept in a ResultCache: its rows (the summaries follow from them).
+std::string kept_text(const Backtest& backtest) {
+    auto rows = nlohmann::json::array();
+    for (const auto& row : backtest.rows) {
+        nlohmann::json range = nullptr;
+        if (row.range) range = {row.range->p10, row.range->p50, row.range->p90};
+        nlohmann::json forecast = nullptr;
+        if (row.forecast) forecast = *row.forecast;
+        rows.push_back(
+            {row.currency, row.period, to_string(row.method), forecast, row.actual, range});
+    }
+    return nlohmann::json{
+        {"method", to_string(backtest.method)}, {"window", backtest.window}, {"rows", rows}}
+        .dump();
+}
+
+std::optional<Backtest> kept_backtest(const std::string& text) try {
+    const auto json = nlohmann::json::parse(text);
+    Backtest backtest;
+    backtest.method = parse_forecast_method(json.at("method").get<std::string>());
+    backtest.window = json.at("window").get<int>();
+    for (const auto& item : json.at("rows")) {
+        BacktestRow row;
+        row.currency = item.at(0).get<std::string>();
+        row.period = item.at(1).get<std::string>();
+        row.method = parse_forecast_method(item.at(2).get<std::string>());
+        if (!item.at(3).is_null()) row.forecast = item.at(3).get<std::int64_t>();
+        row.actual = item.at(4).get<std::int64_t>();
+        if (const auto& range = item.at(5); !range.is_null())
+            row.range = Outcome{range.at(0).get<std::int64_t>(), range.at(1).get<std::int64_t>(),
+                                range.at(2).get<std::int64_t>()};
+        backtest.rows.push_back(std::move(row));
+    }
+    add_summaries(backtest);
+    return backtest;
+} catch (const std::exception&) {
+    return std::nullopt;  // damaged: computed again
+}
+
+Backtest compute_backtest(Store& store, const BacktestQuery& query) {
     const std::size_t count = query.periods.size();
     const Granularity granularity = query.periods.front().granularity;
 
@@ -170,10 +225,8 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
     const std::vector<LearnedRates> rates = learner.finish();
 
     Backtest backtest{query.method, query.window, {}, {}};
-    std::vector<ForecastMethod> methods{query.method};
-    if (query.method != ForecastMethod::run_rate) methods.push_back(ForecastMethod::run_rate);
     for (const auto& [currency, figure] : figures) {
-        for (const auto method : methods) {
+        for (const auto method : methods_of(query.method)) {
             for (std::size_t k = 0; k < count; ++k) {
                 BacktestRow row{currency,     query.periods[k].label(), method,
                                 std::nullopt, figure.actual[k],         std::nullopt};
@@ -196,9 +249,26 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
                 add_empirical_ranges(backtest.rows, backtest.rows.size() - count,
                                      backtest.rows.size());
         }
-        for (const auto method : methods)
-            backtest.summaries.push_back(summarize(currency, method, backtest.rows));
     }
+    add_summaries(backtest);
+    return backtest;
+}
+
+}  // namespace
+
+Backtest run_backtest(Store& store, const BacktestQuery& query) {
+    if (query.periods.empty()) throw invalid_input("a backtest needs at least one period");
+    if (query.window < 1 || query.window > max_window)
+        throw invalid_input(fmt::format("the window is 1 to {} periods", max_window));
+    if (!query.cache) return compute_backtest(store, query);
+    std::string key = fmt::format("backtest {} {} {} {}", to_string(query.method), query.window,
+                                  query.simulation.trials, query.simulation.seed);
+    for (const auto& period : query.periods)
+        key += " " + period.label();
+    if (const auto text = query.cache->get(key))
+        if (auto kept = kept_backtest(*text)) return std::move(*kept);
+    Backtest backtest = compute_backtest(store, query);
+    query.cache->put(key, kept_text(backtest));
     return backtest;
 }
 
@@ -327,25 +397,35 @@ std::vector<std::string> backtest_notes(const Backtest& backtest) {
     return notes;
 }
 
-std::vector<std::string> recent_backtest_notes(Store& store, const ForecastQuery& query,
-                                               ForecastMethod method, int count) {
+BacktestQuery record_before(const ForecastQuery& query, ForecastMethod method) {
     BacktestQuery past;
     past.method = method;
     past.window = query.window;
+    past.cache = query.cache;
     Period period = period_containing(query.today, query.periods.front().granularity);
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < ranged_periods; ++i) {
         period = period_containing(add_days(period.first, -1), period.granularity);
         past.periods.insert(past.periods.begin(), period);
     }
+    return past;
+}
+
+std::vector<std::string> recent_backtest_notes(Store& store, const ForecastQuery& query,
+                                               ForecastMethod method, int count) {
+    const BacktestQuery past = record_before(query, method);
     Backtest backtest = run_backtest(store, past);
-    if (query.scope.currency) {
-        const std::string& currency = *query.scope.currency;
-        std::erase_if(backtest.summaries,
-                      [&](const BacktestSummary& summary) { return summary.currency != currency; });
-        std::erase_if(backtest.rows,
-                      [&](const BacktestRow& row) { return row.currency != currency; });
-    }
-    std::vector<std::string> notes{backtest_footer(backtest, past.periods)};
+    const std::vector<Period> shown(past.periods.end() - std::min(count, ranged_periods),
+                                    past.periods.end());
+    std::set<std::string> labels;
+    for (const auto& period : shown)
+        labels.insert(period.label());
+    std::erase_if(backtest.rows, [&](const BacktestRow& row) {
+        return !labels.count(row.period) ||
+               (query.scope.currency && row.currency != *query.scope.currency);
+    });
+    backtest.summaries.clear();
+    add_summaries(backtest);
+    std::vector<std::string> notes{backtest_footer(backtest, shown)};
     for (auto& note : backtest_notes(backtest))
         notes.push_back(std::move(note));
     return notes;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/text.hpp"
@@ -35,12 +36,10 @@ std::string_view to_string(ForecastMethod method) {
     return "recorded";
 }
 
-namespace {
-
 using Cells = std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t>;
 
 // What the file knows at the end of query.today, for the learned and run-rate columns.
-struct History {
+struct ForecastBasis {
     LearnedRates rates;
     std::map<std::string, std::int64_t> run_rate;  // per currency; none before the file reaches
     bool run_rate_known = false;                   // back over the whole window
@@ -48,7 +47,9 @@ struct History {
     std::map<std::pair<std::string, std::size_t>, Cells> later;  // due in a later period
 };
 
-History read_history(Store& store, const ForecastQuery& query, const Period& current) {
+namespace {
+
+ForecastBasis read_history(Store& store, const ForecastQuery& query, const Period& current) {
     const Granularity granularity = current.granularity;
     std::vector<Period> before;  // the complete periods before the current one, oldest first
     for (Period earlier = current; before.size() < std::size_t(learned_depth);) {
@@ -65,7 +66,7 @@ History read_history(Store& store, const ForecastQuery& query, const Period& cur
     moments.push_back(end_of_day(query.today));
     const std::size_t now = learned.size();
 
-    History history;
+    ForecastBasis history;
     RateLearner learner(learned, {{0, now}}, query.window);
     std::optional<Date> first_created;
     std::map<std::string, std::int64_t> won_in_window;
@@ -104,6 +105,85 @@ History read_history(Store& store, const ForecastQuery& query, const Period& cur
     return history;
 }
 
+using nlohmann::json;
+
+json cells_json(const Cells& cells) {
+    auto items = json::array();
+    for (const auto& [key, amount] : cells)
+        items.push_back({key.first, int(key.second), amount});
+    return items;
+}
+
+Cells cells_of(const json& items) {
+    Cells cells;
+    for (const auto& item : items)
+        cells[{item.at(0).get<std::int64_t>(), CloseBucket(item.at(1).get<int>())}] =
+            item.at(2).get<std::int64_t>();
+    return cells;
+}
+
+// What read_history found, as kept in a ResultCache.
+std::string kept_text(const ForecastBasis& history) {
+    const LearnedRates& rates = history.rates;
+    auto by_stage = json::array();
+    for (const auto& [key, rate] : rates.by_stage)
+        by_stage.push_back({key.first, int(key.second), rate});
+    auto by_bucket = json::array();
+    for (const auto& [bucket, rate] : rates.by_bucket)
+        by_bucket.push_back({int(bucket), rate});
+    auto current = json::object();
+    for (const auto& [currency, cells] : history.current)
+        current[currency] = cells_json(cells);
+    auto later = json::array();
+    for (const auto& [key, cells] : history.later)
+        later.push_back({key.first, key.second, cells_json(cells)});
+    return json{{"by_stage", by_stage},         {"by_bucket", by_bucket},
+                {"overall", rates.overall},     {"new_business", rates.new_business},
+                {"periods", rates.periods},     {"closed", rates.closed},
+                {"run_rate", history.run_rate}, {"run_rate_known", history.run_rate_known},
+                {"current", current},           {"later", later}}
+        .dump();
+}
+
+std::optional<ForecastBasis> kept_history(const std::string& text) try {
+    const auto kept = json::parse(text);
+    ForecastBasis history;
+    LearnedRates& rates = history.rates;
+    for (const auto& item : kept.at("by_stage"))
+        rates.by_stage[{item.at(0).get<std::int64_t>(), CloseBucket(item.at(1).get<int>())}] =
+            item.at(2).get<double>();
+    for (const auto& item : kept.at("by_bucket"))
+        rates.by_bucket[CloseBucket(item.at(0).get<int>())] = item.at(1).get<double>();
+    rates.overall = kept.at("overall").get<double>();
+    rates.new_business = kept.at("new_business").get<std::map<std::string, std::int64_t>>();
+    rates.periods = kept.at("periods").get<int>();
+    rates.closed = kept.at("closed").get<std::int64_t>();
+    history.run_rate = kept.at("run_rate").get<std::map<std::string, std::int64_t>>();
+    history.run_rate_known = kept.at("run_rate_known").get<bool>();
+    for (const auto& [currency, cells] : kept.at("current").items())
+        history.current[currency] = cells_of(cells);
+    for (const auto& item : kept.at("later"))
+        history.later[{item.at(0).get<std::string>(), item.at(1).get<std::size_t>()}] =
+            cells_of(item.at(2));
+    return history;
+} catch (const std::exception&) {
+    return std::nullopt;  // damaged: read again
+}
+
+// read_history, kept for this state of the file in query.cache.
+ForecastBasis basis_of(Store& store, const ForecastQuery& query, const Period& current) {
+    if (!query.cache) return read_history(store, query, current);
+    std::string key = fmt::format("history {} {} {} {}", to_string(query.method), query.window,
+                                  format_date(query.today), query.scope.currency.value_or("*"));
+    for (const auto& period : query.periods)
+        key += " " + period.label();
+    if (const auto text = query.cache->get(key))
+        if (auto kept = kept_history(*text)) return std::move(*kept);
+    ForecastBasis history = read_history(store, query, current);
+    query.cache->put(key, kept_text(history));
+    return history;
+}
+
 }  // namespace
 
 namespace {
@@ -119,7 +199,7 @@ void fill_recorded(Forecast& forecast) {
 
 // A currency with nothing open or closed in the periods shown can still be expected to win:
 // its run rate, or the new business learned for it. It gets its rows, with zero figures.
-void add_currencies_of_history(const ForecastQuery& query, const History& history,
+void add_currencies_of_history(const ForecastQuery& query, const ForecastBasis& history,
                                Forecast& forecast) {
     std::set<std::string> shown;
     for (const auto& row : forecast.rows)
@@ -151,8 +231,8 @@ void add_currencies_of_history(const ForecastQuery& query, const History& histor
 }
 
 // The learned or run-rate column from what the file knew (read_history).
-void fill_from_history(const ForecastQuery& query, const Period& current, const History& history,
-                       Forecast& forecast) {
+void fill_from_history(const ForecastQuery& query, const Period& current,
+                       const ForecastBasis& history, Forecast& forecast) {
     forecast.method = query.method;
     forecast.window = query.window;
     add_currencies_of_history(query, history, forecast);
@@ -198,14 +278,7 @@ void fill_from_history(const ForecastQuery& query, const Period& current, const 
 // it; periods over are what was won. Totals get none: ranges of periods do not add up.
 void add_ranges(Store& store, const ForecastQuery& query, const Period& current,
                 Forecast& forecast) {
-    BacktestQuery past;
-    past.method = query.method;
-    past.window = query.window;
-    for (Period period = current; past.periods.size() < std::size_t(ranged_periods);) {
-        period = period_containing(add_days(period.first, -1), period.granularity);
-        past.periods.insert(past.periods.begin(), period);
-    }
-    const Backtest backtest = run_backtest(store, past);
+    const Backtest backtest = run_backtest(store, record_before(query, query.method));
     std::map<std::string, std::vector<double>> ratios;
     for (auto& row : forecast.rows) {
         row.figures.outcome.reset();
@@ -232,15 +305,15 @@ void add_ranges(Store& store, const ForecastQuery& query, const Period& current,
 
 }  // namespace
 
-void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) {
+MethodChoice choose_method(Store& store, const ForecastQuery& query) {
     const Period current = period_containing(query.today, query.periods.front().granularity);
+    MethodChoice choice{query, {}, nullptr};
+    const bool grouped = query.group != ForecastGroup::none;
     if (query.method_by_default) {
         // The learned method forecasts whole periods from every deal; otherwise, or with too
         // little history for it, the recorded one.
-        if (forecast.grouped || query.scope.owner || query.scope.type)
-            return fill_recorded(forecast);
-        ForecastQuery learned = query;
-        learned.method = ForecastMethod::learned;
+        choice.query.method = ForecastMethod::recorded;
+        if (grouped || query.scope.owner || query.scope.type) return choice;
         // Too few deals closed in the periods learned from, whatever else the history holds:
         // said without reading it.
         Period first = current;
@@ -249,48 +322,57 @@ void apply_method(Store& store, const ForecastQuery& query, Forecast& forecast) 
         const std::int64_t closed =
             store.reports().count_closed(first.first, add_days(current.first, -1));
         if (closed < min_learned_closed) {
-            fill_recorded(forecast);
-            forecast.notes.push_back(fmt::format(
+            choice.notes.push_back(fmt::format(
                 "The recorded method, not the learned one: that needs {} deals closed in the {} "
                 "periods before this one, and {} did (docs/reports.md).",
                 min_learned_closed, learned_depth, closed));
-            return;
+            return choice;
         }
-        const History history = read_history(store, learned, current);
-        if (history.rates.enough()) {
-            fill_from_history(learned, current, history, forecast);
-            if (query.simulation) add_ranges(store, learned, current, forecast);
-            return;
-        }
-        fill_recorded(forecast);
-        forecast.notes.push_back(fmt::format(
+        ForecastQuery learned = query;
+        learned.method = ForecastMethod::learned;
+        auto basis = std::make_shared<const ForecastBasis>(basis_of(store, learned, current));
+        if (basis->rates.enough()) return {learned, {}, std::move(basis)};
+        choice.notes.push_back(fmt::format(
             "The recorded method, not the learned one: that needs {} periods with deals open at "
             "their start and {} deals closed in them, and the history holds {} and {} "
             "(docs/reports.md).",
-            min_learned_periods, min_learned_closed, history.rates.periods, history.rates.closed));
+            min_learned_periods, min_learned_closed, basis->rates.periods, basis->rates.closed));
+        return choice;
     }
-    if (query.method == ForecastMethod::recorded) return fill_recorded(forecast);
+    if (query.method == ForecastMethod::recorded) return choice;
     const auto method = to_string(query.method);
-    if (forecast.grouped)
+    if (grouped)
         throw invalid_input(fmt::format(
             "--method {} forecasts whole periods; --group goes with --method recorded", method));
     if (query.scope.owner || query.scope.type)
         throw invalid_input(fmt::format(
             "--method {} learns from every deal; --owner and --type go with --method recorded",
             method));
-    const History history = read_history(store, query, current);
-    fill_from_history(query, current, history, forecast);
-    if (query.simulation) add_ranges(store, query, current, forecast);
-    if (query.method == ForecastMethod::run_rate && !history.run_rate_known)
-        forecast.notes.push_back(fmt::format(
+    choice.basis = std::make_shared<const ForecastBasis>(basis_of(store, query, current));
+    const ForecastBasis& basis = *choice.basis;
+    if (query.method == ForecastMethod::run_rate && !basis.run_rate_known)
+        choice.notes.push_back(fmt::format(
             "No run rate: the file does not reach back over the {} periods before this one.",
             query.window));
-    if (query.method == ForecastMethod::learned && !history.rates.enough())
-        forecast.notes.push_back(fmt::format(
+    if (query.method == ForecastMethod::learned && !basis.rates.enough())
+        choice.notes.push_back(fmt::format(
             "Learned from little: {} periods with deals open at their start and {} deals closed "
             "in them, where {} and {} make a learned forecast worth trusting; report backtest "
             "--method learned shows how far off it has been.",
-            history.rates.periods, history.rates.closed, min_learned_periods, min_learned_closed));
+            basis.rates.periods, basis.rates.closed, min_learned_periods, min_learned_closed));
+    return choice;
+}
+
+void apply_method(Store& store, const MethodChoice& choice, Forecast& forecast) {
+    const ForecastQuery& query = choice.query;
+    if (!choice.basis) {
+        fill_recorded(forecast);
+    } else {
+        const Period current = period_containing(query.today, query.periods.front().granularity);
+        fill_from_history(query, current, *choice.basis, forecast);
+        if (query.simulation) add_ranges(store, query, current, forecast);
+    }
+    forecast.notes.insert(forecast.notes.end(), choice.notes.begin(), choice.notes.end());
 }
 
 }  // namespace funnel

@@ -25,6 +25,9 @@ struct Connection {
     bool created = false;  // this process made the file
     SQLite::Database db;
     int version = 0;
+    // Rows written to temporary tables, which change nothing in the file: a transaction that
+    // wrote no others keeps the file's state stamp.
+    std::int64_t scratch_changes = 0;
 
     Connection(std::filesystem::path file, bool exists, SQLite::Database database)
         : path(std::move(file)), on_disk(exists), db(std::move(database)) {}

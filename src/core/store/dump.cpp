@@ -213,9 +213,12 @@ void Dump::write(std::ostream& out, const Timestamp& now) {
         buffer += fmt::format(",\n  \"{}\": [", table.key);
         sql::Cursor rows(
             connection_->db,
-            fmt::format("SELECT {} FROM {} ORDER BY {}",
+            fmt::format("SELECT {} FROM {} {}",
                         join(dump_columns(connection_->db, table.table), ", "), table.table,
-                        std::string_view(table.table) == "meta" ? "key" : "id"));
+                        // The state stamp names this file's state, not what a dump holds.
+                        std::string_view(table.table) == "meta"
+                            ? "WHERE key != 'state' ORDER BY key"
+                            : "ORDER BY id"));
         const bool deals = std::string_view(table.table) == "opportunity";
         // The records of deals, read side by side with them in deal order.
         std::vector<std::unique_ptr<sql::Cursor>> records;

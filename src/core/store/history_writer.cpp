@@ -105,6 +105,7 @@ void HistoryWriter::stage(std::int64_t deal_id, const Snapshot& snapshot) {
     else
         q.bind_null(9);
     q.run();
+    ++store_.connection_->scratch_changes;
 }
 
 void HistoryWriter::for_each_staged(
@@ -138,7 +139,7 @@ void HistoryWriter::for_each_staged(
         }
         if (!snapshots.empty()) visit(deal, snapshots);
     }
-    db.exec("DELETE FROM temp.staged_snapshot");
+    store_.connection_->scratch_changes += db.exec("DELETE FROM temp.staged_snapshot");
 }
 
 Opportunity HistoryWriter::deal(std::int64_t id) {

@@ -416,9 +416,19 @@ int Store::latest_schema_version() {
     return schema::latest_version();
 }
 
+namespace {
+
+// The rows this connection has written to the file.
+std::int64_t file_changes(Connection& connection) {
+    return sqlite3_total_changes64(connection.db.getHandle()) - connection.scratch_changes;
+}
+
+}  // namespace
+
 Store::Transaction::Transaction(Store& store) : store_(store) {
     try {
         store_.connection_->db.exec("BEGIN IMMEDIATE");
+        changes_before_ = file_changes(*store_.connection_);
     } catch (const SQLite::Exception& e) {
         if (e.getErrorCode() == SQLITE_BUSY)
             throw conflict(fmt::format(
@@ -434,7 +444,12 @@ Store::Transaction::~Transaction() {
 }
 
 void Store::Transaction::commit() {
-    store_.connection_->db.exec("COMMIT");
+    auto& db = store_.connection_->db;
+    if (file_changes(*store_.connection_) != changes_before_)
+        db.exec(
+            "INSERT INTO meta (key, value) VALUES ('state', lower(hex(randomblob(8)))) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    db.exec("COMMIT");
     open_ = false;
 }
 
@@ -475,6 +490,28 @@ std::string Store::calendar_id() {
     SQLite::Statement query(connection_->db, "SELECT value FROM meta WHERE key = 'calendar_id'");
     if (query.executeStep()) return query.getColumn(0).getString();
     return "funnel";
+}
+
+std::optional<std::string> Store::state_stamp() {
+    SQLite::Statement query(connection_->db,
+                            "SELECT (SELECT value FROM meta WHERE key = 'calendar_id'), "
+                            "(SELECT value FROM meta WHERE key = 'state')");
+    if (!query.executeStep() || query.getColumn(1).isNull()) return std::nullopt;
+    std::string stamp = fmt::format("{}/{}/{}", query.getColumn(0).getString(),
+                                    connection_->version, query.getColumn(1).getString());
+    // A change that another program made (the sqlite3 shell, a copy over the file) leaves the
+    // token as it was, but not the file's time and size, nor the size of its log. Reads change
+    // neither.
+    if (connection_->on_disk) {
+        struct stat file {};
+        struct stat log {};
+        if (::stat(path().c_str(), &file) != 0) return std::nullopt;
+        const std::string wal = path().string() + "-wal";
+        const auto log_size = ::stat(wal.c_str(), &log) == 0 ? log.st_size : -1;
+        stamp += fmt::format("/{}.{:09}/{}/{}", file.st_mtim.tv_sec, file.st_mtim.tv_nsec,
+                             file.st_size, log_size);
+    }
+    return stamp;
 }
 
 void Store::backup(const std::filesystem::path& to) {

@@ -330,7 +330,7 @@ std::optional<std::string> word_problem(const std::string& text, Rule rule) {
                  });
             break;
         case Rule::meta_key:
-            ok = text == "default_currency" || text == "calendar_id";
+            ok = text == "default_currency" || text == "calendar_id" || text == "state";
             break;
         default:
             return text_problem(text, rule);
@@ -353,13 +353,13 @@ std::optional<std::string> meta_problem(const Row& row) {
     if (key->text == "default_currency") {
         if (auto problem = word_problem(value->text, Rule::currency))
             return fmt::format("value {}: {}", in_quotes(value->text), *problem);
-    } else if (key->text == "calendar_id" &&
+    } else if ((key->text == "calendar_id" || key->text == "state") &&
                (value->text.empty() || value->text.size() > 64 ||
                 !std::all_of(value->text.begin(), value->text.end(), [](char c) {
                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                 }))) {
-        return fmt::format("value {}: not a calendar id (lower-case hex digits)",
-                           in_quotes(value->text));
+        return fmt::format("value {}: not {} (lower-case hex digits)", in_quotes(value->text),
+                           key->text == "state" ? "a state stamp" : "a calendar id");
     }
     return std::nullopt;
 }
