@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <map>
+
 #include "funnel/error.hpp"
 #include "store_fixtures.hpp"
 
@@ -149,4 +152,57 @@ TEST_CASE("a learned forecast applies the rates per stage and bucket and adds ne
     // 300 won so far + 4,000 x 25 % + 100 x 50 % + 1,000 x 40 % of the period ahead.
     CHECK(learned_forecast(rates, "EUR", open, 300, 0.4) == 300 + 1000 + 50 + 400);
     CHECK(learned_forecast(rates, "USD", open, 0, 1) == 1000 + 50);
+}
+
+TEST_CASE("learned rates recover known win rates within their 90 % intervals") {
+    // 24 months; each begins with 40 open deals per stage and bucket, half in EUR (1,000.00),
+    // half in USD (50,000.00), each won within the month at a known rate: the stage's, a fifth
+    // of it when overdue, half of it when due later. Amounts are in units of their currency's
+    // median deal, so every deal weighs one and the learned rate estimates a proportion.
+    const std::map<std::int64_t, double> stage_rate{{1, 0.04}, {2, 0.10}, {3, 0.25}, {4, 0.45}};
+    const std::map<CloseBucket, double> bucket_factor{
+        {CloseBucket::in, 1.0}, {CloseBucket::overdue, 0.2}, {CloseBucket::later, 0.5}};
+    std::vector<Period> periods;
+    for (unsigned m = 1; m <= 24; ++m)
+        periods.push_back(month_of(2024 + int(m - 1) / 12, (m - 1) % 12 + 1));
+    RateLearner learner(periods, {{0, periods.size()}}, 3);
+    Random random(2024);
+    std::map<std::pair<std::int64_t, CloseBucket>, std::int64_t> deals;
+    for (std::size_t k = 0; k < periods.size(); ++k) {
+        const Period& period = periods[k];
+        for (const auto& [stage, rate] : stage_rate)
+            for (const auto& [bucket, factor] : bucket_factor)
+                for (int n = 0; n < 40; ++n) {
+                    Opportunity open;
+                    open.amount = n % 2 ? Money{100000, Currency::parse("EUR")}
+                                        : Money{5000000, Currency::parse("USD")};
+                    open.stage_id = stage;
+                    open.close_date = bucket == CloseBucket::in        ? add_days(period.first, 20)
+                                      : bucket == CloseBucket::overdue ? add_days(period.first, -10)
+                                                                       : add_days(period.last, 30);
+                    open.created_at = timestamp_at_start_of(add_days(period.first, -40));
+                    Opportunity outcome = open;
+                    // A uniform draw in [0, 1) from the top 53 bits.
+                    if (double(random.next() >> 11) / 9007199254740992.0 < rate * factor) {
+                        outcome.state = StageState::won;
+                        outcome.closed_at = add_days(period.first, 14);
+                    }
+                    std::vector<std::optional<Opportunity>> at_start(periods.size());
+                    at_start[k] = open;
+                    learner.add(at_start, {&outcome});
+                    ++deals[{stage, bucket}];
+                }
+    }
+    const LearnedRates rates = learner.finish().front();
+    CHECK(rates.enough());
+    // Wilson's 90 % interval around each learned rate holds the true one.
+    for (const auto& [stage, rate] : stage_rate)
+        for (const auto& [bucket, factor] : bucket_factor) {
+            const double n = double(deals[{stage, bucket}]), p = rates.rate(stage, bucket);
+            const double z = 1.6449, centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+            const double half =
+                z / (1 + z * z / n) * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+            INFO("stage ", stage, ", bucket ", int(bucket), ": learned ", p, " of ", n);
+            CHECK(std::abs(centre - rate * factor) <= half);
+        }
 }
