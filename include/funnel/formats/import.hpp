@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,15 @@ enum class Preset { generic, vtiger, salesforce };
 Preset parse_preset(std::string_view text);  // throws Error(invalid)
 std::string_view to_string(Preset preset);
 
+// The preset an export is read with when none is given: the one that knows columns of the
+// header that no other preset knows (its telling columns); generic when none does. Throws
+// Error(invalid) when two presets have telling columns, naming them.
+struct PresetChoice {
+    Preset preset = Preset::generic;
+    std::vector<std::string> telling;
+};
+PresetChoice recognise_preset(const std::vector<std::string>& header);
+
 enum class OnDuplicate { skip, update, error };
 OnDuplicate parse_on_duplicate(std::string_view text);  // throws Error(invalid)
 
@@ -95,9 +105,27 @@ struct ColumnPlan {
 // --lookup. Without --strict, unknown columns are left out and listed in `unknown`.
 ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSettings& settings);
 
+// A stage of a preset's exports and the default stage of funnel's that takes its deals.
+struct PresetStage {
+    std::string_view foreign;  // as the CRM writes it
+    std::string_view ours;     // a default stage's name
+    // A stage of the CRM's own that funnel's defaults lack: its deals are folded into `ours`
+    // unless the file has a stage of its name or label (see create_preset_stages).
+    bool folded = false;
+    int probability = 0;  // of the stage --create-stages makes for it
+};
+
 // The stages of a preset's exports (Vtiger's and Salesforce's defaults), onto funnel's default
 // stages; none for the generic preset.
-std::span<const std::pair<std::string_view, std::string_view>> preset_stage_map(Preset preset);
+std::span<const PresetStage> preset_stage_map(Preset preset);
+
+// --create-stages: the preset's stages that funnel's defaults fold away (Vtiger's
+// Qualification ...) and that the data file has no stage named or labelled as, made before an
+// import: each after the stage it would fold into, in the CRM's order, with its probability
+// and that stage's forecast category. Returns them.
+std::vector<Stage> create_preset_stages(Store& store, Preset preset);
+// After the import: those of `created` that no deal took are removed again. Returns the rest.
+std::vector<Stage> remove_unused_stages(Store& store, const std::vector<Stage>& created);
 
 // A date in a file: by a strftime-like format of %Y, %y (2000-2068 and 1969-1999), %m, %d, %b
 // (Jan..Dec) and literal characters, numbers with or without leading zeros; with no format,
@@ -109,7 +137,9 @@ void validate_date_format(std::string_view format);
 
 // An amount as spreadsheets and CRMs write it: "12000.50", "12,000.50", "12.000,50",
 // "$ 1,200", "1 200,5 €". Never negative. Throws Error(invalid).
-std::int64_t parse_amount_cell(std::string_view text, int digits);
+// An amount with more decimals than `digits` is rounded half to even, and `rounded` (when
+// given) says so; without it such an amount is refused.
+std::int64_t parse_amount_cell(std::string_view text, int digits, bool* rounded = nullptr);
 // "50", "50%", "50.0", "12.5" (rounded half up); 0 to 100. Throws Error(invalid).
 int parse_probability_cell(std::string_view text);
 // "new", "New Business", "New Customer"; "existing", "Existing Business", "Existing Customer
@@ -129,9 +159,11 @@ struct ImportedDeal {
     std::string org;
     std::string contact;
     std::optional<Money> amount;  // nothing when the row leaves it blank
+    bool amount_rounded = false;  // it had more decimals than its currency
     Currency currency;
     std::optional<Date> close_date;
     const Stage* stage = nullptr;  // nothing when the row leaves it blank
+    std::string folded_from;       // the CRM's stage that the preset folded into `stage`
     std::optional<int> probability;
     // A closed row whose probability was not its stage's (0 or 100), which it now is.
     bool probability_repaired = false;
@@ -153,8 +185,8 @@ struct CellError {
     std::string message;
 };
 
-// A stage of the data file by the name another CRM's file gives it: --stage-map first, then
-// the preset's names, then the stages' own names and labels, case-folded.
+// A stage of the data file by the name another CRM's file gives it: --stage-map first, then the
+// stages' own names and labels, then the preset's names, case-folded.
 class StageMatcher {
   public:
     // Throws Error(invalid) for a --stage-map to a stage that does not exist.
@@ -164,13 +196,17 @@ class StageMatcher {
     StageMatcher& operator=(const StageMatcher&) = delete;
 
     const Stage* find(std::string_view text) const;
+    // Whether find(text) folds one of the CRM's own stages into a default one of funnel's.
+    bool folds(std::string_view text) const;
     // "no such stage; map it with --stage-map ..." for a name find() does not know.
     std::string unknown(const std::string& text) const;
     const std::vector<Stage>& stages() const { return stages_; }
 
   private:
+    const Stage* own_stage(std::string_view text) const;  // by its name or label
     std::vector<Stage> stages_;
     std::unordered_map<std::string, const Stage*> map_;  // lower-case foreign name
+    std::set<std::string> folded_;                       // lower-case foreign names
 };
 
 // Turns rows into deals by a plan; collects every problem of a row rather than the first.
@@ -210,6 +246,23 @@ struct ImportCounts {
     std::int64_t created_on_close = 0;
     bool matched_by_name = false;  // no key: rows were matched by organization, name and currency
     std::int64_t probabilities_repaired = 0;  // closed rows given their stage's probability
+    std::int64_t amounts_rounded = 0;         // to their currency's decimals, half to even
+    // The CRM's stages folded into one of funnel's: its name as the file writes it, the stage
+    // and the deals.
+    struct Fold {
+        std::string stage;
+        std::int64_t deals = 0;
+    };
+    std::map<std::string, Fold> folded;
+    // What the file says, per currency, of the rows imported (created, updated or skipped):
+    // to compare with the other system's list view. Minor units; none past what 64 bits hold.
+    struct Totals {
+        std::int64_t deals = 0;
+        std::optional<std::int64_t> open = 0;
+        std::optional<std::int64_t> won = 0;
+        std::optional<std::int64_t> lost = 0;
+    };
+    std::map<std::string, Totals> totals;
 };
 
 // What importing a row did, or would do.
@@ -245,6 +298,8 @@ class DealImport {
     void finish();
 
   private:
+    std::optional<ImportAction> add(std::int64_t row, const ImportedDeal& imported,
+                                    std::vector<CellError>& errors);
     std::optional<std::int64_t> organization(const ImportedDeal& deal);
     // Without a key: the deal that existed before the import with the row's organization, name
     // (case-folded) and currency.

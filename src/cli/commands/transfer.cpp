@@ -60,7 +60,7 @@ std::unordered_map<std::string, std::string> read_lookup(const std::string& opti
 
 ImportSettings settings_of(const ImportOptions& options, const std::string& encoding) {
     ImportSettings settings;
-    settings.preset = parse_option("--preset", options.preset, parse_preset);
+    if (options.preset) settings.preset = parse_option("--preset", *options.preset, parse_preset);
     settings.maps = column_maps(options.maps, parse_import_field);
     settings.stage_map = stage_maps_of(options.stage_maps);
     settings.date_format = date_format_of(options.date_format);
@@ -103,10 +103,28 @@ Row action_row(const ImportAction& action) {
 
 void run_import(const ImportOptions& options, Session& session) {
     const std::string encoding = encoding_of(options.encoding);
-    const ImportSettings settings = settings_of(options, encoding);
+    ImportSettings settings = settings_of(options, encoding);
     const char delimiter = delimiter_of(options.delimiter);
     if (options.timezone) parse_option("--timezone", *options.timezone, ZoneClock::check);
     ImportFile file(session, options.file, delimiter, encoding);
+    if (!options.preset) {
+        const PresetChoice choice = file.named([&] { return recognise_preset(file.header()); });
+        settings.preset = choice.preset;
+        if (choice.preset != Preset::generic) {
+            std::vector<std::string> shown(
+                choice.telling.begin(),
+                choice.telling.begin() + std::ptrdiff_t(std::min<std::size_t>(3, choice.telling.size())));
+            session.note(fmt::format("{}: read with the {} preset, by its columns {}{} (--preset "
+                                     "sets another)",
+                                     file.label(), to_string(choice.preset), quoted_list(shown),
+                                     choice.telling.size() > shown.size() ? ", ..." : ""));
+        }
+    }
+    if (options.create_stages && settings.preset != Preset::vtiger &&
+        settings.preset != Preset::salesforce)
+        throw invalid_input(
+            "--create-stages makes the stages of the vtiger and salesforce presets; this file is "
+            "read with the generic one");
     const ColumnPlan plan = file.named([&] { return plan_columns(file.header(), settings); });
     if (!plan.unknown.empty())
         session.note(fmt::format(
@@ -116,12 +134,14 @@ void run_import(const ImportOptions& options, Session& session) {
             to_string(settings.preset), quoted_list(plan.unknown)));
 
     ImportCounts counts;
+    std::vector<Stage> created;  // by --create-stages
     const auto listing = dry_run_listing(session, options.dry_run, action_columns());
     session.write_once([&](Store& store) {
         const Timestamp now = session.now();
         // The file's times are read in the zone only while it is read (see ZoneClock).
         std::unique_ptr<ZoneClock> zone;
         if (options.timezone) zone = std::make_unique<ZoneClock>(*options.timezone);
+        if (options.create_stages) created = create_preset_stages(store, settings.preset);
         const RowConverter converter(plan, settings, store.stages().all(), store.default_currency(),
                                      session.today(), zone.get());
         DealImport import(store, plan, converter, settings, now,
@@ -135,6 +155,7 @@ void run_import(const ImportOptions& options, Session& session) {
             return import.counts().rows;
         });
         counts = import.counts();
+        created = remove_unused_stages(store, created);
         if (file.has_errors() || options.dry_run) return false;
         import.finish();
         return true;
@@ -149,6 +170,40 @@ void run_import(const ImportOptions& options, Session& session) {
             "organization, name and currency (give --key COLUMN to match by the other system's "
             "ids)");
     if (session.quiet()) return;
+    // What was repaired or folded on the way in, said for every format (on stderr).
+    const auto repairs = [&] {
+        if (counts.probabilities_repaired > 0)
+            session.note(fmt::format(
+                "{} with a probability unlike their stage's: the stage's taken (0 for lost, 100 "
+                "for won; --strict refuses them instead)",
+                count(counts.probabilities_repaired, "closed row")));
+        if (counts.created_on_close > 0)
+            session.note(fmt::format(
+                "{} closed before the creation date the file gives: taken as created on the day "
+                "{} closed",
+                count(counts.created_on_close, "deal"),
+                counts.created_on_close == 1 ? "it" : "they"));
+        if (counts.amounts_rounded > 0)
+            session.note(fmt::format(
+                "{} with more decimals than {} currency: rounded half to even (--strict refuses "
+                "them instead)",
+                count(counts.amounts_rounded, "amount"),
+                counts.amounts_rounded == 1 ? "its" : "their"));
+        for (const auto& stage : created)
+            session.note(fmt::format("{} stage {} ({}, {} %)",
+                                     options.dry_run ? "would create" : "created", stage.name,
+                                     stage.label, stage.probability));
+        if (!counts.folded.empty()) {
+            std::vector<std::string> folds;
+            for (const auto& [foreign, fold] : counts.folded)
+                folds.push_back(
+                    fmt::format("{} → {} ({})", foreign, fold.stage, count(fold.deals, "deal")));
+            session.note(fmt::format(
+                "{} folded: {} (a stage named or labelled as the file writes it takes its own "
+                "deals; --create-stages makes them)",
+                count(std::int64_t(counts.folded.size()), "stage"), join(folds, ", ")));
+        }
+    };
     const double seconds = file.seconds();
     if (session.format() == Format::table) {
         const std::string parties = count(counts.organizations, "organization") + " and " +
@@ -164,19 +219,21 @@ void run_import(const ImportOptions& options, Session& session) {
                 "Imported {}: {}; {} created, {} updated, {} skipped; {} created; {:.2f} s\n",
                 file.label(), count(counts.rows, "row"), n(counts.created), n(counts.updated),
                 n(counts.skipped), parties, seconds);
-        if (counts.probabilities_repaired > 0)
-            session.note(fmt::format(
-                "{} with a probability unlike their stage's: the stage's taken (0 for lost, 100 "
-                "for won; --strict refuses them instead)",
-                count(counts.probabilities_repaired, "closed row")));
-        if (counts.created_on_close > 0)
-            session.note(fmt::format(
-                "{} closed before the creation date the file gives: taken as created on the day "
-                "{} closed",
-                count(counts.created_on_close, "deal"),
-                counts.created_on_close == 1 ? "it" : "they"));
+        // Per currency, what the file says: the figures of the other system's list view.
+        for (const auto& [code, totals] : counts.totals) {
+            const int digits = Currency::parse(code).digits();
+            const auto amount = [&](const std::optional<std::int64_t>& minor) {
+                return minor ? format_units(*minor, digits, Grouping::thousands)
+                             : std::string("more than funnel adds exactly");
+            };
+            session.out() << fmt::format("  {}: {}; open {}, won {}, lost {}\n", code,
+                                         count(totals.deals, "deal"), amount(totals.open),
+                                         amount(totals.won), amount(totals.lost));
+        }
+        repairs();
         return;
     }
+    repairs();
     if (options.dry_run) return;
     session.print(
         Record{{{"file", "File"},
@@ -260,7 +317,8 @@ void setup_import(Command& group) {
         command.option("FILE", options->file, "The CSV file, or - for standard input").required();
         command
             .option("--preset", options->preset,
-                    "Column names of generic (funnel's export), vtiger or salesforce")
+                    "Column names of generic (funnel's export), vtiger or salesforce (default: "
+                    "the one the header's columns fit)")
             .type_name("NAME");
         command.repeatable("--map", options->maps,
                            "Column to field, or to ignore (repeatable): --map 'Deal=name'",
@@ -294,6 +352,9 @@ void setup_import(Command& group) {
         add_reading_options(command, options->delimiter, options->encoding, options->timezone);
         command.flag("--dry-run", options->dry_run,
                      "Check every row and show what would be done; write nothing");
+        command.flag("--create-stages", options->create_stages,
+                     "Make the CRM's stages that funnel's defaults lack (Vtiger's Qualification, "
+                     "...) rather than fold their deals into the stage before them");
         command.flag("--strict", options->strict,
                      "Refuse columns the preset does not know, and rows that need a repair (a "
                      "closed row whose probability is not its stage's), instead of leaving them "

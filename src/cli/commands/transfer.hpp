@@ -14,12 +14,13 @@ using OptText = std::optional<std::string>;
 
 struct ImportOptions {
     std::string file;  // "-" for standard input
-    std::string preset = "generic";
+    OptText preset;    // none: recognised from the header
     std::vector<std::string> maps, stage_maps, defaults, lookups;
     OptText date_format, currency, key, delimiter, encoding, timezone;
     std::string on_duplicate = "skip";
     bool dry_run = false;
     bool strict = false;
+    bool create_stages = false;
 };
 
 struct HistoryImportOptions {

@@ -20,8 +20,14 @@ StageMatcher::StageMatcher(std::vector<Stage> stages, Preset preset,
             if (iequals(stage.name, name)) return &stage;
         return nullptr;
     };
-    for (const auto& [foreign, ours] : preset_stage_map(preset))
-        if (const Stage* stage = stage_named(ours)) map_[lower_word(foreign)] = stage;
+    // A stage of the file's own by the name or label the CRM writes beats the preset's folding.
+    for (const auto& known : preset_stage_map(preset)) {
+        if (own_stage(known.foreign)) continue;
+        if (const Stage* stage = stage_named(known.ours)) {
+            map_[lower_word(known.foreign)] = stage;
+            if (known.folded) folded_.insert(lower_word(known.foreign));
+        }
+    }
     for (const auto& [foreign, ours] : stage_map) {
         const Stage* stage = stage_named(ours);
         if (!stage) {
@@ -36,12 +42,20 @@ StageMatcher::StageMatcher(std::vector<Stage> stages, Preset preset,
     }
 }
 
-const Stage* StageMatcher::find(std::string_view text) const {
+const Stage* StageMatcher::own_stage(std::string_view text) const {
     const std::string word = lower_word(text);
-    if (auto it = map_.find(word); it != map_.end()) return it->second;
     for (const auto& stage : stages_)
         if (iequals(stage.name, word) || iequals(stage.label, word)) return &stage;
     return nullptr;
+}
+
+const Stage* StageMatcher::find(std::string_view text) const {
+    if (auto it = map_.find(lower_word(text)); it != map_.end()) return it->second;
+    return own_stage(text);
+}
+
+bool StageMatcher::folds(std::string_view text) const {
+    return folded_.count(lower_word(text)) > 0;
 }
 
 std::string StageMatcher::unknown(const std::string& text) const {
@@ -218,7 +232,8 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
                              [](const Cell& from) { return Currency::parse(from.text); }))
         deal.currency = *currency;
     if (auto amount = read(ImportField::amount, [&](const Cell& from) {
-            return parse_amount_cell(from.text, deal.currency.digits());
+            if (strict_) return parse_amount_cell(from.text, deal.currency.digits());
+            return parse_amount_cell(from.text, deal.currency.digits(), &deal.amount_rounded);
         }))
         deal.amount = Money{*amount, deal.currency};
     before = errors.size();
@@ -231,6 +246,7 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     if (auto from = cell(ImportField::stage)) {
         deal.stage = stages_.find(from->text);
         if (!deal.stage) fail(*from, ImportField::stage, stages_.unknown(from->text));
+        if (deal.stage && stages_.folds(from->text)) deal.folded_from = trim(from->text);
     }
     deal.probability = read(ImportField::probability,
                             [](const Cell& from) { return parse_probability_cell(from.text); });

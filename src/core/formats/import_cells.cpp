@@ -169,7 +169,7 @@ Timestamp parse_timestamp_in_format(std::string_view text, std::string_view form
     return timestamp_at_start_of(date);
 }
 
-std::int64_t parse_amount_cell(std::string_view text, int digits) {
+std::int64_t parse_amount_cell(std::string_view text, int digits, bool* rounded) {
     const char* const expected = "expected an amount such as 12000, 12000.50 or 12,000.50";
     // A currency code before or after the number ("USD 1200", "1200 EUR") is not part of it.
     text = trim(text);
@@ -226,7 +226,20 @@ std::int64_t parse_amount_cell(std::string_view text, int digits) {
         while (number.size() - point - 1 > std::size_t(digits) && number.back() == '0')
             number.pop_back();
     if (!number.empty() && number.back() == '.') number.pop_back();
-    return parse_amount(number, digits);
+    const auto point = number.find('.');
+    if (!rounded || point == std::string::npos || number.size() - point - 1 <= std::size_t(digits))
+        return parse_amount(number, digits);
+    // More decimals than the currency has: rounded half to even, in the digits as written.
+    const std::string_view rest = std::string_view(number).substr(point + 1 + std::size_t(digits));
+    std::string shown = number.substr(0, point + 1 + std::size_t(digits));
+    if (shown.back() == '.') shown.pop_back();
+    std::int64_t minor = parse_amount(shown, digits);
+    const bool above_half =
+        rest[0] > '5' || (rest[0] == '5' && rest.find_first_not_of('0', 1) != std::string::npos);
+    const bool half = rest[0] == '5' && !above_half;
+    if (above_half || (half && minor % 2 != 0)) add_to(minor, 1, "an amount");
+    *rounded = true;
+    return minor;
 }
 
 int parse_probability_cell(std::string_view text) {

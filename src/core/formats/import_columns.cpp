@@ -72,6 +72,8 @@ constexpr PresetColumn vtiger_columns[] = {
     {"Opportunity Name", ImportField::name},
     {"Potential Name", ImportField::name},
     {"Opportunity No", ImportField::external_id},
+    {"Opportunity No.", ImportField::external_id},
+    {"Opportunity Number", ImportField::external_id},
     {"Potential No", ImportField::external_id},
     {"Organization Name", ImportField::org},
     {"Related To", ImportField::org},
@@ -94,6 +96,10 @@ constexpr PresetColumn vtiger_columns[] = {
     {"Created By", ImportField::ignore},
     {"Campaign Source", ImportField::ignore},
     {"Forecast Amount", ImportField::ignore},
+    {"Weighted Revenue", ImportField::ignore},
+    {"Lost Reason", ImportField::lost_reason},
+    {"Is Converted From Lead", ImportField::ignore},
+    {"Converted From Lead", ImportField::ignore},
     {"Forecast Category", ImportField::ignore},
     {"Source", ImportField::ignore},
     {"Starred", ImportField::ignore},
@@ -133,7 +139,12 @@ constexpr PresetColumn salesforce_columns[] = {
     {"ContactId", ImportField::ignore},
     {"Account ID", ImportField::ignore},
     {"Expected Revenue", ImportField::ignore},
+    {"Expected Revenue Currency", ImportField::ignore},
     {"ExpectedRevenue", ImportField::ignore},
+    {"Amount (converted)", ImportField::ignore},
+    {"Amount (converted) Currency", ImportField::ignore},
+    {"Expected Revenue (converted)", ImportField::ignore},
+    {"Expected Revenue (converted) Currency", ImportField::ignore},
     {"Closed", ImportField::ignore},
     {"IsClosed", ImportField::ignore},
     {"Won", ImportField::ignore},
@@ -186,22 +197,59 @@ std::span<const PresetColumn> preset_columns(Preset preset) {
 
 }  // namespace
 
-std::span<const std::pair<std::string_view, std::string_view>> preset_stage_map(Preset preset) {
+std::span<const PresetStage> preset_stage_map(Preset preset) {
     if (preset == Preset::generic) return {};
-    // The default stages of Vtiger and Salesforce, onto funnel's.
-    static constexpr std::pair<std::string_view, std::string_view> standard_stages[] = {
+    // The default stages of Vtiger (both spellings: "Proposal/Price Quote" before 6,
+    // "Proposal or Price Quote" since) and Salesforce, onto funnel's. Four have no stage of
+    // their own in a new funnel file: they fold into the stage before them, and --create-stages
+    // makes them, with the probabilities of this family of CRMs (SugarCRM's, which Vtiger and
+    // SuiteCRM keep).
+    static constexpr PresetStage standard_stages[] = {
         {"Prospecting", "prospecting"},
-        {"Qualification", "prospecting"},
-        {"Needs Analysis", "prospecting"},
+        {"Qualification", "prospecting", true, 20},
+        {"Needs Analysis", "prospecting", true, 25},
         {"Value Proposition", "value-proposition"},
-        {"Id. Decision Makers", "value-proposition"},
-        {"Perception Analysis", "value-proposition"},
+        {"Id. Decision Makers", "value-proposition", true, 40},
+        {"Perception Analysis", "value-proposition", true, 50},
         {"Proposal/Price Quote", "quote-sent"},
+        {"Proposal or Price Quote", "quote-sent"},
         {"Negotiation/Review", "renegotiation"},
+        {"Negotiation or Review", "renegotiation"},
         {"Closed Won", "closed-won"},
         {"Closed Lost", "closed-lost"},
     };
     return standard_stages;
+}
+
+PresetChoice recognise_preset(const std::vector<std::string>& header) {
+    constexpr Preset presets[] = {Preset::generic, Preset::vtiger, Preset::salesforce};
+    const auto knows = [](Preset preset, std::string_view column) {
+        const auto columns = preset_columns(preset);
+        return std::any_of(columns.begin(), columns.end(), [&](const PresetColumn& known) {
+            return iequals(known.header, column);
+        });
+    };
+    // A preset's telling columns: those of the header it knows and no other preset does.
+    std::vector<PresetChoice> fits;
+    for (const Preset preset : presets) {
+        PresetChoice choice{preset, {}};
+        for (const auto& cell : header) {
+            const std::string column(trim(cell));
+            if (!knows(preset, column)) continue;
+            if (std::none_of(std::begin(presets), std::end(presets), [&](Preset other) {
+                    return other != preset && knows(other, column);
+                }))
+                choice.telling.push_back(column);
+        }
+        if (!choice.telling.empty()) fits.push_back(std::move(choice));
+    }
+    if (fits.empty()) return {Preset::generic, {}};
+    if (fits.size() == 1) return fits.front();
+    std::vector<std::string> each;
+    for (const auto& fit : fits)
+        each.push_back(fmt::format("{} ({})", to_string(fit.preset), quoted_list(fit.telling)));
+    throw invalid_input(fmt::format(
+        "its columns fit more than one preset: {}; give --preset", join(each, " and ")));
 }
 
 std::string_view to_string(ImportField field) {

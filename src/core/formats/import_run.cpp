@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -104,36 +105,58 @@ std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<
     ++counts_.rows;
     const auto imported = converter_.convert(row, cells, errors);
     if (!imported) return std::nullopt;
+    auto action = add(row, *imported, errors);
+    if (!action) return action;
+    // What the row says, counted once it is in.
     if (imported->probability_repaired) ++counts_.probabilities_repaired;
-    if (!imported->stage && !first_open_) {
+    if (imported->amount_rounded) ++counts_.amounts_rounded;
+    if (!imported->folded_from.empty()) {
+        auto& fold = counts_.folded[imported->folded_from];
+        fold.stage = imported->stage->name;
+        ++fold.deals;
+    }
+    auto& totals = counts_.totals[std::string(imported->currency.code())];
+    ++totals.deals;
+    const StageState state = imported->stage ? imported->stage->state : StageState::open;
+    const std::int64_t amount = imported->amount ? imported->amount->minor : 0;
+    auto& total = state == StageState::won    ? totals.won
+                  : state == StageState::lost ? totals.lost
+                                              : totals.open;
+    if (total && __builtin_add_overflow(*total, amount, &*total)) total.reset();
+    return action;
+}
+
+std::optional<ImportAction> DealImport::add(std::int64_t row, const ImportedDeal& imported,
+                                            std::vector<CellError>& errors) {
+    if (!imported.stage && !first_open_) {
         errors.push_back({row, "", "", "no stage, and the data file has no open stage"});
         return std::nullopt;
     }
     std::optional<std::int64_t> existing;
-    if (!imported->external_id.empty())
-        existing = writer_.deal_with_external_id(imported->external_id);
+    if (!imported.external_id.empty())
+        existing = writer_.deal_with_external_id(imported.external_id);
     else if (by_name_)
-        existing = same_deal(*imported);
+        existing = same_deal(imported);
     if (existing && settings_.on_duplicate != OnDuplicate::update) {
         if (settings_.on_duplicate == OnDuplicate::error) {
             const auto column = plan_.key ? plan_.key : plan_.column_of(ImportField::external_id);
             errors.push_back(
-                {row, column ? plan_.header[*column] : "", imported->external_id,
+                {row, column ? plan_.header[*column] : "", imported.external_id,
                  fmt::format("an opportunity with this {} exists already (id {}); give "
                              "--on-duplicate skip or update",
                              by_name_ ? "organization, name and currency" : "key", *existing)});
             return std::nullopt;
         }
         ++counts_.skipped;
-        return ImportAction{ImportAction::Kind::skip, row, *existing, imported->name, {}};
+        return ImportAction{ImportAction::Kind::skip, row, *existing, imported.name, {}};
     }
-    const auto org_id = organization(*imported);
+    const auto org_id = organization(imported);
     const std::size_t errors_before = errors.size();
-    const auto contact_id = contact(row, *imported, org_id, errors);
+    const auto contact_id = contact(row, imported, org_id, errors);
     if (errors.size() != errors_before) return std::nullopt;
     try {
-        if (existing) return update(row, *existing, *imported, org_id, contact_id);
-        return create(row, *imported, org_id, contact_id);
+        if (existing) return update(row, *existing, imported, org_id, contact_id);
+        return create(row, imported, org_id, contact_id);
     } catch (const Error& e) {
         // A rule of deals the row breaks (a close before the deal's creation): the row's error.
         if (e.kind() != ErrorKind::invalid) throw;
@@ -290,6 +313,66 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
         store_.related().set_primary_contact(id, after.contact_id, now_);
     ++counts_.updated;
     return action;
+}
+
+std::vector<Stage> create_preset_stages(Store& store, Preset preset) {
+    std::vector<Stage> stages = store.stages().all();
+    std::vector<std::int64_t> order;
+    for (const auto& stage : stages)
+        order.push_back(stage.id);
+    const auto own = [&](std::string_view text) {
+        return std::any_of(stages.begin(), stages.end(), [&](const Stage& stage) {
+            return iequals(stage.name, text) || iequals(stage.label, text);
+        });
+    };
+    // Each goes after the stage it folds into, or after the one made before it for that stage.
+    std::map<std::string_view, std::int64_t> after;
+    std::vector<Stage> created;
+    for (const auto& known : preset_stage_map(preset)) {
+        if (!known.folded || own(known.foreign)) continue;
+        const auto target = std::find_if(stages.begin(), stages.end(), [&](const Stage& stage) {
+            return iequals(stage.name, known.ours);
+        });
+        if (target == stages.end()) continue;  // renamed away: the import refuses its deals
+        Stage stage;
+        std::string name;
+        for (const char c : lower_word(known.foreign))
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                name += c;
+            else if (!name.empty() && name.back() != '-')
+                name += '-';
+        stage.name = normalize_stage_name(name);
+        stage.label = std::string(known.foreign);
+        stage.probability = known.probability;
+        stage.category = target->category;
+        stage.stale_days = target->stale_days;
+        stage.position = int(order.size()) + 1;
+        stage.id = store.stages().insert(stage);
+        const auto anchor = after.try_emplace(known.ours, target->id).first;
+        order.insert(std::find(order.begin(), order.end(), anchor->second) + 1, stage.id);
+        anchor->second = stage.id;
+        stages.push_back(stage);
+        created.push_back(stage);
+    }
+    if (!created.empty()) store.stages().reorder(order);
+    return created;
+}
+
+std::vector<Stage> remove_unused_stages(Store& store, const std::vector<Stage>& created) {
+    std::vector<Stage> kept;
+    for (const auto& stage : created) {
+        if (store.stages().ever_used(stage.id))
+            kept.push_back(stage);
+        else
+            store.stages().remove(stage.id);
+    }
+    if (kept.size() != created.size()) {
+        std::vector<std::int64_t> order;
+        for (const auto& stage : store.stages().all())
+            order.push_back(stage.id);
+        store.stages().reorder(order);
+    }
+    return kept;
 }
 
 }  // namespace funnel
