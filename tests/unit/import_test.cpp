@@ -427,3 +427,112 @@ TEST_CASE("import: the rows a report export adds after its data") {
     CHECK_FALSE(is_footer_row({"Totally new deal", "ACME", "100"}, false));
     CHECK_FALSE(is_footer_row({"Renewal", "ACME", "100"}, true));
 }
+
+TEST_CASE("import: amounts with more decimals than their currency are rounded half to even") {
+    const auto rounded = [](std::string_view text, int digits) {
+        bool was = false;
+        const auto minor = parse_amount_cell(text, digits, &was);
+        CHECK(was);
+        return minor;
+    };
+    CHECK(rounded("12000.001", 2) == 1200000);
+    CHECK(rounded("12000.005", 2) == 1200000);   // half, to the even cent
+    CHECK(rounded("12000.015", 2) == 1200002);   // half, to the even cent
+    CHECK(rounded("12000.0051", 2) == 1200001);  // above half
+    CHECK(rounded("12000.0049", 2) == 1200000);
+    CHECK(rounded("1,234.5678", 2) == 123457);
+    CHECK(rounded("2.5", 0) == 2);
+    CHECK(rounded("3.5", 0) == 4);
+    CHECK(rounded("0.125", 2) == 12);
+    // Zeros past the currency's decimals are not a rounding.
+    bool was = false;
+    CHECK(parse_amount_cell("12000.50000000", 2, &was) == 1200050);
+    CHECK_FALSE(was);
+}
+
+TEST_CASE("import: the dates of a file tell their format, or say they cannot") {
+    const auto guess = [](const std::vector<std::string>& dates) {
+        DateFormatGuess g;
+        for (const auto& date : dates)
+            g.see(date);
+        return g;
+    };
+    CHECK(guess({"03/04/2026", "15/04/2026"}).format() == "%d/%m/%Y");
+    CHECK(guess({"03/04/2026", "04/15/2026"}).format() == "%m/%d/%Y");
+    CHECK(guess({"12/15/26"}).format() == "%m/%d/%y");
+    CHECK(guess({"15.12.2026 10:30"}).format() == "%d.%m.%Y");
+    CHECK(guess({"31-12-2026"}).format() == "%d-%m-%Y");
+    // Undecided: each could be either.
+    const auto open = guess({"03/04/2026", "", "05/06/2026"});
+    CHECK_FALSE(open.format());
+    CHECK(open.undecided() == "03/04/2026");
+    CHECK_FALSE(open.settled());
+    // A file that begins with ISO dates writes ISO dates: no format, and nothing undecided.
+    const auto iso = guess({"2026-12-31T10:00:00Z", "31/12/2026"});
+    CHECK(iso.settled());
+    CHECK_FALSE(iso.format());
+    // What is no date decides nothing.
+    CHECK_FALSE(guess({"n/a", "13/13/2026", "1/2", "1/2/123"}).settled());
+    CHECK(guess({"n/a", "13/13/2026", "1/2", "1/2/123"}).undecided().empty());
+}
+
+TEST_CASE("import: a file's header names the preset it was exported with") {
+    CHECK(recognise_preset({"Potential Name", "Sales Stage", "Amount"}).preset == Preset::vtiger);
+    CHECK(recognise_preset({"Opportunity Name", "Organization Name", "Sales Stage"}).preset ==
+          Preset::vtiger);
+    const auto salesforce = recognise_preset({"Id", "Name", "StageName", "Amount", "CloseDate"});
+    CHECK(salesforce.preset == Preset::salesforce);
+    CHECK(salesforce.telling == std::vector<std::string>{"StageName", "CloseDate"});
+    CHECK(recognise_preset({"Opportunity Name", "Account Name", "Stage", "Close Date"}).preset ==
+          Preset::salesforce);
+    CHECK(recognise_preset({"name", "org", "amount", "close_date"}).preset == Preset::generic);
+    // Columns every preset knows, or none does, tell nothing: generic, as before.
+    CHECK(recognise_preset({"Amount", "Description"}).preset == Preset::generic);
+    CHECK(recognise_preset({"Deal", "Value"}).preset == Preset::generic);
+    const auto both = error_of([] { recognise_preset({"Sales Stage", "StageName"}); });
+    CHECK(contains(both,
+                   "more than one preset: vtiger ('Sales Stage') and salesforce "
+                   "('StageName'); give --preset"));
+}
+
+TEST_CASE("import: a stage of the file's own beats the preset's folding, and folds are told") {
+    ImportSettings settings;
+    settings.preset = Preset::vtiger;
+    Fixture f({"Potential Name", "Related To", "Expected Close Date", "Sales Stage"}, settings);
+    {
+        const auto converter = f.converter();
+        std::vector<CellError> errors;
+        const auto deal =
+            converter.convert(2, {"A", "ACME", "2026-12-01", "Qualification"}, errors);
+        REQUIRE(deal);
+        CHECK(deal->stage->name == "prospecting");
+        CHECK(deal->folded_from == "Qualification");
+        const auto quote =
+            converter.convert(3, {"B", "ACME", "2026-12-01", "Proposal or Price Quote"}, errors);
+        REQUIRE(quote);
+        CHECK(quote->stage->name == "quote-sent");
+        CHECK(quote->folded_from.empty());
+    }
+    const auto created = create_preset_stages(f.store, Preset::vtiger);
+    REQUIRE(created.size() == 4);
+    std::vector<std::string> order;
+    for (const auto& stage : f.store.stages().all())
+        order.push_back(stage.name + " " + std::to_string(stage.probability));
+    CHECK(order == std::vector<std::string>{
+                       "prospecting 10", "qualification 20", "needs-analysis 25",
+                       "value-proposition 25", "id-decision-makers 40", "perception-analysis 50",
+                       "quote-sent 50", "renegotiation 70", "closed-won 100", "closed-lost 0"});
+    {
+        const auto converter = f.converter();
+        std::vector<CellError> errors;
+        const auto deal =
+            converter.convert(2, {"A", "ACME", "2026-12-01", "Id. Decision Makers"}, errors);
+        REQUIRE(deal);
+        CHECK(deal->stage->name == "id-decision-makers");
+        CHECK(deal->folded_from.empty());
+    }
+    // None used: all made again go.
+    CHECK(remove_unused_stages(f.store, created).empty());
+    CHECK(f.store.stages().all().size() == 6);
+    CHECK(create_preset_stages(f.store, Preset::generic).empty());
+}

@@ -22,8 +22,10 @@ class CsvReader {
     // Reads from `file`, which stays the caller's. With delimiter 0, the header line decides:
     // the most frequent of comma, semicolon and tab outside quotes (a comma when none is).
     // Text in another `encoding` than UTF-8 (a known_encoding) is read as UTF-8; a byte that
-    // is not text in that encoding is an Error(invalid) naming its offset in the file. A UTF-8
-    // file whose first block holds a NUL byte (a binary file, UTF-16) is refused at once.
+    // is not text in that encoding is an Error(invalid) naming its offset in the file. With no
+    // encoding given, a UTF-16 byte order mark or a first block (64 KiB) that is not UTF-8
+    // makes it UTF-16 or windows-1252 (guessed_encoding). A UTF-8 file whose first block holds
+    // a NUL byte (a binary file, UTF-16 without its mark) is refused at once.
     explicit CsvReader(std::FILE* file, char delimiter = 0, const std::string& encoding = "");
     CsvReader(CsvReader&&) noexcept;
     CsvReader& operator=(CsvReader&&) noexcept;
@@ -35,6 +37,9 @@ class CsvReader {
     bool next(std::vector<std::string>& fields);
 
     char delimiter() const { return delimiter_; }
+    // The encoding the file was found to be in when none was given ("UTF-16",
+    // "windows-1252"); empty when it is UTF-8 or was given.
+    const std::string& guessed_encoding() const { return guessed_; }
     // The record just read: 1 for the header, as a spreadsheet numbers rows.
     std::int64_t record() const { return record_; }
     // The line where the record just read starts.
@@ -56,6 +61,7 @@ class CsvReader {
     std::size_t size_ = 0;
     std::uint64_t consumed_ = 0;  // bytes of the file before the buffer
     char delimiter_;
+    std::string guessed_;
     std::int64_t record_ = 0;
     std::int64_t line_ = 1;
     std::int64_t record_line_ = 0;

@@ -135,6 +135,28 @@ Date parse_date_in_format(std::string_view text, std::string_view format);
 // Checks a --date-format; throws Error(invalid).
 void validate_date_format(std::string_view format);
 
+// The format of a file's dates when --date-format is not given, from the dates themselves:
+// YYYY-MM-DD needs none; numeric dates with the day or the month first (15/12/2026,
+// 12.15.26) are told apart by the first whose day is above 12. The first date decides which
+// kind the file writes.
+class DateFormatGuess {
+  public:
+    // One date cell of the file (a time after it is allowed).
+    void see(std::string_view cell);
+    // The format, once a date has decided it.
+    const std::optional<std::string>& format() const { return format_; }
+    // A date that needs a format but could be either, when none has decided it.
+    const std::string& undecided() const { return undecided_; }
+    // Whether more dates can change nothing: a format decided, or the file's first date in
+    // YYYY-MM-DD (its dates need no format, and any other is an error of its row).
+    bool settled() const { return format_ || iso_; }
+
+  private:
+    std::optional<std::string> format_;
+    std::string undecided_;
+    bool iso_ = false;
+};
+
 // An amount as spreadsheets and CRMs write it: "12000.50", "12,000.50", "12.000,50",
 // "$ 1,200", "1 200,5 €". Never negative. Throws Error(invalid).
 // An amount with more decimals than `digits` is rounded half to even, and `rounded` (when

@@ -88,12 +88,37 @@ std::string count(std::int64_t value, std::string_view one, std::string_view man
 ImportFile::ImportFile(const Session& session, const std::string& name, char delimiter,
                        const std::string& encoding)
     : input_(name),
+      input_name_(name),
       label_(input_.label()),
       reader_(named([&] { return CsvReader(input_.file(), delimiter, encoding); })),
       progress_(session, input_.size()),
       started_(std::chrono::steady_clock::now()) {
     if (!named([&] { return reader_.next(header_); }))
         throw invalid_input(fmt::format("{} is empty: expected a header line", label_));
+    if (!reader_.guessed_encoding().empty())
+        session.note(fmt::format("{}: read as {} text (--encoding sets another)", label_,
+                                 reader_.guessed_encoding()));
+}
+
+std::optional<std::string> ImportFile::guess_date_format(const std::vector<std::size_t>& columns,
+                                                         char delimiter,
+                                                         const std::string& encoding) {
+    if (columns.empty() || input_.file() == stdin) return std::nullopt;
+    const Input again(input_name_);
+    CsvReader reader = named([&] { return CsvReader(again.file(), delimiter, encoding); });
+    DateFormatGuess guess;
+    std::vector<std::string> cells;
+    named([&] { return reader.next(cells); });  // the header
+    while (!guess.settled() && named([&] { return reader.next(cells); }))
+        for (const auto column : columns)
+            if (column < cells.size()) guess.see(cells[column]);
+    if (!guess.format() && !guess.undecided().empty())
+        throw invalid_input(fmt::format(
+            "{}: dates such as {} could have the day or the month first, and none has a day "
+            "above 12 to tell: give --date-format (%d/%m/%Y or %m/%d/%Y, with the file's "
+            "separator)",
+            label_, in_quotes(guess.undecided())));
+    return guess.format();
 }
 
 void ImportFile::each_row(

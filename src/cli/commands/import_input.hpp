@@ -128,6 +128,12 @@ class ImportFile {
         }
     }
 
+    // Without --date-format: the format the dates in `columns` are written in, read ahead
+    // from the file (DateFormatGuess); nothing for ISO dates, or for standard input, which can
+    // be read once only. Throws Error(invalid) when the dates could be day or month first.
+    std::optional<std::string> guess_date_format(const std::vector<std::size_t>& columns,
+                                                 char delimiter, const std::string& encoding);
+
     // Reads every row: `add` gets its number (as a spreadsheet numbers it), its cells and the
     // list its problems go to, and returns how many rows it has read so far (the progress bar).
     void each_row(
@@ -144,6 +150,7 @@ class ImportFile {
 
   private:
     Input input_;
+    std::string input_name_;  // as given: "-" for standard input
     std::string label_;
     CsvReader reader_;
     std::vector<std::string> header_;

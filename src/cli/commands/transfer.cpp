@@ -113,11 +113,13 @@ void run_import(const ImportOptions& options, Session& session) {
         if (choice.preset != Preset::generic) {
             std::vector<std::string> shown(
                 choice.telling.begin(),
-                choice.telling.begin() + std::ptrdiff_t(std::min<std::size_t>(3, choice.telling.size())));
-            session.note(fmt::format("{}: read with the {} preset, by its columns {}{} (--preset "
-                                     "sets another)",
-                                     file.label(), to_string(choice.preset), quoted_list(shown),
-                                     choice.telling.size() > shown.size() ? ", ..." : ""));
+                choice.telling.begin() +
+                    std::ptrdiff_t(std::min<std::size_t>(3, choice.telling.size())));
+            session.note(
+                fmt::format("{}: read with the {} preset, by its columns {}{} (--preset "
+                            "sets another)",
+                            file.label(), to_string(choice.preset), quoted_list(shown),
+                            choice.telling.size() > shown.size() ? ", ..." : ""));
         }
     }
     if (options.create_stages && settings.preset != Preset::vtiger &&
@@ -126,6 +128,17 @@ void run_import(const ImportOptions& options, Session& session) {
             "--create-stages makes the stages of the vtiger and salesforce presets; this file is "
             "read with the generic one");
     const ColumnPlan plan = file.named([&] { return plan_columns(file.header(), settings); });
+    if (!options.date_format) {
+        std::vector<std::size_t> dates;
+        for (const auto field : {ImportField::close_date, ImportField::created_at,
+                                 ImportField::updated_at, ImportField::closed_at})
+            if (const auto column = plan.column_of(field)) dates.push_back(*column);
+        if (auto format = file.guess_date_format(dates, delimiter, encoding)) {
+            session.note(fmt::format("{}: dates read as {} (--date-format sets another)",
+                                     file.label(), *format));
+            settings.date_format = std::move(*format);
+        }
+    }
     if (!plan.unknown.empty())
         session.note(fmt::format(
             "{}: {} that the {} preset does not know left out: {} (--map 'COLUMN=FIELD' reads "

@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -25,6 +26,25 @@ std::size_t read_bytes(std::FILE* file, char* into, std::size_t size) {
     if (got == 0 && std::ferror(file))
         throw runtime_failure(fmt::format("cannot read the file: {}", std::strerror(errno)));
     return got;
+}
+
+// Whether `text` is UTF-8 as far as it goes (a character cut off at its end is allowed).
+bool valid_utf8_prefix(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const std::size_t length = byte < 0x80           ? 1
+                                   : (byte >> 5) == 0x6  ? 2
+                                   : (byte >> 4) == 0xE  ? 3
+                                   : (byte >> 3) == 0x1E ? 4
+                                                         : 0;
+        if (length == 0 || (length == 2 && byte < 0xC2)) return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            if (i + k >= text.size()) return true;
+            if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+        }
+        i += length;
+    }
+    return true;
 }
 
 }  // namespace
@@ -53,6 +73,8 @@ struct CsvReader::Decoder {
     std::string encoding;
     iconv_t converter;
     std::vector<char> raw;
+    std::string first;  // bytes read before the encoding was known: converted first
+    std::size_t first_used = 0;
     std::size_t pending = 0;      // bytes at the start of raw not converted yet
     std::uint64_t converted = 0;  // bytes of the file converted so far
     bool at_end = false;
@@ -64,6 +86,21 @@ CsvReader::CsvReader(std::FILE* file, char delimiter, const std::string& encodin
       buffer_(buffer_size),
       delimiter_(delimiter) {
     fill();
+    // No encoding given: a UTF-16 byte order mark, or a first block that is not UTF-8, says
+    // the file is UTF-16 or windows-1252 (what Excel and older CRMs write), and it is read so.
+    if (encoding.empty() && size_ >= 2) {
+        const std::string_view first(buffer_.data(), size_);
+        if (first.starts_with("\xFF\xFE") || first.starts_with("\xFE\xFF"))
+            guessed_ = "UTF-16";
+        else if (!valid_utf8_prefix(first))
+            guessed_ = "windows-1252";
+        if (!guessed_.empty()) {
+            decoder_ = std::make_unique<Decoder>(guessed_);
+            decoder_->first.assign(first);
+            size_ = position_ = 0;
+            fill();
+        }
+    }
     // A NUL byte is never in UTF-8 text: the file is binary, or text in UTF-16.
     if (!decoder_ && std::memchr(buffer_.data(), 0, size_)) {
         const bool utf16 = size_ >= 2 && (std::memcmp(buffer_.data(), "\xFF\xFE", 2) == 0 ||
@@ -95,8 +132,13 @@ std::size_t CsvReader::decode() {
     Decoder& d = *decoder_;
     for (;;) {
         if (!d.at_end && d.pending < d.raw.size()) {
-            const std::size_t got =
-                read_bytes(file_, d.raw.data() + d.pending, d.raw.size() - d.pending);
+            std::size_t got = std::min(d.raw.size() - d.pending, d.first.size() - d.first_used);
+            if (got > 0) {
+                std::memcpy(d.raw.data() + d.pending, d.first.data() + d.first_used, got);
+                d.first_used += got;
+            } else {
+                got = read_bytes(file_, d.raw.data() + d.pending, d.raw.size() - d.pending);
+            }
             d.pending += got;
             d.at_end = got == 0;
         }

@@ -152,6 +152,43 @@ Date date_in_format(std::string_view text, std::string_view format, std::size_t&
 
 }  // namespace
 
+void DateFormatGuess::see(std::string_view cell) {
+    if (settled()) return;
+    std::string_view text = trim(cell);
+    text = text.substr(0, text.find_first_of(" T"));
+    // A file whose dates begin as YYYY-MM-DD writes them so: any other is that row's error.
+    if (undecided_.empty() && text.size() == 10 && text[4] == '-' && text[7] == '-') {
+        iso_ = true;
+        return;
+    }
+    // D?D sep M?M sep YY(YY), either way round; separators / . or -.
+    std::size_t at = 0;
+    const auto number = [&](std::size_t most) {
+        const std::size_t from = at;
+        while (at < text.size() && at - from < most && text[at] >= '0' && text[at] <= '9')
+            ++at;
+        return at == from ? -1 : std::stoi(std::string(text.substr(from, at - from)));
+    };
+    const int first = number(2);
+    if (first < 0 || at >= text.size()) return;
+    const char separator = text[at++];
+    if (separator != '/' && separator != '.' && separator != '-') return;
+    const int second = number(2);
+    if (second < 0 || at >= text.size() || text[at++] != separator) return;
+    const std::size_t year_from = at;
+    if (number(4) < 0 || at != text.size()) return;
+    const std::size_t year_digits = at - year_from;
+    if (year_digits != 2 && year_digits != 4) return;
+    if (first < 1 || second < 1 || (first > 12 && second > 12)) return;  // not a date
+    const std::string year = year_digits == 4 ? "%Y" : "%y";
+    if (first > 12)
+        format_ = fmt::format("%d{0}%m{0}{1}", separator, year);
+    else if (second > 12)
+        format_ = fmt::format("%m{0}%d{0}{1}", separator, year);
+    else if (undecided_.empty())
+        undecided_ = std::string(text);
+}
+
 Date parse_date_in_format(std::string_view text, std::string_view format) {
     text = trim(text);
     std::size_t end = 0;
@@ -201,7 +238,8 @@ std::int64_t parse_amount_cell(std::string_view text, int digits, bool* rounded)
     if (kept.empty())
         throw invalid_input("expected an amount such as 12000, 12000.50 or 12,000.50");
     // The decimal separator is the last '.' or ',' when both kinds appear, or when it cannot
-    // group thousands: it is the only one and not between 1-3 digits and exactly three.
+    // group thousands: it is the only one and not between 1-3 digits (not a lone 0) and exactly
+    // three.
     const auto last = kept.find_last_of(".,");
     std::string number;
     if (last != std::string::npos) {
@@ -209,7 +247,7 @@ std::int64_t parse_amount_cell(std::string_view text, int digits, bool* rounded)
         const bool both = kept.find(mark == '.' ? ',' : '.') != std::string::npos;
         const std::size_t after = kept.size() - last - 1;
         const bool repeated = kept.find(mark) != last;
-        const bool groups = after == 3 && last >= 1 && last <= 3;
+        const bool groups = after == 3 && last >= 1 && last <= 3 && kept[0] != '0';
         const bool decimal = both || (!repeated && !groups);
         for (std::size_t i = 0; i < kept.size(); ++i) {
             if (kept[i] == '.' || kept[i] == ',') {

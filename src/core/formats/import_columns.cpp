@@ -236,9 +236,8 @@ PresetChoice recognise_preset(const std::vector<std::string>& header) {
         for (const auto& cell : header) {
             const std::string column(trim(cell));
             if (!knows(preset, column)) continue;
-            if (std::none_of(std::begin(presets), std::end(presets), [&](Preset other) {
-                    return other != preset && knows(other, column);
-                }))
+            if (std::none_of(std::begin(presets), std::end(presets),
+                             [&](Preset other) { return other != preset && knows(other, column); }))
                 choice.telling.push_back(column);
         }
         if (!choice.telling.empty()) fits.push_back(std::move(choice));
@@ -248,8 +247,8 @@ PresetChoice recognise_preset(const std::vector<std::string>& header) {
     std::vector<std::string> each;
     for (const auto& fit : fits)
         each.push_back(fmt::format("{} ({})", to_string(fit.preset), quoted_list(fit.telling)));
-    throw invalid_input(fmt::format(
-        "its columns fit more than one preset: {}; give --preset", join(each, " and ")));
+    throw invalid_input(fmt::format("its columns fit more than one preset: {}; give --preset",
+                                    join(each, " and ")));
 }
 
 std::string_view to_string(ImportField field) {
