@@ -80,7 +80,8 @@ struct ImportSettings {
     OnDuplicate on_duplicate = OnDuplicate::skip;
     std::vector<std::pair<ImportField, std::string>> defaults;  // --default FIELD=VALUE
     // --strict: columns the preset does not know, and rows that need a repair (a closed row
-    // whose probability disagrees with its stage), are errors, not left out or repaired.
+    // whose probability disagrees with its stage, an amount with more decimals than its
+    // currency), are errors, not left out or repaired.
     bool strict = false;
     // --lookup COLUMN=FILE: the column's values replaced by names, id → name.
     std::map<std::string, std::unordered_map<std::string, std::string>> lookups;

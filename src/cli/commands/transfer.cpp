@@ -187,9 +187,10 @@ void run_import(const ImportOptions& options, Session& session) {
     const auto repairs = [&] {
         if (counts.probabilities_repaired > 0)
             session.note(fmt::format(
-                "{} with a probability unlike their stage's: the stage's taken (0 for lost, 100 "
+                "{} with a probability unlike {} stage's: the stage's taken (0 for lost, 100 "
                 "for won; --strict refuses them instead)",
-                count(counts.probabilities_repaired, "closed row")));
+                count(counts.probabilities_repaired, "closed row"),
+                counts.probabilities_repaired == 1 ? "its" : "their"));
         if (counts.created_on_close > 0)
             session.note(fmt::format(
                 "{} closed before the creation date the file gives: taken as created on the day "
@@ -370,8 +371,9 @@ void setup_import(Command& group) {
                      "...) rather than fold their deals into the stage before them");
         command.flag("--strict", options->strict,
                      "Refuse columns the preset does not know, and rows that need a repair (a "
-                     "closed row whose probability is not its stage's), instead of leaving them "
-                     "out or repairing them and saying so");
+                     "closed row whose probability is not its stage's, an amount with more "
+                     "decimals than its currency), instead of leaving them out or repairing them "
+                     "and saying so");
         command.footer(
             "Fields: name, org, contact, amount, currency, close_date, stage, probability, type, "
             "next_step, description, owner, source, created_at, updated_at, closed_at, "

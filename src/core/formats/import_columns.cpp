@@ -114,6 +114,7 @@ constexpr PresetColumn salesforce_columns[] = {
     {"Id", ImportField::external_id},
     {"Account Name", ImportField::org},
     {"AccountId", ImportField::org, true},
+    {"Account.Name", ImportField::org},  // Data Loader, for a query of the account's name
     {"Contact Name", ImportField::contact},
     {"Amount", ImportField::amount},
     {"Amount Currency", ImportField::currency},
@@ -136,6 +137,7 @@ constexpr PresetColumn salesforce_columns[] = {
     {"CreatedDate", ImportField::created_at},
     // Derived, or ids of records that are not deals: known, and read only when mapped.
     {"OwnerId", ImportField::ignore},
+    {"Owner.Name", ImportField::owner},
     {"ContactId", ImportField::ignore},
     {"Account ID", ImportField::ignore},
     {"Expected Revenue", ImportField::ignore},
@@ -336,6 +338,7 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
 
     std::vector<std::string> unknown;
     std::vector<std::string> need_lookup;
+    std::vector<bool> ids_columns;  // ids with no --lookup to name them
     for (std::size_t i = 0; i < plan.header.size(); ++i) {
         const std::string& name = plan.header[i];
         std::optional<ImportField> field;
@@ -359,7 +362,17 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
         if (ids && !lookup && *field != ImportField::ignore) need_lookup.push_back(name);
         plan.fields.push_back(*field);
         plan.lookups.push_back(lookup);
+        ids_columns.push_back(ids && !lookup);
     }
+    // Ids beside names for the same field (a Data Loader export's AccountId and Account.Name):
+    // the names are read.
+    for (std::size_t i = 0; i < plan.fields.size(); ++i)
+        for (std::size_t j = 0; ids_columns[i] && j < plan.fields.size(); ++j)
+            if (j != i && !ids_columns[j] && plan.fields[j] == plan.fields[i]) {
+                std::erase(need_lookup, plan.header[i]);
+                plan.fields[i] = ImportField::ignore;
+                break;
+            }
     if (!unknown.empty() && settings.strict)
         throw invalid_input(fmt::format(
             "the file has column{} that the {} preset does not know: {}; map each with --map "
