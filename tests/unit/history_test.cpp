@@ -129,3 +129,25 @@ TEST_CASE("a close back-dated before an earlier stage move gives a sound state o
             CHECK(deal->stage == "closed-lost");
     }
 }
+
+TEST_CASE("an amount given later to a deal that had none is undone to no amount") {
+    auto sized = changes;
+    sized.push_back(
+        {11, "2026-11-14T00:00:00", "2026-11-14T00:00:00", "amount", std::nullopt, "15000.00"});
+    const auto before = deal_as_of(current(), sized, end_of_day(d(2026, 11, 13)), stages());
+    REQUIRE(before);
+    CHECK(before->no_amount);
+    CHECK(before->amount.minor == 0);
+    const auto after = deal_as_of(current(), sized, end_of_day(d(2026, 11, 14)), stages());
+    CHECK_FALSE(after->no_amount);
+    CHECK(after->amount.minor == 1'500'000);
+    // And no amount is no value in the history, either way.
+    Opportunity none = current();
+    none.no_amount = true;
+    none.amount.minor = 0;
+    const auto recorded = changes_between(none, current());
+    REQUIRE(recorded.size() == 1);
+    CHECK(recorded[0].field == "amount");
+    CHECK_FALSE(recorded[0].old_value);
+    CHECK(recorded[0].new_value == "15000.00");
+}

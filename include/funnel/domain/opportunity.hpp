@@ -25,6 +25,8 @@ struct Opportunity {
     std::optional<std::int64_t> contact_id;
     std::string contact;
     Money amount;
+    // No amount yet (an import's blank cell): `amount` is 0, and counts in no sum.
+    bool no_amount = false;
     Date close_date;
     std::int64_t stage_id = 0;
     std::string stage;

@@ -34,7 +34,7 @@ class DealExporter {
     void text(std::string_view value, bool nullable);
     void number(std::int64_t value);
     void optional_number(const std::optional<std::int64_t>& value);
-    void amount(std::int64_t minor);
+    void amount(std::int64_t minor, bool none = false);  // none: no amount yet
     void key(std::size_t column);
     void flush();
 

@@ -281,6 +281,7 @@ struct ImportCounts {
     // to compare with the other system's list view. Minor units; none past what 64 bits hold.
     struct Totals {
         std::int64_t deals = 0;
+        std::int64_t no_amount = 0;  // of them, with no amount yet (a blank cell)
         std::optional<std::int64_t> open = 0;
         std::optional<std::int64_t> won = 0;
         std::optional<std::int64_t> lost = 0;

@@ -33,8 +33,8 @@ struct Cell {
 
 // Who a column is for: machine formats carry every field, tables for people show fewer.
 enum class Audience { everyone, people, machines };
-// How people read a value: 50%, or a timestamp to the minute.
-enum class Unit { none, percent, timestamp };
+// How people read a value: 50%, a timestamp to the minute, or an amount (none yet reads —).
+enum class Unit { none, percent, timestamp, amount };
 
 struct Column {
     std::string key;     // the stable name in json, csv and tsv

@@ -30,6 +30,7 @@ struct OppFilter {
     std::optional<Date> closing_from;
     std::optional<Date> closing_to;
     std::optional<Date> overdue_on;  // open deals whose close date is before this day
+    bool no_amount = false;          // deals with no amount yet
     std::string search;              // in name, description, next step, org and contact
 };
 
@@ -53,6 +54,7 @@ struct DealColumns {
     std::optional<std::int64_t> contact_id;
     std::string_view contact;
     std::int64_t amount = 0;
+    bool no_amount = false;  // none yet: amount is 0
     std::string_view currency;
     std::string_view close_date;
     std::string_view stage;

@@ -135,7 +135,7 @@ std::string display_value(const Opportunity& deal, const std::string& field,
     if (field == "org") return deal.org.empty() ? "-" : deal.org;
     if (field == "contact") return deal.contact.empty() ? "-" : deal.contact;
     if (field == "stage") return deal.stage;
-    if (field == "amount") return format_money(deal.amount);
+    if (field == "amount") return deal.no_amount ? "-" : format_money(deal.amount);
     if (field == "probability") return fmt::format("{}%", deal.probability);
     return stored ? *stored : "-";
 }
@@ -204,8 +204,10 @@ void run_edit(const EditOptions& options, Session& session) {
             }
             deal.amount.currency = currency;
         }
-        if (f.amount)
+        if (f.amount) {
             deal.amount.minor = parse_amount_option("--amount", *f.amount, deal.amount.currency);
+            deal.no_amount = false;
+        }
         if (f.close) deal.close_date = parse_date_option("--close", *f.close, session.today());
         if (f.org) {
             if (f.org->empty()) {
@@ -406,6 +408,8 @@ void add_list_options(Command& command, ListOptions& options, bool open_by_defau
         .type_name("DATE");
     command.option("--closing-to", options.closing_to, "Close date on or before").type_name("DATE");
     command.flag("--overdue", options.overdue, "Open deals whose close date has passed");
+    command.flag("--no-amount", options.no_amount,
+                 "Deals with no amount yet (imported with a blank one)");
     command
         .option("--search", options.search, "Text in name, description, next step, org or contact")
         .type_name("TEXT");

@@ -40,6 +40,7 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     if (filter.closing_from && filter.closing_to)
         require_range("--closing-from", *filter.closing_from, "--closing-to", *filter.closing_to);
     if (options.overdue) filter.overdue_on = today;
+    filter.no_amount = options.no_amount;
     if (options.search) filter.search = *options.search;
     query.sort = parse_option("--sort", options.sort, parse_opp_sort);
     query.descending = options.descending;

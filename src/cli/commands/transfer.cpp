@@ -240,8 +240,11 @@ void run_import(const ImportOptions& options, Session& session) {
                 return minor ? format_units(*minor, digits, Grouping::thousands)
                              : std::string("more than funnel adds exactly");
             };
-            session.out() << fmt::format("  {}: {}; open {}, won {}, lost {}\n", code,
-                                         count(totals.deals, "deal"), amount(totals.open),
+            const std::string none = totals.no_amount > 0
+                                         ? fmt::format(" ({} with no amount)", n(totals.no_amount))
+                                         : "";
+            session.out() << fmt::format("  {}: {}{}; open {}, won {}, lost {}\n", code,
+                                         count(totals.deals, "deal"), none, amount(totals.open),
                                          amount(totals.won), amount(totals.lost));
         }
         repairs();

@@ -47,7 +47,7 @@ void undo(Opportunity& deal, const Opportunity& current, const DealChange& chang
     } else if (change.field == "currency") {
         if (auto currency = Currency::find(text_of(old_value))) deal.amount.currency = *currency;
     } else if (change.field == "amount")
-        amount_text = text_of(old_value);
+        amount_text = old_value.value_or("");  // empty: no amount
     else if (change.field == "close_date")
         deal.close_date = date_of_value(old_value);
     else if (change.field == "stage") {
@@ -77,7 +77,11 @@ void undo(Opportunity& deal, const Opportunity& current, const DealChange& chang
 // the stage's name, state and category, and the moment it entered that stage.
 Opportunity finished(Opportunity deal, const std::optional<std::string>& amount_text,
                      const Timestamp& stage_changed_at, const std::vector<Stage>& stages) {
-    if (amount_text) deal.amount.minor = parse_amount(*amount_text, deal.amount.currency.digits());
+    if (amount_text) {
+        deal.no_amount = amount_text->empty();
+        deal.amount.minor =
+            deal.no_amount ? 0 : parse_amount(*amount_text, deal.amount.currency.digits());
+    }
     deal.stage_changed_at = stage_changed_at;
     for (const auto& stage : stages) {
         if (stage.id != deal.stage_id) continue;

@@ -115,7 +115,9 @@ std::vector<FieldChange> changes_between(const Opportunity& before, const Opport
     compare("contact", id_value(before.contact_id), id_value(after.contact_id));
     compare("currency", std::string(before.amount.currency.code()),
             std::string(after.amount.currency.code()));
-    compare("amount", amount_text(before.amount), amount_text(after.amount));
+    // No amount is no value in the history.
+    compare("amount", before.no_amount ? std::nullopt : std::optional(amount_text(before.amount)),
+            after.no_amount ? std::nullopt : std::optional(amount_text(after.amount)));
     compare("close_date", format_date(before.close_date), format_date(after.close_date));
     compare("stage", std::to_string(before.stage_id), std::to_string(after.stage_id));
     compare("probability", std::to_string(before.probability), std::to_string(after.probability));

@@ -91,7 +91,11 @@ void DealExporter::optional_number(const std::optional<std::int64_t>& value) {
         buffer_ += "null";
 }
 
-void DealExporter::amount(std::int64_t minor) {
+void DealExporter::amount(std::int64_t minor, bool none) {
+    if (none) {  // no amount yet: empty in CSV, null in JSON
+        if (format_ != Format::csv) buffer_ += "null";
+        return;
+    }
     append_plain_number(buffer_, minor, currency_.digits());
 }
 
@@ -109,12 +113,12 @@ void DealExporter::write(const DealColumns& deal) {
     key(c++), optional_number(deal.org_id);
     key(c++), text(deal.contact, true);
     key(c++), optional_number(deal.contact_id);
-    key(c++), amount(deal.amount);
+    key(c++), amount(deal.amount, deal.no_amount);
     key(c++), text(deal.currency, false);
     key(c++), text(deal.close_date, false);
     key(c++), text(deal.stage, false);
     key(c++), number(deal.probability);
-    key(c++), amount(weighted_minor(deal.amount, deal.probability));
+    key(c++), amount(weighted_minor(deal.amount, deal.probability), deal.no_amount);
     key(c++), text(deal.category, false);
     key(c++), text(deal.type, false);
     key(c++), text(deal.next_step, true);

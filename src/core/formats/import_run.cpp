@@ -117,6 +117,7 @@ std::optional<ImportAction> DealImport::add(std::int64_t row, const std::vector<
     }
     auto& totals = counts_.totals[std::string(imported->currency.code())];
     ++totals.deals;
+    if (!imported->amount) ++totals.no_amount;
     const StageState state = imported->stage ? imported->stage->state : StageState::open;
     const std::int64_t amount = imported->amount ? imported->amount->minor : 0;
     auto& total = state == StageState::won    ? totals.won
@@ -205,6 +206,7 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
     deal.contact_id = contact_id;
     deal.contact = imported.contact;
     deal.amount = imported.amount.value_or(Money{0, imported.currency});
+    deal.no_amount = !imported.amount;  // a blank cell: no amount yet, not 0
     const Stage& stage = imported.stage ? *imported.stage : *first_open_;
     // A closed deal's close date is the day it closed, when the file says which.
     deal.close_date =
@@ -277,8 +279,10 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
         after.org_id = before.org_id;
         after.contact_id = before.contact_id;
     }
-    if (given(ImportField::amount))
+    if (given(ImportField::amount)) {
         after.amount = imported.amount.value_or(Money{0, imported.currency});
+        after.no_amount = !imported.amount;
+    }
     after.close_date = *imported.close_date;
     if (imported.stage && imported.stage->id != before.stage_id) {
         move_to_stage(after, *imported.stage,

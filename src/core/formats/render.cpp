@@ -111,6 +111,8 @@ std::string human_text(const Value& value, const Column& column, bool unicode,
         return std::to_string(*number) + (column.unit == Unit::percent ? "%" : "");
     if (const auto* bar = std::get_if<Bar>(&value)) return bar_text(*bar, unicode);
     if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "yes" : "no";
+    if (column.unit == Unit::amount && std::holds_alternative<std::monostate>(value))
+        return unicode ? "\u2014" : "-";
     std::string text = plain_text(value);
     if (column.unit == Unit::timestamp && text.size() >= 16 && text[10] == 'T') {
         text = text.substr(0, 16);

@@ -201,8 +201,8 @@ inline std::optional<std::string> optional_text(const SQLite::Column& column) {
 inline constexpr const char* insert_opportunity =
     "INSERT INTO opportunity (name, org_id, contact_id, amount, currency, close_date, stage_id, "
     "state, probability, type, next_step, description, owner, source, updated_at, "
-    "stage_changed_at, closed_at, lost_reason, external_id, category, created_at) VALUES (?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "stage_changed_at, closed_at, lost_reason, external_id, category, no_amount, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // One row of a deal's history: prepare `insert_history` once, then bind_change and run for
 // each change.

@@ -43,6 +43,7 @@ enum : int {
     lost_reason,
     external_id,
     own_category,  // the deal's own category; `category` is the one it counts in
+    no_amount,
     more
 };
 }  // namespace deal_column

@@ -85,6 +85,7 @@ Where where_clause(const OppFilter& filter) {
     if (filter.type) where.add("o.type = ?", std::string(to_string(*filter.type)));
     if (filter.closing_from) where.add("o.close_date >= ?", format_date(*filter.closing_from));
     if (filter.closing_to) where.add("o.close_date <= ?", format_date(*filter.closing_to));
+    if (filter.no_amount) where.add("o.no_amount = 1");
     if (filter.overdue_on) {
         where.add("o.state = 'open'");
         where.add("o.close_date < ?", format_date(*filter.overdue_on));
@@ -158,7 +159,7 @@ std::string select_opportunities(bool with_names, const std::string& more_column
        o.close_date, o.stage_id, s.name, s.state, coalesce(o.category, s.category),
        o.probability, o.type, o.next_step, o.description, o.owner, o.source, o.created_at,
        o.updated_at, o.stage_changed_at, o.closed_at, o.lost_reason, o.external_id,
-       o.category)sql" +
+       o.category, o.no_amount)sql" +
            more_columns + R"sql(
 FROM opportunity o
 JOIN stage s ON s.id = o.stage_id)sql" +
@@ -200,6 +201,7 @@ Opportunity read_opportunity(const sql::Cursor& row) {
     deal.external_id = optional_string(row, deal_column::external_id);
     if (!row.null(deal_column::own_category))
         deal.own_category = parse_forecast_category(row.text(deal_column::own_category));
+    deal.no_amount = row.integer(deal_column::no_amount) != 0;
     return deal;
 }
 
@@ -230,12 +232,13 @@ void bind_opportunity(sql::Cursor& statement, const Opportunity& deal) {
         statement.bind(20, std::string(to_string(*deal.own_category)));
     else
         statement.bind_null(20);
+    statement.bind(21, std::int64_t(deal.no_amount ? 1 : 0));
 }
 
 std::int64_t DealStore::insert(const Opportunity& deal) {
     sql::Cursor insert(connection_->db, sql::insert_opportunity);
     bind_opportunity(insert, deal);
-    insert.bind(21, deal.created_at);
+    insert.bind(22, deal.created_at);
     insert.run();
     const std::int64_t id = connection_->db.getLastInsertRowid();
     record_change(connection_->db, id, deal.created_at, deal.created_at,
@@ -268,9 +271,10 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
         "UPDATE opportunity SET name = ?, org_id = ?, contact_id = ?, amount = ?, currency = ?, "
         "close_date = ?, stage_id = ?, state = ?, probability = ?, type = ?, next_step = ?, "
         "description = ?, owner = ?, source = ?, updated_at = ?, stage_changed_at = ?, "
-        "closed_at = ?, lost_reason = ?, external_id = ?, category = ? WHERE id = ?");
+        "closed_at = ?, lost_reason = ?, external_id = ?, category = ?, no_amount = ? WHERE id = "
+        "?");
     bind_opportunity(update, written);
-    update.bind(21, after.id);
+    update.bind(22, after.id);
     update.run();
     std::size_t note_index = 0;
     for (std::size_t i = 0; i < changes.size(); ++i)
@@ -357,6 +361,7 @@ void DealStore::for_each_columns(const OppQuery& query,
         deal.closed_at = row.text(deal_column::closed_at);
         deal.lost_reason = row.text(deal_column::lost_reason);
         deal.external_id = row.text(deal_column::external_id);
+        deal.no_amount = row.integer(deal_column::no_amount) != 0;
         visit(deal);
     }
 }

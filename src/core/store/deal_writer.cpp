@@ -168,7 +168,7 @@ std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note
     auto& s = *statements_;
     auto& insert = s.insert_deal;
     bind_opportunity(insert, deal);
-    insert.bind(21, deal.created_at);
+    insert.bind(22, deal.created_at);
     insert.run();
     const std::int64_t id = s.last_id();
 

@@ -358,13 +358,22 @@ CREATE INDEX opportunity_open_by_close
 )sql");
 }
 
+// A deal may have no amount yet (an import's blank cell): its amount is then 0, shown as no
+// amount and listed by opp list --no-amount.
+void unknown_amounts(SQLite::Database& db) {
+    db.exec(R"sql(
+ALTER TABLE opportunity ADD COLUMN no_amount INTEGER NOT NULL DEFAULT 0
+    CHECK (no_amount = 0 OR (no_amount = 1 AND amount = 0));
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     foundation,      forecast_indexes,   history_indexes,
     related_records, external_ids,       check_lists_as_comparisons,
     name_keys,       closed_close_dates, recorded_times,
-    deal_categories,
+    deal_categories, unknown_amounts,
 };
 
 }  // namespace

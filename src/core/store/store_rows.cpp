@@ -126,7 +126,9 @@ const TableRules tables[] = {
       {"closed_at", Rule::date, false},
       {"lost_reason", Rule::line, false},
       {"external_id", Rule::line, false},
-      {"category", Rule::category, false}}},
+      {"category", Rule::category, false},
+      // Dumps from before funnel kept it have none: every deal had an amount.
+      {"no_amount", Rule::flag, false}}},
     {"opportunity_history",
      {{"id", Rule::id, true},
       {"opp_id", Rule::ref, true},
