@@ -196,8 +196,12 @@ TEST_CASE("learned rates recover known win rates within their 90 % intervals") {
     const LearnedRates rates = learner.finish().front();
     CHECK(rates.enough());
     // Wilson's 90 % interval around each learned rate holds the true one.
-    for (const auto& [stage, rate] : stage_rate)
-        for (const auto& [bucket, factor] : bucket_factor) {
+    for (const auto& [stage_id, stage_true] : stage_rate)
+        for (const auto& [bucket_kind, bucket_true] : bucket_factor) {
+            // Copies: clang's lambdas (INFO's) do not capture structured bindings.
+            const std::int64_t stage = stage_id;
+            const CloseBucket bucket = bucket_kind;
+            const double rate = stage_true, factor = bucket_true;
             const double n = double(deals[{stage, bucket}]), p = rates.rate(stage, bucket);
             const double z = 1.6449, centre = (p + z * z / (2 * n)) / (1 + z * z / n);
             const double half =

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "funnel/domain/date.hpp"
+#include "funnel/domain/filter.hpp"
 #include "funnel/domain/history.hpp"
 #include "funnel/domain/opportunity.hpp"
 
@@ -31,6 +32,7 @@ struct OppFilter {
     std::optional<Date> closing_to;
     std::optional<Date> overdue_on;  // open deals whose close date is before this day
     bool no_amount = false;          // deals with no amount yet
+    std::optional<Filter> where;     // --where
     std::string search;              // in name, description, next step, org and contact
 };
 

@@ -411,6 +411,11 @@ void add_list_options(Command& command, ListOptions& options, bool open_by_defau
     command.flag("--no-amount", options.no_amount,
                  "Deals with no amount yet (imported with a blank one)");
     command
+        .option("--where", options.where,
+                "Deals the filter expression selects (docs/filters.md): "
+                "'amount >= 10k and stage ~ quote and close < eoq'")
+        .type_name("EXPR");
+    command
         .option("--search", options.search, "Text in name, description, next step, org or contact")
         .type_name("TEXT");
     command

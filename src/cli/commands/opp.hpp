@@ -25,7 +25,7 @@ struct ListOptions {
     std::vector<std::string> stages;
     bool open = false, won = false, lost = false, closed = false, all = false, overdue = false;
     bool no_amount = false;
-    OptText org, contact, owner, type, closing_from, closing_to, search, limit;
+    OptText org, contact, owner, type, closing_from, closing_to, search, limit, where;
     std::string sort = "close";
     bool descending = false;
 };

@@ -20,12 +20,16 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     const int states = options.open + options.won + options.lost + options.closed + options.all;
     if (states > 1)
         throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
-    // Naming stages shows deals in them, whatever their state.
-    filter.states = options.won      ? StateFilter::won
-                    : options.lost   ? StateFilter::lost
-                    : options.closed ? StateFilter::closed
-                    : options.all || (!options.open && !options.stages.empty()) ? StateFilter::all
-                                                                                : StateFilter::open;
+    if (options.where) filter.where = parse_filter(*options.where, today);
+    // Naming stages, or testing them or the day a deal closed, shows deals whatever their state.
+    const bool names_states = !options.stages.empty() ||
+                              (filter.where && (tests_field(*filter.where, FilterField::stage) ||
+                                                tests_field(*filter.where, FilterField::closed)));
+    filter.states = options.won                                      ? StateFilter::won
+                    : options.lost                                   ? StateFilter::lost
+                    : options.closed                                 ? StateFilter::closed
+                    : options.all || (!options.open && names_states) ? StateFilter::all
+                                                                     : StateFilter::open;
     const auto stages = store.stages().all();
     for (const auto& name : options.stages)
         filter.stage_ids.push_back(parse_stage_option(stages, "--stage", name).id);

@@ -19,7 +19,7 @@ struct Named {
     HistoryField field;
 };
 
-constexpr Named field_names[] = {
+constexpr Named history_field_names[] = {
     {"opportunity", HistoryField::opportunity},
     {"at", HistoryField::at},
     {"stage", HistoryField::stage},
@@ -33,7 +33,7 @@ constexpr Named field_names[] = {
 };
 
 // Salesforce's OpportunityHistory object, as Data Loader and the API export it.
-constexpr Named salesforce_columns[] = {
+constexpr Named salesforce_history_columns[] = {
     {"OpportunityId", HistoryField::opportunity}, {"CreatedDate", HistoryField::at},
     {"StageName", HistoryField::stage},           {"Amount", HistoryField::amount},
     {"CurrencyIsoCode", HistoryField::currency},  {"CloseDate", HistoryField::close_date},
@@ -42,7 +42,7 @@ constexpr Named salesforce_columns[] = {
 };
 
 // Vtiger's potential stage history table (vtiger_potstagehistory) as CSV.
-constexpr Named vtiger_columns[] = {
+constexpr Named vtiger_history_columns[] = {
     {"potentialid", HistoryField::opportunity},
     {"lastmodified", HistoryField::at},
     {"stage", HistoryField::stage},
@@ -56,18 +56,18 @@ constexpr Named vtiger_columns[] = {
 std::span<const Named> preset_history_columns(Preset preset) {
     switch (preset) {
         case Preset::salesforce:
-            return salesforce_columns;
+            return salesforce_history_columns;
         case Preset::vtiger:
-            return vtiger_columns;
+            return vtiger_history_columns;
         case Preset::generic:
             break;
     }
-    return std::span<const Named>(field_names).first(std::size(field_names) - 1);
+    return std::span<const Named>(history_field_names).first(std::size(history_field_names) - 1);
 }
 
 std::string history_field_list() {
     std::vector<std::string> names;
-    for (const auto& named : field_names)
+    for (const auto& named : history_field_names)
         names.emplace_back(named.name);
     return join(names, ", ");
 }
@@ -83,13 +83,13 @@ bool is_deleted(std::string_view text) {
 }  // namespace
 
 std::string_view to_string(HistoryField field) {
-    for (const auto& named : field_names)
+    for (const auto& named : history_field_names)
         if (named.field == field) return named.name;
     return "ignore";
 }
 
 HistoryField parse_history_field(std::string_view text) {
-    for (const auto& named : field_names)
+    for (const auto& named : history_field_names)
         if (iequals(named.name, trim(text))) return named.field;
     throw invalid_input("expected one of " + history_field_list());
 }

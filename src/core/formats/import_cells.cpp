@@ -275,7 +275,12 @@ std::int64_t parse_amount_cell(std::string_view text, int digits, bool* rounded)
     const bool above_half =
         rest[0] > '5' || (rest[0] == '5' && rest.find_first_not_of('0', 1) != std::string::npos);
     const bool half = rest[0] == '5' && !above_half;
-    if (above_half || (half && minor % 2 != 0)) add_to(minor, 1, "an amount");
+    if (above_half || (half && minor % 2 != 0)) {
+        if (minor == max_amount_minor(digits))
+            throw invalid_input(fmt::format("too large (at most {})",
+                                            format_units(minor, digits, Grouping::thousands)));
+        ++minor;
+    }
     *rounded = true;
     return minor;
 }

@@ -7,6 +7,7 @@
 #include "funnel/store/store.hpp"
 #include "store/connection.hpp"
 #include "store/deal_rows.hpp"
+#include "store/filter_sql.hpp"
 
 namespace funnel {
 
@@ -53,7 +54,7 @@ void record_change(SQLite::Database& db, std::int64_t opp_id, const Timestamp& w
     insert.run();
 }
 
-Where where_clause(const OppFilter& filter) {
+Where where_clause(Connection& connection, const OppFilter& filter) {
     Where where;
     switch (filter.states) {
         case StateFilter::open:
@@ -86,6 +87,9 @@ Where where_clause(const OppFilter& filter) {
     if (filter.closing_from) where.add("o.close_date >= ?", format_date(*filter.closing_from));
     if (filter.closing_to) where.add("o.close_date <= ?", format_date(*filter.closing_to));
     if (filter.no_amount) where.add("o.no_amount = 1");
+    if (filter.where) {
+        where.add(filter_sql(*filter.where, StageStore(connection).all(), where.values));
+    }
     if (filter.overdue_on) {
         where.add("o.state = 'open'");
         where.add("o.close_date < ?", format_date(*filter.overdue_on));
@@ -316,8 +320,9 @@ void DealStore::remove(std::int64_t id, const Timestamp& now) {
 namespace {
 
 // The deals a list asks for, in its order, ready to step through.
-sql::Cursor list_cursor(SQLite::Database& db, const OppQuery& query) {
-    const Where where = where_clause(query.filter);
+sql::Cursor list_cursor(Connection& connection, const OppQuery& query) {
+    auto& db = connection.db;
+    const Where where = where_clause(connection, query.filter);
     std::string sql = opportunity_select + where.sql + order_by(query.sort, query.descending);
     if (query.limit) sql += fmt::format(" LIMIT {}", *query.limit);
     sql::Cursor cursor(db, sql);
@@ -329,14 +334,14 @@ sql::Cursor list_cursor(SQLite::Database& db, const OppQuery& query) {
 
 void DealStore::for_each(const OppQuery& query,
                          const std::function<void(const Opportunity&)>& visit) {
-    sql::Cursor statement = list_cursor(connection_->db, query);
+    sql::Cursor statement = list_cursor(*connection_, query);
     while (statement.step())
         visit(read_opportunity(statement));
 }
 
 void DealStore::for_each_columns(const OppQuery& query,
                                  const std::function<void(const DealColumns&)>& visit) {
-    sql::Cursor row = list_cursor(connection_->db, query);
+    sql::Cursor row = list_cursor(*connection_, query);
     DealColumns deal;
     while (row.step()) {
         deal.id = row.integer(deal_column::id);
@@ -377,7 +382,7 @@ void DealStore::record_event(std::int64_t opp_id, const Timestamp& when, const F
 }
 
 std::vector<CurrencyTotals> DealStore::totals(const OppFilter& filter) {
-    const Where where = where_clause(filter);
+    const Where where = where_clause(*connection_, filter);
     SQLite::Statement statement(
         connection_->db,
         "SELECT o.currency, sum(o.state = 'open'), sum(CASE WHEN o.state = 'open' THEN o.amount "

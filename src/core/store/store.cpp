@@ -159,12 +159,31 @@ void fold_function(sqlite3_context* context, int, sqlite3_value** arguments) {
     sqlite3_result_text(context, folded.data(), int(folded.size()), SQLITE_TRANSIENT);
 }
 
-// Every connection gets the store's SQL functions: funnel_fold(name), the key names match by.
+// 10^(4 - its decimals) for a currency code: amounts of any currency times it are in units of
+// 10^-4 of their major unit, which a --where compares them in.
+void scale_function(sqlite3_context* context, int, sqlite3_value** arguments) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
+    const int digits =
+        text ? digits_of(std::string_view(text, std::size_t(sqlite3_value_bytes(arguments[0]))))
+             : 2;
+    std::int64_t scale = 1;
+    for (int i = digits; i < 4; ++i)
+        scale *= 10;
+    sqlite3_result_int64(context, scale);
+}
+
+// Every connection gets the store's SQL functions: funnel_fold(name), the key names match by,
+// and funnel_scale(currency).
 SQLite::Database& with_functions(SQLite::Database& db) {
-    const int result = sqlite3_create_function_v2(
-        db.getHandle(), "funnel_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-        nullptr, fold_function, nullptr, nullptr, nullptr);
-    if (result != SQLITE_OK) throw SQLite::Exception(db.getHandle(), result);
+    constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    using Function = void (*)(sqlite3_context*, int, sqlite3_value**);
+    const std::pair<const char*, Function> functions[] = {{"funnel_fold", fold_function},
+                                                          {"funnel_scale", scale_function}};
+    for (const auto& [name, function] : functions) {
+        const int result = sqlite3_create_function_v2(db.getHandle(), name, 1, flags, nullptr,
+                                                      function, nullptr, nullptr, nullptr);
+        if (result != SQLITE_OK) throw SQLite::Exception(db.getHandle(), result);
+    }
     return db;
 }
 

@@ -1,0 +1,183 @@
+// A --where filter as SQL over `opportunity o JOIN stage s LEFT JOIN organization g LEFT JOIN
+// contact c`: every value a bound parameter, never text of the statement.
+#include "store/filter_sql.hpp"
+
+#include <fmt/format.h>
+
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
+
+namespace funnel {
+
+namespace {
+
+std::string_view sql_operator(FilterOp op) {
+    switch (op) {
+        case FilterOp::eq:
+            return "=";
+        case FilterOp::ne:
+            return "!=";
+        case FilterOp::lt:
+            return "<";
+        case FilterOp::le:
+            return "<=";
+        case FilterOp::gt:
+            return ">";
+        case FilterOp::ge:
+            return ">=";
+        default:
+            break;
+    }
+    return "=";
+}
+
+class Compiler {
+  public:
+    Compiler(const std::vector<Stage>& stages, std::vector<std::string>& values)
+        : stages_(stages), values_(values) {}
+
+    std::string sql(const Filter& filter) {
+        switch (filter.kind) {
+            case Filter::Kind::all:
+            case Filter::Kind::any: {
+                std::vector<std::string> parts;
+                for (const auto& part : filter.parts)
+                    parts.push_back(sql(part));
+                return "(" + join(parts, filter.kind == Filter::Kind::all ? " AND " : " OR ") + ")";
+            }
+            case Filter::Kind::negation:
+                // A test of an absent value is false, and so is its negation in SQL: NOT makes
+                // it true, as people mean "not owner = ann" of a deal with no owner.
+                return "(coalesce(" + sql(filter.parts.front()) + ", 0) = 0)";
+            case Filter::Kind::test:
+                break;
+        }
+        return test(filter);
+    }
+
+  private:
+    std::string bound(const std::string& value) {
+        values_.push_back(value);
+        return "?";
+    }
+    std::string bound_integer(const std::string& value) {
+        values_.push_back(value);
+        return "CAST(? AS INTEGER)";
+    }
+
+    // `column op value` for each kind of comparison, with IN for several values.
+    std::string compare(const std::string& column, const Filter& filter, bool integer) {
+        const auto value = [&](const FilterValue& v) {
+            return integer ? bound_integer(v.text) : bound(v.text);
+        };
+        if (filter.op == FilterOp::in) {
+            std::vector<std::string> list;
+            for (const auto& v : filter.values)
+                list.push_back(value(v));
+            return column + " IN (" + join(list, ", ") + ")";
+        }
+        const std::string test = column + " " + std::string(sql_operator(filter.op)) + " " +
+                                 value(filter.values.front());
+        // != of an absent value: true, as people mean it.
+        if (filter.op == FilterOp::ne) return "(" + column + " IS NULL OR " + test + ")";
+        return test;
+    }
+
+    std::string text(const std::string& column, const Filter& filter) {
+        const std::string folded = "funnel_fold(" + column + ")";
+        switch (filter.op) {
+            case FilterOp::empty:
+                return "(" + column + " IS NULL OR " + column + " = '')";
+            case FilterOp::contains:
+                return "instr(" + folded + ", " + bound(filter.values.front().text) + ") > 0";
+            default:
+                return compare(folded, filter, false);
+        }
+    }
+
+    const Stage& stage(const FilterValue& value) {
+        try {
+            return resolve_stage(stages_, value.text);
+        } catch (const Error& e) {
+            throw invalid_input(
+                filter_error(value.column,
+                             fmt::format("invalid stage {}: {}", in_quotes(value.text), e.what())));
+        }
+    }
+
+    std::string stage_test(const Filter& filter) {
+        if (filter.op == FilterOp::contains) {
+            const std::string part = ascii_lower(filter.values.front().text);
+            return "(instr(lower(s.name), " + bound(part) + ") > 0 OR instr(lower(s.label), " +
+                   bound(part) + ") > 0)";
+        }
+        Filter ids = filter;
+        const bool by_position = filter.op == FilterOp::lt || filter.op == FilterOp::le ||
+                                 filter.op == FilterOp::gt || filter.op == FilterOp::ge;
+        for (auto& value : ids.values) {
+            const Stage& found = stage(value);
+            value.text = std::to_string(by_position ? found.position : found.id);
+        }
+        return compare(by_position ? "s.position" : "o.stage_id", ids, true);
+    }
+
+    std::string test(const Filter& filter) {
+        // Amounts in units of 10^-4 of the major unit, whatever the currency's decimals.
+        const std::string scaled_amount = "o.amount * funnel_scale(o.currency)";
+        const std::string scaled_weighted =
+            "((o.amount * o.probability + 50) / 100) * funnel_scale(o.currency)";
+        switch (filter.field) {
+            case FilterField::name:
+                return text("o.name", filter);
+            case FilterField::org:
+                return text("g.name", filter);
+            case FilterField::contact:
+                return text("c.name", filter);
+            case FilterField::owner:
+                return text("o.owner", filter);
+            case FilterField::source:
+                return text("o.source", filter);
+            case FilterField::currency:
+                return compare("o.currency", filter, false);
+            case FilterField::amount:
+            case FilterField::weighted:
+                // A deal with no amount yet has none to compare.
+                if (filter.op == FilterOp::empty) return "o.no_amount = 1";
+                return "(o.no_amount = 0 AND " +
+                       compare(
+                           filter.field == FilterField::amount ? scaled_amount : scaled_weighted,
+                           filter, true) +
+                       ")";
+            case FilterField::probability:
+                return compare("o.probability", filter, true);
+            case FilterField::close:
+                return compare("o.close_date", filter, false);
+            case FilterField::created:
+                return compare("substr(o.created_at, 1, 10)", filter, false);
+            case FilterField::updated:
+                return compare("substr(o.updated_at, 1, 10)", filter, false);
+            case FilterField::closed:
+                if (filter.op == FilterOp::empty) return "o.closed_at IS NULL";
+                return compare("o.closed_at", filter, false);
+            case FilterField::stage:
+                return stage_test(filter);
+            case FilterField::category:
+                return compare("coalesce(o.category, s.category)", filter, false);
+            case FilterField::type:
+                return compare("o.type", filter, false);
+        }
+        return "0";
+    }
+
+    const std::vector<Stage>& stages_;
+    std::vector<std::string>& values_;
+};
+
+}  // namespace
+
+std::string filter_sql(const Filter& filter, const std::vector<Stage>& stages,
+                       std::vector<std::string>& values) {
+    return Compiler(stages, values).sql(filter);
+}
+
+}  // namespace funnel
