@@ -33,7 +33,8 @@ struct OppFilter {
     std::optional<Date> overdue_on;  // open deals whose close date is before this day
     bool no_amount = false;          // deals with no amount yet
     std::optional<Filter> where;     // --where
-    std::string search;              // in name, description, next step, org and contact
+    std::optional<std::pair<std::int64_t, std::int64_t>> ids;  // from, to (both included)
+    std::string search;  // in name, description, next step, org and contact
 };
 
 enum class OppSort { close, amount, weighted, probability, stage, name, id, updated };

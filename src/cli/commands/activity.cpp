@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "commands/opp.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "records.hpp"
@@ -43,7 +44,7 @@ void apply(const Fields& fields, Activity& activity, Store& store, const Session
         if (fields.opp->empty()) {
             activity.opp_id.reset();
         } else {
-            const auto deal = store.deals().get(parse_id("opportunity", *fields.opp));
+            const auto deal = store.deals().get(opp::deal_id(store, *fields.opp));
             activity.opp_id = deal.id;
             activity.opp = deal.name;
         }
@@ -105,7 +106,6 @@ void check_fields(const Fields& fields, const Session& session, bool adding) {
         if (!fields.due)
             throw invalid_input("an activity needs --due DATE (and a time, if it has one)");
     }
-    if (fields.opp && !fields.opp->empty()) parse_id("opportunity", *fields.opp);
     if (fields.type) parse_option("--type", *fields.type, parse_activity_type);
     if (fields.subject) subject_of(*fields.subject);
     if (fields.due) due_of(*fields.due, session);
@@ -156,7 +156,7 @@ void run_list(const ListOptions& options, Session& session) {
     }
     if (options.owner) query.owner = *options.owner;
     Store store = session.read_store();
-    if (options.opp) query.opp_id = store.deals().get(parse_id("opportunity", *options.opp)).id;
+    if (options.opp) query.opp_id = opp::deal_id(store, *options.opp);
     ListPrinter list(session, activity_columns());
     store.related().for_each_activity(query, [&](const Activity& activity) {
         list.add(activity.id, [&] { return activity_row(activity, session.today()); });
@@ -236,7 +236,8 @@ void run_delete(const DeleteOptions& options, Session& session) {
 
 // The fields of an activity, for activity add and edit and opp link ID activity.
 void add_fields(Command& command, Fields& fields, bool with_deal) {
-    if (with_deal) command.option("--opp", fields.opp, "The deal it is about").type_name("ID");
+    if (with_deal)
+        command.option("--opp", fields.opp, "The deal it is about (id or name)").type_name("ID");
     command.option("--org", fields.org, "The organization it is with").type_name("ORG");
     command.option("--contact", fields.contact, "The contact it is with").type_name("CONTACT");
     command.option("--type", fields.type, "call, meeting, task or email").type_name("TYPE");
@@ -263,7 +264,7 @@ void setup(Command& group) {
         command.flag("--overdue", options->overdue, "Pending, due before today");
         command.flag("--done", options->done, "Done ones");
         command.flag("--all", options->all, "All of them");
-        command.option("--opp", options->opp, "Of this deal").type_name("ID");
+        command.option("--opp", options->opp, "Of this deal (id or name)").type_name("ID");
         command.option("--from", options->from, "Due on or after").type_name("DATE");
         command.option("--to", options->to, "Due on or before").type_name("DATE");
         command.option("--owner", options->owner, "Of this owner").type_name("NAME");

@@ -155,7 +155,6 @@ std::string describe_changes(const Opportunity& before, const Opportunity& after
 }
 
 void run_edit(const EditOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
     const auto& f = options.fields;
     check_fields(f, session.today());
     const std::string note =
@@ -173,7 +172,7 @@ void run_edit(const EditOptions& options, Session& session) {
                     throw invalid_input("expected commit, best-case, pipeline, omitted or auto");
                 return parsed;
             });
-    const auto [before, after] = session.write([&](Store& store) {
+    const auto edit_one = [&](Store& store, std::int64_t id) {
         const Opportunity before = store.deals().get(id);
         Opportunity deal = before;
         if (options.name) deal.name = text_option("--name", *options.name, TextKind::name);
@@ -259,17 +258,45 @@ void run_edit(const EditOptions& options, Session& session) {
         if (deal.contact_id != before.contact_id)
             store.related().set_primary_contact(id, deal.contact_id, session.now());
         return std::pair{before, store.deals().get(id)};
-    });
-    const std::string changes = describe_changes(before, after);
-    report_change(session, after,
-                  changes.empty() ? fmt::format("Opportunity {}: nothing changed", id)
-                                  : fmt::format("Updated opportunity {}: {}", id, changes));
+    };
+    const auto changed = change_each(session, options.selection, edit_one);
+    const bool dry_run = options.selection.dry_run;
+    report_changes(session, options.selection, changed,
+                   [&](const Opportunity& before, const Opportunity& after) {
+                       const std::string changes = describe_changes(before, after);
+                       if (changes.empty())
+                           return fmt::format("Opportunity {}: {}", after.id,
+                                              dry_run ? "would not change" : "nothing changed");
+                       return fmt::format("{} opportunity {}: {}",
+                                          dry_run ? "Would update" : "Updated", after.id, changes);
+                   });
 }
 
 // ---- opp stage
 
+// What moving a deal to a stage did, for people.
+std::string stage_line(const Opportunity& before, const Opportunity& after) {
+    if (before.stage_id == after.stage_id && before.probability == after.probability &&
+        before.closed_at == after.closed_at)
+        return fmt::format("Opportunity {} is already in {} ({}%)", after.id, after.stage,
+                           after.probability);
+    if (before.stage_id == after.stage_id && after.closed_at && before.closed_at)
+        return fmt::format("Opportunity {}: {} on {}, not {}", after.id, after.stage,
+                           format_date(*after.closed_at), format_date(*before.closed_at));
+    if (after.closed_at && after.state != StageState::open)
+        return fmt::format("Opportunity {}: {} -> {} on {}", after.id, before.stage, after.stage,
+                           format_date(*after.closed_at));
+    return fmt::format("Opportunity {}: {} -> {}, probability {}% -> {}%", after.id, before.stage,
+                       after.stage, before.probability, after.probability);
+}
+
 void run_stage(const StageOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
+    // The last argument is the stage; those before it, the deals.
+    Selection selection = options.selection;
+    if (selection.selectors.empty())
+        throw invalid_input("give the stage to move the opportunities to");
+    const std::string stage_name = selection.selectors.back();
+    selection.selectors.pop_back();
     const auto probability =
         options.probability
             ? std::optional<int>(parse_probability_option("--probability", *options.probability))
@@ -287,30 +314,19 @@ void run_stage(const StageOptions& options, Session& session) {
         throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
                                         in_quotes(*options.on), format_date(session.today())));
     const Timestamp when = options.on ? timestamp_at_start_of(on) : session.now();
-    const auto [before, after] = session.write([&](Store& store) {
+    const auto stage_one = [&](Store& store, std::int64_t id) {
         const Opportunity before = store.deals().get(id);
         const auto stages = store.stages().all();
-        const Stage& stage = parse_stage_option(stages, "stage", options.stage);
+        const Stage& stage = parse_stage_option(stages, "stage", stage_name);
         Opportunity deal = before;
         move_to_stage(deal, stage, probability, on, reason);
         store.deals().update(before, deal, when, note, session.now());
         return std::pair{before, store.deals().get(id)};
-    });
-    std::string line;
-    if (before.stage_id == after.stage_id && before.probability == after.probability &&
-        before.closed_at == after.closed_at)
-        line = fmt::format("Opportunity {} is already in {} ({}%)", id, after.stage,
-                           after.probability);
-    else if (before.stage_id == after.stage_id && after.closed_at && before.closed_at)
-        line = fmt::format("Opportunity {}: {} on {}, not {}", id, after.stage,
-                           format_date(*after.closed_at), format_date(*before.closed_at));
-    else if (after.closed_at && after.state != StageState::open)
-        line = fmt::format("Opportunity {}: {} -> {} on {}", id, before.stage, after.stage,
-                           format_date(*after.closed_at));
-    else
-        line = fmt::format("Opportunity {}: {} -> {}, probability {}% -> {}%", id, before.stage,
-                           after.stage, before.probability, after.probability);
-    report_change(session, after, line);
+    };
+    report_changes(session, selection, change_each(session, selection, stage_one),
+                   [&](const Opportunity& before, const Opportunity& after) {
+                       return (selection.dry_run ? "Dry run: " : "") + stage_line(before, after);
+                   });
 }
 
 // ---- opp delete
@@ -337,22 +353,62 @@ std::string activities_kept(const DealDependents& d) {
 }  // namespace
 
 void run_delete(const DeleteOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
-    Store reader = session.read_store();
-    const Opportunity deal = reader.deals().get(id);
-    const DealDependents seen = reader.deals().dependents(id);
-    session.confirm_delete(options.yes, fmt::format("opportunity {}", id),
-                           fmt::format("Delete opportunity {} '{}' with {}{}?", id, deal.name,
-                                       deleted_with(seen), activities_kept(seen)));
-    const DealDependents gone = session.write([&](Store& store) {
-        store.deals().get(id);  // it may have gone meanwhile
-        const DealDependents dependents = store.deals().dependents(id);
-        store.deals().remove(id, session.now());
-        return dependents;
+    const Selection& selection = options.selection;
+    std::vector<std::pair<Opportunity, DealDependents>> seen;
+    {
+        Store reader = session.read_store();
+        for (const auto id :
+             selected_deals(reader, selection.selectors, selection.where, session.today()))
+            seen.emplace_back(reader.deals().get(id), reader.deals().dependents(id));
+    }
+    if (seen.empty()) {
+        if (!session.quiet()) session.out() << "No opportunity matches: nothing deleted\n";
+        return;
+    }
+    if (!selection.dry_run) {
+        if (seen.size() == 1) {
+            const auto& [deal, dependents] = seen.front();
+            session.confirm_delete(
+                options.yes, fmt::format("opportunity {}", deal.id),
+                fmt::format("Delete opportunity {} '{}' with {}{}?", deal.id, deal.name,
+                            deleted_with(dependents), activities_kept(dependents)));
+        } else {
+            session.confirm_delete(
+                options.yes, counted(std::int64_t(seen.size()), "opportunity", "opportunities"),
+                fmt::format("Delete {} ({} to {}) with their history, quotes, documents and "
+                            "lines?",
+                            counted(std::int64_t(seen.size()), "opportunity", "opportunities"),
+                            seen.front().first.id, seen.back().first.id));
+        }
+    }
+    std::vector<DealDependents> gone;
+    session.write_once([&](Store& store) {
+        gone.clear();
+        for (const auto& [deal, dependents] : seen) {
+            store.deals().get(deal.id);  // it may have gone meanwhile
+            gone.push_back(store.deals().dependents(deal.id));
+            store.deals().remove(deal.id, session.now());
+        }
+        return !selection.dry_run;
     });
-    report_deleted(
-        session, "opportunity", id,
-        fmt::format("{}, with {}{}", deal.name, deleted_with(gone), activities_kept(gone)));
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        const Opportunity& deal = seen[i].first;
+        const std::string what = fmt::format("{}, with {}{}", deal.name, deleted_with(gone[i]),
+                                             activities_kept(gone[i]));
+        if (selection.dry_run && !session.quiet())
+            session.out() << fmt::format("Dry run: would delete opportunity {}: {}\n", deal.id,
+                                         what);
+        else
+            report_deleted(session, "opportunity", deal.id, what);
+    }
+    if (seen.size() > 1 && !session.quiet())
+        session.out() << (selection.dry_run
+                              ? fmt::format("Dry run: {} would be deleted; nothing was written\n",
+                                            counted(std::int64_t(seen.size()), "opportunity",
+                                                    "opportunities"))
+                              : fmt::format("{} deleted\n",
+                                            counted(std::int64_t(seen.size()), "opportunity",
+                                                    "opportunities")));
 }
 
 // The command-line definitions.
@@ -445,13 +501,14 @@ void setup(Command& group) {
     {
         auto options = std::make_shared<ShowOptions>();
         auto command = opp.subcommand("show", "Show one opportunity");
-        command.option("ID", options->id, "Opportunity id").required();
+        command.option("ID", options->id, "Opportunity id or name").required();
         command.on_run(options, run_show);
     }
     {
         auto options = std::make_shared<EditOptions>();
-        auto command = opp.subcommand("edit", "Change fields of an opportunity");
-        command.option("ID", options->id, "Opportunity id").required();
+        auto command = opp.subcommand("edit", "Change fields of opportunities");
+        command.option("IDS", options->selection.selectors,
+                       "Opportunities: ids, ranges (5-9) or names; or give --where");
         command.option("--name", options->name, "New name").type_name("NAME");
         add_deal_options(command, options->fields, false);
         command
@@ -462,13 +519,17 @@ void setup(Command& group) {
         command.option("--note", options->note, "Why, recorded in the history").type_name("TEXT");
         command.flag("--create", options->create,
                      "Create the --org or --contact named when none has that name");
+        add_selection_options(command, options->selection);
         command.on_run(options, run_edit);
     }
     {
         auto options = std::make_shared<StageOptions>();
-        auto command = opp.subcommand("stage", "Move an opportunity to a stage");
-        command.option("ID", options->id, "Opportunity id").required();
-        command.option("STAGE", options->stage, "Stage name or unique prefix").required();
+        auto command = opp.subcommand("stage", "Move opportunities to a stage");
+        command
+            .option("ARGS", options->selection.selectors,
+                    "Opportunities (ids, ranges 5-9 or names; or give --where), then the stage "
+                    "(its name or a unique prefix)")
+            .required();
         command
             .option("--probability", options->probability,
                     "Probability instead of the stage's default")
@@ -477,21 +538,24 @@ void setup(Command& group) {
         command.option("--reason", options->reason, "Why the deal was lost (lost stages)")
             .type_name("TEXT");
         command.option("--on", options->on, "When it happened (default: today)").type_name("DATE");
+        add_selection_options(command, options->selection);
         command.on_run(options, run_stage);
     }
     {
         auto options = std::make_shared<DeleteOptions>();
         auto command = opp.subcommand(
-            "delete", "Delete an opportunity, its history, quotes, documents and lines");
-        command.option("ID", options->id, "Opportunity id").required();
+            "delete", "Delete opportunities, their history, quotes, documents and lines");
+        command.option("IDS", options->selection.selectors,
+                       "Opportunities: ids, ranges (5-9) or names; or give --where");
         command.flag("-y,--yes", options->yes, "Do not ask for confirmation");
+        add_selection_options(command, options->selection);
         command.on_run(options, run_delete);
     }
     {
         auto options = std::make_shared<HistoryOptions>();
         auto command =
             opp.subcommand("history", "Every recorded change of an opportunity, oldest first");
-        command.option("ID", options->id, "Opportunity id").required();
+        command.option("ID", options->id, "Opportunity id or name").required();
         command.on_run(options, run_history);
     }
     link::setup(opp);

@@ -1,11 +1,14 @@
 // The "opp" commands: what each takes, and the function that runs it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
+#include "funnel/store/store.hpp"
+#include "session.hpp"
 
 namespace funnel::cli::opp {
 
@@ -34,8 +37,16 @@ struct ShowOptions {
     std::string id;
 };
 
+// The deals a change is for (ids, ranges, names, --where), and whether only to say what it
+// would do (--dry-run).
+struct Selection {
+    std::vector<std::string> selectors;
+    OptText where;
+    bool dry_run = false;
+};
+
 struct EditOptions {
-    std::string id;
+    Selection selection;
     OptText name, note;
     OptText category;  // the deal's own forecast category, or auto for its stage's
     DealFields fields;
@@ -43,12 +54,12 @@ struct EditOptions {
 };
 
 struct StageOptions {
-    std::string id, stage;
+    Selection selection;  // its last selector is the stage
     OptText probability, note, reason, on;
 };
 
 struct DeleteOptions {
-    std::string id;
+    Selection selection;
     bool yes = false;
 };
 
@@ -58,6 +69,35 @@ struct HistoryOptions {
 
 // The deals a list shows: its filters and order, checked against the data file.
 OppQuery list_query(const ListOptions& options, Store& store, Date today);
+
+// One deal by its id, or by its name (case-folded) when one deal has it: Error(not_found) when
+// none has, Error(conflict) listing them (id, name, organization) when several have.
+std::int64_t deal_id(Store& store, const std::string& selector);
+// The deals a change is for, in id order, each once: ids (7), ranges of ids (5-9: those that
+// exist), names as deal_id takes them, and the deals --where selects (perhaps none: a script's
+// filter may match nothing). Error(invalid) when nothing is given or a range runs backwards;
+// Error(not_found) for an id, name or range no deal has.
+std::vector<std::int64_t> selected_deals(Store& store, const std::vector<std::string>& selectors,
+                                         const OptText& where, Date today);
+
+// Prints what a change did to a deal: the line for people, its record for scripts, its id
+// with -q.
+void report_change(const Session& session, const Opportunity& deal, const std::string& line);
+
+// A deal before and after a change.
+using Changed = std::pair<Opportunity, Opportunity>;
+// Runs `change` on each selected deal, all in one transaction, committed unless --dry-run: one
+// deal refused refuses them all.
+std::vector<Changed> change_each(const Session& session, const Selection& selection,
+                                 const std::function<Changed(Store&, std::int64_t)>& change);
+// Reports changed deals: one line each (`line`, which says when it is a dry run), or their
+// records in machine formats; for several deals (or --where), a summary line after, and a table
+// rather than one record.
+void report_changes(const Session& session, const Selection& selection,
+                    const std::vector<Changed>& changed,
+                    const std::function<std::string(const Opportunity&, const Opportunity&)>& line);
+// The options of a change of several deals: --where and --dry-run.
+void add_selection_options(Command& command, Selection& selection);
 
 void run_add(const AddOptions& options, Session& session);
 void run_list(const ListOptions& options, Session& session);

@@ -95,8 +95,8 @@ void run_list(const ListOptions& options, Session& session) {
 // ---- opp show
 
 void run_show(const ShowOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
+    const auto id = deal_id(store, options.id);
     Record record = opportunity_record(store.deals().get(id), session.today());
     record.sections.push_back(
         {"contacts", "Contacts", contact_links_table(store.related().contact_links(id))});
@@ -119,9 +119,8 @@ void run_show(const ShowOptions& options, Session& session) {
 // ---- opp history
 
 void run_history(const HistoryOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
     Store store = session.read_store();
-    store.deals().get(id);
+    const auto id = deal_id(store, options.id);
     Table table{history_columns(), {}};
     for (const auto& entry : store.history().of(id))
         table.rows.push_back(history_row(entry));

@@ -87,6 +87,10 @@ Where where_clause(Connection& connection, const OppFilter& filter) {
     if (filter.closing_from) where.add("o.close_date >= ?", format_date(*filter.closing_from));
     if (filter.closing_to) where.add("o.close_date <= ?", format_date(*filter.closing_to));
     if (filter.no_amount) where.add("o.no_amount = 1");
+    if (filter.ids) {
+        where.add("o.id >= CAST(? AS INTEGER)", std::to_string(filter.ids->first));
+        where.add("o.id <= CAST(? AS INTEGER)", std::to_string(filter.ids->second));
+    }
     if (filter.where) {
         where.add(filter_sql(*filter.where, StageStore(connection).all(), where.values));
     }
