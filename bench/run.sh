@@ -2,6 +2,7 @@
 # Benchmarks, each side by side with the reference it is judged against:
 #   bench/run.sh            every benchmark
 #   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
+#   bench/run.sh bulk       opp list --where and opp edit --where on 100,000 deals
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
 #   bench/run.sh history    the reports that look back, on 100,000 deals with 1,000,000 changes
 #   bench/run.sh transfer   export and import of 1,000,000 deals against the sqlite3 shell
@@ -61,6 +62,26 @@ if [[ $what == all || $what == foundation ]]; then
     compare "The first 50 open deals by close date, of 100,000 (target: under 50 ms; reference: the sqlite3 shell)" \
         "sqlite3 $db \"SELECT o.id, o.name, g.name, o.amount, o.currency, o.close_date, s.name, o.probability FROM opportunity o JOIN stage s ON s.id = o.stage_id LEFT JOIN organization g ON g.id = o.org_id WHERE o.state = 'open' ORDER BY o.close_date, o.id LIMIT 50\"" \
         "$funnel --db $db opp list --limit 50"
+fi
+
+if [[ $what == all || $what == bulk ]]; then
+    FUNNEL="$funnel" bash bench/generate.sh 100000 "$work/bulk.db"
+    db="$work/bulk.db"
+    export FUNNEL_TODAY=2026-11-16
+    where="owner = owner1 and amount >= 100k and stage ~ quote"
+    echo "  --where '$where' selects $("$funnel" --db "$db" opp list --all --where "$where" -q | wc -l) deals"
+    compare "opp list --where with three conditions, of 100,000 deals (target: under 50 ms; reference: the same with --owner alone)" \
+        "$funnel --db $db opp list --owner owner1 --format csv" \
+        "$funnel --db $db opp list --where '$where' --format csv"
+    # About 10,000 deals, changed in one transaction, each change recorded in the history.
+    bulk="owner = owner1 and close < 2027-03-01"
+    echo "  --where '$bulk' selects $("$funnel" --db "$db" opp list --all --where "$bulk" -q | wc -l) deals"
+    hyperfine --style none --runs "${RUNS:-5}" -N --export-json "$work/result.json" \
+        --prepare "cp $db $work/edit.db" \
+        "$funnel --db $work/edit.db opp edit --where '$bulk' --next-step 'Call back' -q" > /dev/null
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("\nopp edit --where of those deals (target: under 2 s)\n  %8.1f ms ± %5.1f" % (r["mean"] * 1000, r["stddev"] * 1000))' "$work/result.json"
 fi
 
 if [[ $what == all || $what == forecast ]]; then
