@@ -74,7 +74,7 @@ if [[ $what == all || $what == bulk ]]; then
         "$funnel --db $db opp list --owner owner1 --format csv" \
         "$funnel --db $db opp list --where '$where' --format csv"
     # About 10,000 deals, changed in one transaction, each change recorded in the history.
-    bulk="owner = owner1 and close < 2027-03-01"
+    bulk="owner = owner1 and close < 2027-06-01 and closed is empty"
     echo "  --where '$bulk' selects $("$funnel" --db "$db" opp list --all --where "$bulk" -q | wc -l) deals"
     hyperfine --style none --runs "${RUNS:-5}" -N --export-json "$work/result.json" \
         --prepare "cp $db $work/edit.db" \

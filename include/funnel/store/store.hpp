@@ -97,6 +97,10 @@ class Store {
         std::int64_t changes_before_ = 0;
     };
 
+    // Before a change of many deals (a bulk edit): 16 MiB of the file's pages kept in memory for
+    // the transaction, rather than SQLite's 2, so that they are not written out and read back.
+    void prepare_for_many_changes();
+
     Currency default_currency();
     void set_default_currency(const Currency& currency);
     DataCounts counts();

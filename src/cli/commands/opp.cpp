@@ -172,6 +172,7 @@ void run_edit(const EditOptions& options, Session& session) {
                     throw invalid_input("expected commit, best-case, pipeline, omitted or auto");
                 return parsed;
             });
+    std::vector<Stage> stages;  // read once, for --stage
     const auto edit_one = [&](Store& store, std::int64_t id) {
         const Opportunity before = store.deals().get(id);
         Opportunity deal = before;
@@ -232,7 +233,7 @@ void run_edit(const EditOptions& options, Session& session) {
         if (!deal.org_id && !deal.contact_id)
             throw invalid_input("an opportunity needs an organization or a contact (or both)");
         apply_text_fields(f, deal);
-        const auto stages = store.stages().all();
+        if (f.stage && stages.empty()) stages = store.stages().all();
         const Stage* stage = f.stage ? &parse_stage_option(stages, "--stage", *f.stage) : nullptr;
         if (stage && stage->id != deal.stage_id) {
             // Closing with --close: that is the day it closed.
@@ -314,9 +315,10 @@ void run_stage(const StageOptions& options, Session& session) {
         throw invalid_input(fmt::format("invalid --on {}: that is after today ({})",
                                         in_quotes(*options.on), format_date(session.today())));
     const Timestamp when = options.on ? timestamp_at_start_of(on) : session.now();
+    std::vector<Stage> stages;  // read once
     const auto stage_one = [&](Store& store, std::int64_t id) {
         const Opportunity before = store.deals().get(id);
-        const auto stages = store.stages().all();
+        if (stages.empty()) stages = store.stages().all();
         const Stage& stage = parse_stage_option(stages, "stage", stage_name);
         Opportunity deal = before;
         move_to_stage(deal, stage, probability, on, reason);

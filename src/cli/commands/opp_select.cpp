@@ -101,8 +101,10 @@ std::vector<Changed> change_each(const Session& session, const Selection& select
     std::vector<Changed> changed;
     session.write_once([&](Store& store) {
         changed.clear();
-        for (const auto id :
-             selected_deals(store, selection.selectors, selection.where, session.today()))
+        const auto ids =
+            selected_deals(store, selection.selectors, selection.where, session.today());
+        if (ids.size() > 100) store.prepare_for_many_changes();
+        for (const auto id : ids)
             changed.push_back(change(store, id));
         return !selection.dry_run;
     });

@@ -48,6 +48,23 @@ void Cursor::run() {
     if (result != SQLITE_DONE && result != SQLITE_ROW) throw SQLite::Exception(db_, result);
 }
 
+}  // namespace sql
+
+Connection::Connection(std::filesystem::path file, bool exists, SQLite::Database database)
+    : path(std::move(file)), on_disk(exists), db(std::move(database)) {}
+Connection::~Connection() = default;
+
+sql::Cursor& Connection::statement(const std::string& sql) {
+    auto& cursor = statements_[sql];
+    if (!cursor)
+        cursor = std::make_unique<sql::Cursor>(db, sql);
+    else
+        cursor->reset();
+    return *cursor;
+}
+
+namespace sql {
+
 void Cursor::reset() {
     sqlite3_reset(statement_);
     sqlite3_clear_bindings(statement_);

@@ -1,9 +1,12 @@
 // What the store's source files share: the connection, cursors and small binding helpers.
 #pragma once
 
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <sqlite3.h>
@@ -19,6 +22,10 @@ namespace funnel {
 
 // The open data file that every store of a concern works through: the SQLite connection,
 // where it is, and the schema version it was opened at.
+namespace sql {
+class Cursor;
+}
+
 struct Connection {
     std::filesystem::path path;
     bool on_disk = false;
@@ -29,8 +36,15 @@ struct Connection {
     // wrote no others keeps the file's state stamp.
     std::int64_t scratch_changes = 0;
 
-    Connection(std::filesystem::path file, bool exists, SQLite::Database database)
-        : path(std::move(file)), on_disk(exists), db(std::move(database)) {}
+    Connection(std::filesystem::path file, bool exists, SQLite::Database database);
+    ~Connection();
+
+    // A statement run once per deal of a change of many, prepared once per connection and
+    // handed out reset, its parameters cleared.
+    sql::Cursor& statement(const std::string& sql);
+
+  private:
+    std::unordered_map<std::string, std::unique_ptr<sql::Cursor>> statements_;
 };
 
 namespace sql {

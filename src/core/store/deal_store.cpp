@@ -47,9 +47,9 @@ Date date_column(const sql::Cursor& row, int column) {
     throw runtime_failure(fmt::format("damaged date {} in the data file", row.string(column)));
 }
 
-void record_change(SQLite::Database& db, std::int64_t opp_id, const Timestamp& when,
+void record_change(Connection& connection, std::int64_t opp_id, const Timestamp& when,
                    const Timestamp& recorded, const FieldChange& change, const std::string& note) {
-    sql::Cursor insert(db, sql::insert_history);
+    sql::Cursor& insert = connection.statement(sql::insert_history);
     sql::bind_change(insert, opp_id, when, recorded, change, note);
     insert.run();
 }
@@ -249,16 +249,18 @@ std::int64_t DealStore::insert(const Opportunity& deal) {
     insert.bind(22, deal.created_at);
     insert.run();
     const std::int64_t id = connection_->db.getLastInsertRowid();
-    record_change(connection_->db, id, deal.created_at, deal.created_at,
+    record_change(*connection_, id, deal.created_at, deal.created_at,
                   {"created", std::nullopt, deal.name}, "");
     return id;
 }
 
 std::optional<Opportunity> DealStore::find(std::int64_t id) {
-    sql::Cursor query(connection_->db, opportunity_select + " WHERE o.id = ?");
+    sql::Cursor& query = connection_->statement(opportunity_select + " WHERE o.id = ?");
     query.bind(1, id);
-    if (query.step()) return read_opportunity(query);
-    return std::nullopt;
+    std::optional<Opportunity> deal;
+    if (query.step()) deal = read_opportunity(query);
+    query.reset();
+    return deal;
 }
 
 Opportunity DealStore::get(std::int64_t id) {
@@ -274,8 +276,7 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
     // A change dated in the past does not make the record look older than it was.
     written.updated_at = std::max(before.updated_at, when);
     if (before.stage_id != after.stage_id) written.stage_changed_at = when;
-    sql::Cursor update(
-        connection_->db,
+    sql::Cursor& update = connection_->statement(
         "UPDATE opportunity SET name = ?, org_id = ?, contact_id = ?, amount = ?, currency = ?, "
         "close_date = ?, stage_id = ?, state = ?, probability = ?, type = ?, next_step = ?, "
         "description = ?, owner = ?, source = ?, updated_at = ?, stage_changed_at = ?, "
@@ -288,7 +289,7 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
     for (std::size_t i = 0; i < changes.size(); ++i)
         if (changes[i].field == "stage") note_index = i;
     for (std::size_t i = 0; i < changes.size(); ++i)
-        record_change(connection_->db, after.id, when, recorded.value_or(when), changes[i],
+        record_change(*connection_, after.id, when, recorded.value_or(when), changes[i],
                       i == note_index ? note : "");
     return true;
 }
@@ -377,7 +378,7 @@ void DealStore::for_each_columns(const OppQuery& query,
 
 void DealStore::record_event(std::int64_t opp_id, const Timestamp& when, const FieldChange& event,
                              const std::string& note) {
-    record_change(connection_->db, opp_id, when, when, event, note);
+    record_change(*connection_, opp_id, when, when, event, note);
     SQLite::Statement touch(connection_->db,
                             "UPDATE opportunity SET updated_at = max(updated_at, ?) WHERE id = ?");
     touch.bind(1, when);

@@ -107,9 +107,17 @@ class Compiler {
 
     std::string stage_test(const Filter& filter) {
         if (filter.op == FilterOp::contains) {
-            const std::string part = ascii_lower(filter.values.front().text);
-            return "(instr(lower(s.name), " + bound(part) + ") > 0 OR instr(lower(s.label), " +
-                   bound(part) + ") > 0)";
+            // The stages are few: those whose name or label holds the text, by id.
+            const std::string part = fold_name(filter.values.front().text);
+            Filter ids = filter;
+            ids.op = FilterOp::in;
+            ids.values.clear();
+            for (const auto& stage : stages_)
+                if (fold_name(stage.name).find(part) != std::string::npos ||
+                    fold_name(stage.label).find(part) != std::string::npos)
+                    ids.values.push_back({std::to_string(stage.id), 0});
+            if (ids.values.empty()) return "0";
+            return compare("o.stage_id", ids, true);
         }
         Filter ids = filter;
         const bool by_position = filter.op == FilterOp::lt || filter.op == FilterOp::le ||

@@ -472,6 +472,10 @@ void Store::Transaction::commit() {
     open_ = false;
 }
 
+void Store::prepare_for_many_changes() {
+    connection_->db.exec("PRAGMA cache_size = -16384");
+}
+
 Currency Store::default_currency() {
     SQLite::Statement query(connection_->db,
                             "SELECT value FROM meta WHERE key = 'default_currency'");
