@@ -101,9 +101,9 @@ TEST_CASE("lists filter sort and limit in the database") {
         return found;
     };
     OppQuery query;
-    query.sort = OppSort::amount;
+    query.sort = {{OppSort::amount}};
     CHECK(names(query) == std::vector<std::string>{"Small", "Big 100%"});
-    query.descending = true;
+    query.sort = {{OppSort::amount, true}};
     CHECK(names(query) == std::vector<std::string>{"Big 100%", "Small"});
     query.filter.states = StateFilter::all;
     query.limit = 2;
@@ -225,4 +225,24 @@ TEST_CASE("totals of weighted amounts are sums of each deal rounded once") {
         {year{2000} / 1 / 1, year{2100} / 1 / 1, today, true}, DealField::none, {},
         [&](const OpenAggregate& row) { aggregated += row.weighted; });
     CHECK(aggregated == expected);
+}
+
+TEST_CASE("deals sort by several keys, amounts within their currency") {
+    TempDir dir;
+    Store store = Store::open(dir.path / "funnel.db", Store::Access::write);
+    sample_deal(store, "B small", 100, "quote-sent");
+    sample_deal(store, "A big", 10'000, "quote-sent");
+    sample_deal(store, "C first", 500);
+    const auto names = [&](std::string_view keys) {
+        OppQuery query;
+        query.sort = parse_sort_keys(keys);
+        std::vector<std::string> found;
+        store.deals().for_each(query, [&](const Opportunity& deal) { found.push_back(deal.name); });
+        return found;
+    };
+    CHECK(names("stage,-amount") == std::vector<std::string>{"C first", "A big", "B small"});
+    CHECK(names("-stage, name") == std::vector<std::string>{"A big", "B small", "C first"});
+    CHECK(names("amount") == std::vector<std::string>{"B small", "C first", "A big"});
+    CHECK_THROWS_AS(names("stage,amout"), Error);
+    CHECK_THROWS_AS(names("stage,"), Error);
 }

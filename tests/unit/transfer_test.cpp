@@ -80,7 +80,7 @@ std::string exported(Store& store, Format format, bool safe = false) {
     DealExporter exporter(out, format, safe);
     OppQuery query;
     query.filter.states = StateFilter::all;
-    query.sort = OppSort::id;
+    query.sort = {{OppSort::id}};
     store.deals().for_each_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
     exporter.finish();
     return out.str();

@@ -15,6 +15,10 @@
 namespace funnel {
 
 std::vector<Column> opportunity_columns();
+// The columns of opportunity_columns() that a --columns list names, in its order: their keys
+// (close_date) or the names filters and sorting use (close, weighted, created). Throws
+// Error(invalid) naming the unknown one, with the closest key.
+std::vector<std::size_t> chosen_opportunity_columns(std::string_view list);
 // `today` marks overdue close dates.
 Row opportunity_row(const Opportunity& deal, Date today);
 Record opportunity_record(const Opportunity& deal, Date today);

@@ -37,13 +37,34 @@ struct OppFilter {
     std::string search;  // in name, description, next step, org and contact
 };
 
-enum class OppSort { close, amount, weighted, probability, stage, name, id, updated };
+enum class OppSort {
+    close,
+    amount,
+    weighted,
+    probability,
+    stage,
+    name,
+    id,
+    updated,
+    created,
+    org,
+    owner,
+    currency,
+};
 OppSort parse_opp_sort(std::string_view text);  // throws Error(invalid)
+
+struct SortKey {
+    OppSort key = OppSort::close;
+    bool descending = false;
+};
+// "stage,-amount,close": keys in order, "-" for descending. Throws Error(invalid).
+std::vector<SortKey> parse_sort_keys(std::string_view text);
 
 struct OppQuery {
     OppFilter filter;
-    OppSort sort = OppSort::close;
-    bool descending = false;
+    // In order; amounts sort within each currency (the currencies alphabetically), and the id
+    // breaks ties.
+    std::vector<SortKey> sort{SortKey{}};
     std::optional<std::int64_t> limit;
 };
 

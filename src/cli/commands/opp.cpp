@@ -478,9 +478,11 @@ void add_list_options(Command& command, ListOptions& options, bool open_by_defau
         .type_name("TEXT");
     command
         .option("--sort", options.sort,
-                "close, amount, weighted, probability, stage, name, id or updated")
-        .type_name("KEY");
-    command.flag("--desc", options.descending, "Sort in descending order");
+                "close, amount, weighted, probability, stage, name, org, owner, currency, "
+                "created, updated or id; several with commas, - before one for descending: "
+                "stage,-amount (amounts within currency)")
+        .type_name("KEYS");
+    command.flag("--desc", options.descending, "Reverse the order");
     command.option("--limit", options.limit, "Show at most N deals").type_name("N");
 }
 
@@ -498,6 +500,11 @@ void setup(Command& group) {
         auto options = std::make_shared<ListOptions>();
         auto command = opp.subcommand("list", "List opportunities (open ones by default)");
         add_list_options(command, *options, true);
+        command
+            .option("--columns", options->columns,
+                    "These columns, in this order: id,name,amount,close,owner,next_step, ... "
+                    "(any field of the JSON rows)")
+            .type_name("LIST");
         command.on_run(options, run_list);
     }
     {

@@ -29,6 +29,7 @@ struct ListOptions {
     bool open = false, won = false, lost = false, closed = false, all = false, overdue = false;
     bool no_amount = false;
     OptText org, contact, owner, type, closing_from, closing_to, search, limit, where;
+    OptText columns;  // opp list only
     std::string sort = "close";
     bool descending = false;
 };

@@ -19,12 +19,19 @@ bool all_digits(std::string_view text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+// "5-9": a range of ids, not a name.
+bool is_range(std::string_view text) {
+    const auto dash = text.find('-');
+    return dash != std::string_view::npos && dash > 0 && all_digits(text.substr(0, dash)) &&
+           all_digits(text.substr(dash + 1));
+}
+
 // Every deal, open or closed, that `filter` selects.
 std::vector<Opportunity> deals_where(Store& store, OppFilter filter) {
     filter.states = StateFilter::all;
     OppQuery query;
     query.filter = std::move(filter);
-    query.sort = OppSort::id;
+    query.sort = {{OppSort::id}};
     std::vector<Opportunity> deals;
     store.deals().for_each(query, [&](const Opportunity& deal) { deals.push_back(deal); });
     return deals;
@@ -64,9 +71,8 @@ std::vector<std::int64_t> selected_deals(Store& store, const std::vector<std::st
     std::set<std::int64_t> ids;
     for (const auto& selector : selectors) {
         const std::string_view text = trim(selector);
-        const auto dash = text.find('-');
-        if (dash != std::string_view::npos && dash > 0 && all_digits(text.substr(0, dash)) &&
-            all_digits(text.substr(dash + 1))) {
+        if (is_range(text)) {
+            const auto dash = text.find('-');
             const auto from = parse_id("opportunity", std::string(text.substr(0, dash)));
             const auto to = parse_id("opportunity", std::string(text.substr(dash + 1)));
             if (from > to)
@@ -116,7 +122,7 @@ void report_changes(
     const std::function<std::string(const Opportunity&, const Opportunity&)>& line) {
     // One deal named once: as a change of one deal has always been reported.
     const bool one = selection.selectors.size() == 1 && !selection.where && changed.size() == 1 &&
-                     selection.selectors.front().find('-') == std::string::npos;
+                     !is_range(trim(selection.selectors.front()));
     if (session.machine_format() && !session.quiet() && !one) {
         Table table{opportunity_columns(), {}};
         for (const auto& [before, after] : changed)

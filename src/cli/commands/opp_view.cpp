@@ -46,8 +46,10 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     if (options.overdue) filter.overdue_on = today;
     filter.no_amount = options.no_amount;
     if (options.search) filter.search = *options.search;
-    query.sort = parse_option("--sort", options.sort, parse_opp_sort);
-    query.descending = options.descending;
+    query.sort = parse_option("--sort", options.sort, parse_sort_keys);
+    if (options.descending)
+        for (auto& key : query.sort)
+            key.descending = !key.descending;
     if (options.limit) query.limit = parse_count_option("--limit", *options.limit);
     return query;
 }
@@ -61,15 +63,36 @@ void run_list(const ListOptions& options, Session& session) {
                                [&](const Opportunity& deal) { session.out() << deal.id << '\n'; });
         return;
     }
+    // --columns: those, in that order, for people and scripts alike.
+    std::vector<Column> columns = opportunity_columns();
+    std::optional<std::vector<std::size_t>> chosen;
+    if (options.columns) {
+        chosen = parse_option("--columns", *options.columns, [](const std::string& text) {
+            return chosen_opportunity_columns(text);
+        });
+        std::vector<Column> shown;
+        for (const auto index : *chosen) {
+            shown.push_back(columns[index]);
+            shown.back().audience = Audience::everyone;
+        }
+        columns = std::move(shown);
+    }
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
-    renderer->begin(opportunity_columns());
+    renderer->begin(columns);
     // Per currency: amount and weighted amount of the deals shown.
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
     std::map<std::string, int> digits;
     // Only the table has a summary line; the machine formats stream rows and nothing else.
     const bool summed = session.format() == Format::table;
     store.deals().for_each(query, [&](const Opportunity& deal) {
-        renderer->row(opportunity_row(deal, session.today()));
+        Row row = opportunity_row(deal, session.today());
+        if (chosen) {
+            Row shown;
+            for (const auto index : *chosen)
+                shown.push_back(std::move(row[index]));
+            row = std::move(shown);
+        }
+        renderer->row(row);
         ++count;
         if (!summed) return;
         auto& [amount, weighted] = sums[std::string(deal.amount.currency.code())];

@@ -237,7 +237,7 @@ void run_calibrate(const CalibrateOptions& options, Session& session) {
             ++stages;
             OppQuery query;
             query.filter.stage_ids = {stage.id};
-            query.sort = OppSort::id;
+            query.sort = {{OppSort::id}};
             std::vector<Opportunity> at_default;
             store.deals().for_each(query, [&](const Opportunity& deal) {
                 if (deal.probability == old.probability) at_default.push_back(deal);

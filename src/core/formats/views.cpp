@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+#include "funnel/domain/text.hpp"
+#include "funnel/error.hpp"
 #include "funnel/system/digest.hpp"
 
 namespace funnel {
@@ -54,6 +57,41 @@ std::vector<Column> opportunity_columns() {
         {"closed_at", "Closed", machines},
         {"lost_reason", "Lost reason", machines},
     };
+}
+
+std::vector<std::size_t> chosen_opportunity_columns(std::string_view list) {
+    static constexpr std::pair<std::string_view, std::string_view> aliases[] = {
+        {"close", "close_date"},   {"weighted", "weighted_amount"}, {"created", "created_at"},
+        {"updated", "updated_at"}, {"closed", "closed_at"},         {"cur", "currency"},
+        {"prob", "probability"}};
+    const auto columns = opportunity_columns();
+    std::vector<std::string> keys;
+    for (const auto& column : columns)
+        keys.push_back(column.key);
+    std::vector<std::size_t> chosen;
+    std::vector<std::string_view> parts;
+    for (std::size_t from = 0;;) {
+        const auto comma = list.find(',', from);
+        parts.push_back(list.substr(from, comma == std::string_view::npos ? comma : comma - from));
+        if (comma == std::string_view::npos) break;
+        from = comma + 1;
+    }
+    for (const auto part : parts) {
+        std::string key = ascii_lower(trim(part));
+        for (const auto& [alias, name] : aliases)
+            if (key == alias) key = name;
+        const auto found = std::find(keys.begin(), keys.end(), key);
+        if (found == keys.end()) {
+            const auto suggestion = closest_name(key, keys);
+            throw invalid_input(suggestion
+                                    ? fmt::format("unknown column {} (did you mean {}?)",
+                                                  in_quotes(trim(part)), in_quotes(*suggestion))
+                                    : fmt::format("unknown column {}; the columns are {}",
+                                                  in_quotes(trim(part)), join(keys, ", ")));
+        }
+        chosen.push_back(std::size_t(found - keys.begin()));
+    }
+    return chosen;
 }
 
 Row opportunity_row(const Opportunity& deal, Date today) {

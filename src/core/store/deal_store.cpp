@@ -11,6 +11,26 @@
 
 namespace funnel {
 
+std::vector<SortKey> parse_sort_keys(std::string_view text) {
+    std::vector<SortKey> keys;
+    std::size_t from = 0;
+    for (;;) {
+        const auto comma = text.find(',', from);
+        std::string_view part = trim(text.substr(
+            from, comma == std::string_view::npos ? std::string_view::npos : comma - from));
+        SortKey key;
+        if (!part.empty() && part.front() == '-') {
+            key.descending = true;
+            part.remove_prefix(1);
+        }
+        key.key = parse_opp_sort(part);
+        keys.push_back(key);
+        if (comma == std::string_view::npos) break;
+        from = comma + 1;
+    }
+    return keys;
+}
+
 OppSort parse_opp_sort(std::string_view text) {
     static constexpr std::pair<std::string_view, OppSort> names[] = {
         {"close", OppSort::close},
@@ -21,12 +41,17 @@ OppSort parse_opp_sort(std::string_view text) {
         {"name", OppSort::name},
         {"id", OppSort::id},
         {"updated", OppSort::updated},
+        {"created", OppSort::created},
+        {"org", OppSort::org},
+        {"owner", OppSort::owner},
+        {"currency", OppSort::currency},
     };
     const std::string word = ascii_lower(trim(text));
     for (const auto& [name, sort] : names)
         if (name == word) return sort;
     throw invalid_input(
-        "expected close, amount, weighted, probability, stage, name, id or updated");
+        "expected close, amount, weighted, probability, stage, name, org, owner, currency, "
+        "created, updated or id (several with commas, - before one to sort it descending)");
 }
 
 namespace {
@@ -111,41 +136,55 @@ Where where_clause(Connection& connection, const OppFilter& filter) {
     return where;
 }
 
-std::string order_by(OppSort sort, bool descending) {
-    const char* key = "o.close_date";
-    switch (sort) {
-        case OppSort::close:
-            key = "o.close_date";
-            break;
-        case OppSort::amount:
-            key = "o.amount";
-            break;
-        case OppSort::weighted:
-            key = sql::weighted_amount;
-            break;
-        case OppSort::probability:
-            key = "o.probability";
-            break;
-        case OppSort::stage:
-            key = "s.position";
-            break;
-        case OppSort::name:
-            key = "o.name COLLATE NOCASE";
-            break;
-        case OppSort::id:
-            key = "o.id";
-            break;
-        case OppSort::updated:
-            key = "o.updated_at";
-            break;
+std::string order_by(const std::vector<SortKey>& keys) {
+    std::vector<std::string> terms;
+    for (const auto& [sort, descending] : keys) {
+        const char* direction = descending ? " DESC" : "";
+        std::string key = "o.close_date";
+        switch (sort) {
+            case OppSort::close:
+                break;
+            case OppSort::amount:
+            case OppSort::weighted:
+                // Minor units of different currencies do not compare (5,000,000 JPY is not
+                // more than 47,500 EUR): money sorts within each currency.
+                terms.push_back("o.currency");
+                key = sort == OppSort::amount ? "o.amount" : sql::weighted_amount;
+                break;
+            case OppSort::probability:
+                key = "o.probability";
+                break;
+            case OppSort::stage:
+                key = "s.position";
+                break;
+            case OppSort::name:
+                key = "o.name COLLATE NOCASE";
+                break;
+            case OppSort::id:
+                key = "o.id";
+                break;
+            case OppSort::updated:
+                key = "o.updated_at";
+                break;
+            case OppSort::created:
+                key = "o.created_at";
+                break;
+            case OppSort::org:
+                key = "g.name COLLATE NOCASE";
+                break;
+            case OppSort::owner:
+                key = "o.owner COLLATE NOCASE";
+                break;
+            case OppSort::currency:
+                key = "o.currency";
+                break;
+        }
+        terms.push_back(key + direction);
     }
-    const char* direction = descending ? " DESC" : "";
-    if (sort == OppSort::id) return fmt::format(" ORDER BY o.id{}", direction);
-    // Minor units of different currencies do not compare (5,000,000 JPY is not more than
-    // 47,500 EUR): money sorts within each currency, the currencies in alphabetical order.
-    if (sort == OppSort::amount || sort == OppSort::weighted)
-        return fmt::format(" ORDER BY o.currency, {0}{1}, o.id{1}", key, direction);
-    return fmt::format(" ORDER BY {0}{1}, o.id{1}", key, direction);
+    const bool last_descending = !keys.empty() && keys.front().descending;
+    if (keys.empty() || keys.back().key != OppSort::id)
+        terms.push_back(std::string("o.id") + (last_descending ? " DESC" : ""));
+    return " ORDER BY " + join(terms, ", ");
 }
 
 }  // namespace
@@ -328,7 +367,7 @@ namespace {
 sql::Cursor list_cursor(Connection& connection, const OppQuery& query) {
     auto& db = connection.db;
     const Where where = where_clause(connection, query.filter);
-    std::string sql = opportunity_select + where.sql + order_by(query.sort, query.descending);
+    std::string sql = opportunity_select + where.sql + order_by(query.sort);
     if (query.limit) sql += fmt::format(" LIMIT {}", *query.limit);
     sql::Cursor cursor(db, sql);
     bind_all(cursor, where.values);
