@@ -114,6 +114,9 @@ struct ReportScope {
     std::optional<std::string> owner;
     std::optional<DealType> type;
     std::optional<std::string> currency;
+    std::optional<Filter> where;  // --where
+    // Whether it keeps to some deals of the file, not to a currency alone.
+    bool narrowed() const { return owner || type || where; }
 };
 
 class DealStore {

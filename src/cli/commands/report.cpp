@@ -86,8 +86,15 @@ std::pair<ForecastMethod, int> method_settings(const OptText& method, const OptT
     return settings;
 }
 
-ReportScope scope_of(const ScopeOptions& options) {
+// `looking_back`: --as-of or --compare, which show deals as they were; a filter selects them as
+// they are now, so it does not go with them.
+ReportScope scope_of(const ScopeOptions& options, Date today, bool looking_back) {
     ReportScope scope;
+    if (options.where && looking_back)
+        throw invalid_input(
+            "--where selects deals as they are now: it does not go with --as-of or --compare "
+            "(--owner and --type do)");
+    if (options.where) scope.where = parse_filter(*options.where, today);
     if (options.owner) scope.owner = text_option("--owner", *options.owner, TextKind::line);
     if (options.type) scope.type = parse_option("--type", *options.type, parse_deal_type);
     if (options.currency)
@@ -206,7 +213,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
                                             in_quotes(*options.as_of),
                                             format_date(session.today())));
     }
-    query.scope = scope_of(options.scope);
+    query.scope = scope_of(options.scope, session.today(), options.as_of || options.compare);
     if (options.group) query.group = parse_option("--group", *options.group, parse_forecast_group);
     // With --mime, a value that is neither a period nor an address may have been meant as either.
     const auto days = [&](const std::string& text) {
@@ -285,8 +292,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     const Format format = session.format();
     const bool for_people = options.mail.mime || format == Format::table ||
                             format == Format::markdown || format == Format::html;
-    if (for_people && !options.as_of && !forecast.grouped && !query.scope.owner &&
-        !query.scope.type) {
+    if (for_people && !options.as_of && !forecast.grouped && !query.scope.narrowed()) {
         const auto notes = recent_backtest_notes(store, query, forecast.method);
         report.notes.insert(report.notes.end(), notes.begin(), notes.end());
     }
@@ -296,7 +302,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
 void run_pipeline(const PipelineOptions& options, Session& session) {
     const Split from = split("--from", options.from, false);
     const Split to = split("--to", options.to, false);
-    const ReportScope scope = scope_of(options.scope);
+    const ReportScope scope = scope_of(options.scope, session.today(), options.as_of.has_value());
     const Date day = options.as_of ? parse_date_option("--as-of", *options.as_of, session.today())
                                    : session.today();
     if (day > session.today())
@@ -311,90 +317,6 @@ void run_pipeline(const PipelineOptions& options, Session& session) {
                                      : store.reports().aggregate_open_by_stage(day, scope),
                        scope.currency.value_or(std::string(store.default_currency().code())));
     deliver(session, report, options.mail, to.addresses, from.addresses);
-}
-
-namespace {
-
-std::optional<Date> optional_date(std::string_view option, const OptText& value, Date today) {
-    if (!value) return std::nullopt;
-    return parse_date_option(option, *value, today);
-}
-
-void print(const Session& session, const Report& report) {
-    if (session.quiet()) return;
-    render_report(session.format(), session.out(), session.render_options(), report);
-}
-
-}  // namespace
-
-void run_performance(const PerformanceOptions& options, Session& session) {
-    // By default the last twelve months, today included.
-    const Date to =
-        optional_date("--to", options.range.to, session.today()).value_or(session.today());
-    const Date from = optional_date("--from", options.range.from, session.today())
-                          .value_or(add_days(add_months(to, -12), 1));
-    require_range("--from", from, "--to", to);
-    DealField field = DealField::none;
-    if (options.by) {
-        field = parse_option("--by", *options.by, [](const std::string& text) {
-            const std::string word = ascii_lower(trim(text));
-            if (word == "owner") return DealField::owner;
-            if (word == "type") return DealField::type;
-            if (word == "source") return DealField::source;
-            if (word == "org") return DealField::org;
-            throw invalid_input("expected owner, type, source or org");
-        });
-    }
-    Store store = session.read_store();
-    print(session, performance_report(store, from, to, field, session.today()));
-}
-
-void run_slipped(const SlippedOptions& options, Session& session) {
-    std::optional<SlipRange> range;
-    if (options.range.from || options.range.to) {
-        // One end given: the other is the quarter's.
-        const Date from = optional_date("--from", options.range.from, session.today())
-                              .value_or(start_of_quarter(session.today()));
-        const Date to =
-            optional_date("--to", options.range.to, session.today()).value_or(end_of_quarter(from));
-        require_range("--from", from, "--to", to);
-        range = SlipRange{from, to};
-    }
-    Store store = session.read_store();
-    print(session, slipped_report(store, range));
-}
-
-void run_stale(const StaleOptions& options, Session& session) {
-    std::optional<int> days;
-    if (options.days) days = int(parse_count_option("--days", *options.days));
-    Store store = session.read_store();
-    print(session, stale_report(store, session.today(), days));
-}
-
-void run_conversion(const ConversionOptions& options, Session& session) {
-    const auto from = optional_date("--from", options.range.from, session.today());
-    const auto to = optional_date("--to", options.range.to, session.today());
-    if (from && to) require_range("--from", *from, "--to", *to);
-    const std::int64_t dwell = options.min_dwell
-                                   ? parse_dwell_option("--min-dwell", *options.min_dwell)
-                                   : default_min_dwell_seconds;
-    int lead = default_lead_days;
-    if (options.lead)
-        lead = parse_option("--lead", *options.lead, [](const std::string& text) {
-            // 7d, 2w, 7 (days), or 0: just before closing.
-            std::string digits(trim(text));
-            int per = 1;
-            if (!digits.empty() && (digits.back() == 'd' || digits.back() == 'w')) {
-                per = digits.back() == 'w' ? 7 : 1;
-                digits.pop_back();
-            }
-            if (digits.empty() || digits.size() > 3 ||
-                digits.find_first_not_of("0123456789") != std::string::npos)
-                throw invalid_input("expected days before the close: 7d, 2w, or 0");
-            return std::stoi(digits) * per;
-        });
-    Store store = session.read_store();
-    print(session, conversion_report(store, from, to, dwell, lead));
 }
 
 void run_backtest(const BacktestOptions& options, Session& session) {
@@ -457,7 +379,7 @@ void run_backtest(const BacktestOptions& options, Session& session) {
             "actual / forecast of the periods before it, once four of them have a forecast.");
     for (const auto& note : backtest_notes(backtest))
         report.notes.push_back(note);
-    print(session, report);
+    print_report(session, report);
 }
 
 // The command-line definitions.
@@ -468,6 +390,11 @@ void add_scope_options(Command& command, ScopeOptions& scope) {
     command.option("--owner", scope.owner, "Only this owner's deals").type_name("NAME");
     command.option("--type", scope.type, "Only new or existing business").type_name("new|existing");
     command.option("--currency", scope.currency, "Only this currency").type_name("CUR");
+    command
+        .option("--where", scope.where,
+                "Only the deals this filter selects (docs/filters.md): 'owner = ann and type = "
+                "new'")
+        .type_name("EXPR");
 }
 
 void add_mail_options(Command& command, MailOptions& mail) {

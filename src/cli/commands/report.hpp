@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "funnel/formats/render.hpp"
 
 namespace funnel::cli::report {
 
@@ -13,7 +14,7 @@ using OptText = std::optional<std::string>;
 
 // Which deals a report covers.
 struct ScopeOptions {
-    OptText owner, type, currency;
+    OptText owner, type, currency, where;
 };
 
 // A report sent as mail: --mime with --to (and --from) addresses.
@@ -69,6 +70,9 @@ struct ConversionOptions {
     RangeOptions range;
     OptText min_dwell, lead;
 };
+
+// Prints a report in the session's format; nothing with -q.
+void print_report(const Session& session, const Report& report);
 
 void run_forecast(const ForecastOptions& options, Session& session);
 void run_pipeline(const PipelineOptions& options, Session& session);

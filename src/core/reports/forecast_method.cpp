@@ -313,7 +313,7 @@ MethodChoice choose_method(Store& store, const ForecastQuery& query) {
         // The learned method forecasts whole periods from every deal; otherwise, or with too
         // little history for it, the recorded one.
         choice.query.method = ForecastMethod::recorded;
-        if (grouped || query.scope.owner || query.scope.type) return choice;
+        if (grouped || query.scope.narrowed()) return choice;
         // Too few deals closed in the periods learned from, whatever else the history holds:
         // said without reading it.
         Period first = current;
@@ -344,9 +344,10 @@ MethodChoice choose_method(Store& store, const ForecastQuery& query) {
     if (grouped)
         throw invalid_input(fmt::format(
             "--method {} forecasts whole periods; --group goes with --method recorded", method));
-    if (query.scope.owner || query.scope.type)
+    if (query.scope.narrowed())
         throw invalid_input(fmt::format(
-            "--method {} learns from every deal; --owner and --type go with --method recorded",
+            "--method {} learns from every deal; --owner, --type and --where go with --method "
+            "recorded",
             method));
     choice.basis = std::make_shared<const ForecastBasis>(basis_of(store, query, current));
     const ForecastBasis& basis = *choice.basis;

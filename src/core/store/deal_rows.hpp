@@ -66,7 +66,7 @@ struct Where {
 };
 
 // The deals of a report's scope.
-Where scope_where(const ReportScope& scope);
+Where scope_where(Connection& connection, const ReportScope& scope);
 
 template <typename Statement>
 void bind_all(Statement& statement, const std::vector<std::string>& values) {

@@ -189,11 +189,13 @@ std::string order_by(const std::vector<SortKey>& keys) {
 
 }  // namespace
 
-Where scope_where(const ReportScope& scope) {
+Where scope_where(Connection& connection, const ReportScope& scope) {
     Where where;
     if (scope.owner) where.add("o.owner = ? COLLATE NOCASE", *scope.owner);
     if (scope.type) where.add("o.type = ?", std::string(to_string(*scope.type)));
     if (scope.currency) where.add("o.currency = ?", *scope.currency);
+    if (scope.where)
+        where.add(filter_sql(*scope.where, StageStore(connection).all(), where.values));
     return where;
 }
 

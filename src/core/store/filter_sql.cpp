@@ -1,5 +1,5 @@
-// A --where filter as SQL over `opportunity o JOIN stage s LEFT JOIN organization g LEFT JOIN
-// contact c`: every value a bound parameter, never text of the statement.
+// A --where filter as SQL over `opportunity o`, whatever else the query joins: every value a
+// bound parameter, never text of the statement.
 #include "store/filter_sql.hpp"
 
 #include <fmt/format.h>
@@ -126,7 +126,9 @@ class Compiler {
             const Stage& found = stage(value);
             value.text = std::to_string(by_position ? found.position : found.id);
         }
-        return compare(by_position ? "s.position" : "o.stage_id", ids, true);
+        return compare(
+            by_position ? "(SELECT position FROM stage WHERE id = o.stage_id)" : "o.stage_id", ids,
+            true);
     }
 
     std::string test(const Filter& filter) {
@@ -137,10 +139,11 @@ class Compiler {
         switch (filter.field) {
             case FilterField::name:
                 return text("o.name", filter);
+            // Subqueries, not joins: the filter goes into any query over `opportunity o`.
             case FilterField::org:
-                return text("g.name", filter);
+                return text("(SELECT name FROM organization WHERE id = o.org_id)", filter);
             case FilterField::contact:
-                return text("c.name", filter);
+                return text("(SELECT name FROM contact WHERE id = o.contact_id)", filter);
             case FilterField::owner:
                 return text("o.owner", filter);
             case FilterField::source:
@@ -170,7 +173,9 @@ class Compiler {
             case FilterField::stage:
                 return stage_test(filter);
             case FilterField::category:
-                return compare("coalesce(o.category, s.category)", filter, false);
+                return compare(
+                    "coalesce(o.category, (SELECT category FROM stage WHERE id = o.stage_id))",
+                    filter, false);
             case FilterField::type:
                 return compare("o.type", filter, false);
         }

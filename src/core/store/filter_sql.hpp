@@ -9,8 +9,8 @@
 
 namespace funnel {
 
-// The condition, over `opportunity o JOIN stage s LEFT JOIN organization g LEFT JOIN contact c`,
-// with its values appended to `values` in the order of its parameters. Stages are resolved
+// The condition, over `opportunity o` (it needs no other table of the query), with its values
+// appended to `values` in the order of its parameters. Stages are resolved
 // against `stages`; one that is not there is Error(invalid) at its column.
 std::string filter_sql(const Filter& filter, const std::vector<Stage>& stages,
                        std::vector<std::string>& values);

@@ -39,7 +39,7 @@ ORDER BY coalesce(h.recorded_at, h.changed_at), h.id)sql");
 void HistoryStore::for_each_deal(
     const ReportScope& scope, const Filter& filter,
     const std::function<void(const Opportunity&, const std::vector<DealChange>&)>& visit) {
-    const Where where = scope_where(scope);
+    const Where where = scope_where(*connection_, scope);
     sql::Cursor deals(connection_->db, select_opportunities(false) + where.sql + " ORDER BY o.id");
     bind_all(deals, where.values);
 

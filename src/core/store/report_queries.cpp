@@ -59,13 +59,17 @@ std::string from_clause(DealField group) {
     return from;
 }
 
-void add_scope(Query& query, const ReportScope& scope) {
-    if (scope.owner) query.bind(" AND o.owner = ? COLLATE NOCASE", *scope.owner);
-    if (scope.type) query.bind(" AND o.type = ?", std::string(to_string(*scope.type)));
-    if (scope.currency) query.bind(" AND o.currency = ?", *scope.currency);
+// The scope's conditions (scope_where's), after the query's own WHERE.
+void add_scope(Query& query, const ReportScope& scope, Connection& connection) {
+    const Where where = scope_where(connection, scope);
+    constexpr std::string_view keyword = " WHERE ";
+    if (where.sql.empty()) return;
+    query.add(" AND " + where.sql.substr(keyword.size()));
+    query.values.insert(query.values.end(), where.values.begin(), where.values.end());
 }
 
-void add_open_where(Query& query, const OpenWindow& window, const ReportScope& scope) {
+void add_open_where(Query& query, const OpenWindow& window, const ReportScope& scope,
+                    Connection& connection) {
     // With the overdue deals, every deal closing up to the last day counts (the window starts
     // on or before today); without, those closing from the later of first day and today. One
     // range either way, so the index is read in order.
@@ -73,7 +77,7 @@ void add_open_where(Query& query, const OpenWindow& window, const ReportScope& s
     if (!window.with_overdue)
         query.bind(" AND o.close_date >= ?", format_date(std::max(window.first, window.today)));
     query.bind(" AND o.close_date <= ?", format_date(window.last));
-    add_scope(query, scope);
+    add_scope(query, scope, connection);
 }
 
 // ", <group>" in a select list or GROUP BY, nothing when not grouped: a constant key would make
@@ -102,7 +106,7 @@ void ReportQueries::aggregate_open_deals(const OpenWindow& window, DealField gro
         "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
         "sum" +
         std::string(sql::weighted_amount) + ", o.category" + group_key(group) + from_clause(group));
-    add_open_where(query, window, scope);
+    add_open_where(query, window, scope, *connection_);
     // In the order of the covering index: no sorting for an ungrouped forecast.
     query.add(" GROUP BY o.close_date, o.currency, o.stage_id, o.category" + group_key(group));
     auto statement = query.prepare(connection_->db);
@@ -125,7 +129,7 @@ void ReportQueries::aggregate_closed_deals(
              ", count(*), sum(o.amount)" + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(first))
         .bind(" AND o.closed_at <= ?", format_date(last));
-    add_scope(query, scope);
+    add_scope(query, scope, *connection_);
     query.add(" GROUP BY o.state, o.closed_at, o.currency, 4");
     auto statement = query.prepare(connection_->db);
     while (statement.executeStep()) {
@@ -142,7 +146,7 @@ void ReportQueries::for_each_open_deal(const OpenWindow& window, DealField group
     Query query;
     query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
               ", o.stage_id, o.amount, o.probability, o.category" + from_clause(group));
-    add_open_where(query, window, scope);
+    add_open_where(query, window, scope, *connection_);
     query.add(" ORDER BY o.id");
     auto statement = query.prepare(connection_->db);
     while (statement.executeStep()) {
@@ -231,7 +235,7 @@ std::vector<StageAggregate> ReportQueries::aggregate_open_by_stage(Date today,
             "INTEGER)))",
             format_date(today))
         .add(" FROM opportunity o WHERE o.state = 'open'");
-    add_scope(query, scope);
+    add_scope(query, scope, *connection_);
     query.add(" GROUP BY 1, 2");
     auto statement = query.prepare(connection_->db);
     std::vector<StageAggregate> rows;
