@@ -45,6 +45,8 @@ enum class FilterField {
 std::string_view to_string(FilterField field);
 
 enum class FilterOp { eq, ne, lt, le, gt, ge, contains, in, empty };
+// As the language writes it: "=", "!=", "<", "<=", ">", ">=" (SQL's too), "~", "in", "is empty".
+std::string_view to_string(FilterOp op);
 
 // A value as the test compares it: text folded (fold_name) for the text fields, an ISO date,
 // an amount in units of 10^-4 of any currency's major unit, a probability, a category's or

@@ -51,30 +51,6 @@ const FieldInfo& info_of(FilterField field) {
     return fields.front();
 }
 
-std::string_view op_text(FilterOp op) {
-    switch (op) {
-        case FilterOp::eq:
-            return "=";
-        case FilterOp::ne:
-            return "!=";
-        case FilterOp::lt:
-            return "<";
-        case FilterOp::le:
-            return "<=";
-        case FilterOp::gt:
-            return ">";
-        case FilterOp::ge:
-            return ">=";
-        case FilterOp::contains:
-            return "~";
-        case FilterOp::in:
-            return "in";
-        case FilterOp::empty:
-            break;
-    }
-    return "is empty";
-}
-
 std::vector<FilterOp> ops_of(const FieldInfo& info) {
     using enum FilterOp;
     std::vector<FilterOp> ops;
@@ -358,10 +334,10 @@ class Parser {
         if (std::find(ops.begin(), ops.end(), filter.op) == ops.end()) {
             std::vector<std::string> taken;
             for (const auto each : ops)
-                taken.emplace_back(op_text(each));
+                taken.emplace_back(to_string(each));
             throw invalid_input(filter_error(
                 op.column, fmt::format("{} takes {}; not {}", info->name, join(taken, ", "),
-                                       in_quotes(op_text(filter.op)))));
+                                       in_quotes(to_string(filter.op)))));
         }
         if (filter.op == FilterOp::in) {
             if (peek().kind != Token::Kind::open)
@@ -401,6 +377,30 @@ class Parser {
 };
 
 }  // namespace
+
+std::string_view to_string(FilterOp op) {
+    switch (op) {
+        case FilterOp::eq:
+            return "=";
+        case FilterOp::ne:
+            return "!=";
+        case FilterOp::lt:
+            return "<";
+        case FilterOp::le:
+            return "<=";
+        case FilterOp::gt:
+            return ">";
+        case FilterOp::ge:
+            return ">=";
+        case FilterOp::contains:
+            return "~";
+        case FilterOp::in:
+            return "in";
+        case FilterOp::empty:
+            break;
+    }
+    return "is empty";
+}
 
 std::string_view to_string(FilterField field) {
     return info_of(field).name;

@@ -11,26 +11,6 @@ namespace funnel {
 
 namespace {
 
-std::string_view sql_operator(FilterOp op) {
-    switch (op) {
-        case FilterOp::eq:
-            return "=";
-        case FilterOp::ne:
-            return "!=";
-        case FilterOp::lt:
-            return "<";
-        case FilterOp::le:
-            return "<=";
-        case FilterOp::gt:
-            return ">";
-        case FilterOp::ge:
-            return ">=";
-        default:
-            break;
-    }
-    return "=";
-}
-
 class Compiler {
   public:
     Compiler(const std::vector<Stage>& stages, std::vector<std::string>& values)
@@ -76,8 +56,8 @@ class Compiler {
                 list.push_back(value(v));
             return column + " IN (" + join(list, ", ") + ")";
         }
-        const std::string test = column + " " + std::string(sql_operator(filter.op)) + " " +
-                                 value(filter.values.front());
+        const std::string test =
+            column + " " + std::string(to_string(filter.op)) + " " + value(filter.values.front());
         // != of an absent value: true, as people mean it.
         if (filter.op == FilterOp::ne) return "(" + column + " IS NULL OR " + test + ")";
         return test;
