@@ -18,6 +18,7 @@
 #include "commands/report.hpp"
 #include "commands/stage.hpp"
 #include "commands/transfer.hpp"
+#include "commands/undo.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/version.hpp"
@@ -151,6 +152,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
         if (words.empty() || named) group.setup(command);
     }
     calendar::setup(funnel, globals);
+    undo::setup(funnel);
     return app;
 }
 
@@ -222,6 +224,10 @@ int run(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& e) {
         return fail(ErrorKind::invalid, fmt::format("{} (see --help)", e.what()));
     }
+    std::vector<std::string> words{"funnel"};
+    for (int i = 1; i < argc; ++i)
+        words.emplace_back(argv[i]);
+    globals.command_line = shell_words(words);
     try {
         Session session(globals);
         action(session);

@@ -55,6 +55,7 @@ Session::Session(const GlobalOptions& options) {
     const auto location =
         locate_data_file(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
     data_file_ = location.path;
+    command_line_ = options.command_line;
     default_data_file_ = location.is_default;
     // --today beats FUNNEL_TODAY, and a relative one (--today=-30d) counts from it: what a
     // script pinned to a day means by "30 days ago".
@@ -98,8 +99,15 @@ ResultCache Session::result_cache(Store& store) const {
     return ResultCache(*file, std::move(*stamp));
 }
 Store Session::write_store() const {
-    return Store::open(data_file_, Store::Access::write,
-                       default_data_file_ ? Store::Folders::create : Store::Folders::must_exist);
+    Store store =
+        Store::open(data_file_, Store::Access::write,
+                    default_data_file_ ? Store::Folders::create : Store::Folders::must_exist);
+    record_changes(store);
+    return store;
+}
+
+void Session::record_changes(Store& store) const {
+    store.record_changes_as(command_line_.empty() ? "funnel" : command_line_, now());
 }
 
 void Session::require_data_folder() const {

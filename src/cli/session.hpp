@@ -26,6 +26,7 @@ struct GlobalOptions {
     bool quiet = false;
     bool raw = false;
     bool ics_allowed = false;  // set by the one command that writes iCalendar
+    std::string command_line;  // the command as typed, which change sets are named by
 };
 
 class Session {
@@ -79,6 +80,7 @@ class Session {
         NewDataFile file(data_file_);
         {
             Store store = Store::create(file, data_file_);
+            record_changes(store);
             Store::Transaction transaction(store);
             if (!change(store)) {
                 flush_notes();
@@ -118,7 +120,9 @@ class Session {
     void print(const Record& record) const;
 
   private:
+    // The data file, opened for writing, each change to it recorded as a change set.
     Store write_store() const;
+    void record_changes(Store& store) const;
     // Whether the data file exists and is not empty.
     bool data_file_ready() const;
     // Error(not_found) when the data file's folder is missing and may not be created.
@@ -130,6 +134,7 @@ class Session {
     void note_created() const;
 
     std::filesystem::path data_file_;
+    std::string command_line_;
     bool default_data_file_ = false;
     mutable bool buffering_notes_ = false;
     mutable std::vector<std::string> notes_;

@@ -75,4 +75,8 @@ std::string in_quotes(std::string_view value);
 // Each value in_quotes, joined with ", ".
 std::string quoted_list(const std::vector<std::string>& values);
 
+// Words as a POSIX shell reads them back: each left as it is when it holds only letters, digits
+// and -_./:=,+@%, else in single quotes ('it'\''s'), joined with spaces.
+std::string shell_words(const std::vector<std::string>& words);
+
 }  // namespace funnel

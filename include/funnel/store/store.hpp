@@ -16,6 +16,7 @@
 
 #include "funnel/domain/money.hpp"
 #include "funnel/error.hpp"
+#include "funnel/store/change_store.hpp"
 #include "funnel/store/deal_store.hpp"
 #include "funnel/store/deal_writer.hpp"
 #include "funnel/store/dump.hpp"
@@ -96,6 +97,11 @@ class Store {
         bool open_ = true;
         std::int64_t changes_before_ = 0;
     };
+
+    // Each transaction committed from now on is a change set made by `command` (the command
+    // line) at `made_at`, which funnel undo can revert: what it replaced is kept in the file.
+    void record_changes_as(std::string command, Timestamp made_at);
+    ChangeStore changes() { return ChangeStore(*connection_); }
 
     // Before a change of many deals (a bulk edit): 16 MiB of the file's pages kept in memory for
     // the transaction, rather than SQLite's 2, so that they are not written out and read back.

@@ -1,6 +1,7 @@
 #include "funnel/domain/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -210,6 +211,26 @@ std::string quoted_list(const std::vector<std::string>& values) {
     for (const auto& value : values)
         quoted.push_back(in_quotes(value));
     return join(quoted, ", ");
+}
+
+std::string shell_words(const std::vector<std::string>& words) {
+    std::string line;
+    for (const auto& word : words) {
+        if (!line.empty()) line += ' ';
+        const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) ||
+                   std::string_view("-_./:=,+@%").find(c) != std::string_view::npos;
+        });
+        if (plain) {
+            line += word;
+            continue;
+        }
+        line += '\'';
+        for (const char c : word)
+            line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        line += '\'';
+    }
+    return line;
 }
 
 std::string in_quotes(std::string_view value) {

@@ -159,7 +159,7 @@ std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<st
         statements.push_back(indexes.string(2));
     }
     for (const auto& name : names)
-        db.exec("DROP INDEX \"" + name + "\"");
+        db.exec("DROP INDEX " + quoted_name(name));
     return statements;
 }
 

@@ -26,6 +26,24 @@ namespace sql {
 class Cursor;
 }
 
+// What the connection records of the transaction in progress as a change set (journal.hpp).
+struct JournalState {
+    std::string command;  // the command line a change set is made by; empty: none is recorded
+    Timestamp made_at;
+    // The tables recorded, once the temporary triggers exist on this connection: those with row
+    // ids (whose new rows are ranges above their floor), and those without (meta), whose every
+    // change is a row of the journal.
+    std::vector<std::string> rowid_tables;
+    std::vector<std::string> keyed_tables;
+    bool triggers = false;
+    std::optional<std::int64_t> change_set;  // the id of the change set being made
+    bool recording = false;                  // whether the triggers record rows
+    std::optional<std::int64_t> undoes;      // the change set this one reverts
+    // Each recorded table's largest row id when the change set began: rows above it are new.
+    std::unordered_map<std::string, std::int64_t> floors;
+    std::string sequences_before;
+};
+
 struct Connection {
     std::filesystem::path path;
     bool on_disk = false;
@@ -35,6 +53,7 @@ struct Connection {
     // Rows written to temporary tables, which change nothing in the file: a transaction that
     // wrote no others keeps the file's state stamp.
     std::int64_t scratch_changes = 0;
+    JournalState journal;
 
     Connection(std::filesystem::path file, bool exists, SQLite::Database database);
     ~Connection();
@@ -144,6 +163,11 @@ void update_record(SQLite::Database& db, const RecordKind& kind, const Record& r
 }
 
 void delete_record(SQLite::Database& db, std::string_view table, std::int64_t id);
+
+// A table or column name as SQL text, in double quotes.
+inline std::string quoted_name(std::string_view name) {
+    return fmt::format("\"{}\"", name);
+}
 
 // An argument that is all digits names a record by id.
 inline std::optional<std::int64_t> as_id(std::string_view text) {

@@ -367,13 +367,48 @@ ALTER TABLE opportunity ADD COLUMN no_amount INTEGER NOT NULL DEFAULT 0
 )sql");
 }
 
+// Every command that writes is one change set, which funnel undo reverts (docs/undo.md). A
+// change set keeps what it replaced: the rows it updated or deleted, as they were (change_row),
+// and the ids of the rows it added, as ranges above each table's largest id before it
+// (change_range), which costs an import nothing per row. Neither table is part of a dump.
+void change_sets(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE change_set (
+    id               INTEGER PRIMARY KEY,
+    command          TEXT NOT NULL,
+    made_at          TEXT NOT NULL,
+    undoes           INTEGER,
+    undone_by        INTEGER,
+    sequences_before TEXT NOT NULL,
+    sequences_after  TEXT NOT NULL
+);
+CREATE TABLE change_row (
+    id         INTEGER PRIMARY KEY,
+    change_set INTEGER NOT NULL,
+    tbl        TEXT NOT NULL,
+    row_key    NOT NULL,
+    op         TEXT NOT NULL CHECK (op = 'insert' OR op = 'update' OR op = 'delete'),
+    old        TEXT
+);
+CREATE INDEX change_row_by_set ON change_row (change_set, id);
+CREATE INDEX change_row_by_row ON change_row (tbl, row_key, change_set);
+CREATE TABLE change_range (
+    change_set INTEGER NOT NULL,
+    tbl        TEXT NOT NULL,
+    first_id   INTEGER NOT NULL,
+    last_id    INTEGER NOT NULL,
+    PRIMARY KEY (change_set, tbl)
+) WITHOUT ROWID;
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     foundation,      forecast_indexes,   history_indexes,
     related_records, external_ids,       check_lists_as_comparisons,
     name_keys,       closed_close_dates, recorded_times,
-    deal_categories, unknown_amounts,
+    deal_categories, unknown_amounts,    change_sets,
 };
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "funnel/error.hpp"
 #include "funnel/system/paths.hpp"
 #include "store/connection.hpp"
+#include "store/journal.hpp"
 #include "store/schema.hpp"
 
 namespace funnel {
@@ -448,6 +449,7 @@ Store::Transaction::Transaction(Store& store) : store_(store) {
     try {
         store_.connection_->db.exec("BEGIN IMMEDIATE");
         changes_before_ = file_changes(*store_.connection_);
+        journal::begin(*store_.connection_);
     } catch (const SQLite::Exception& e) {
         if (e.getErrorCode() == SQLITE_BUSY)
             throw conflict(fmt::format(
@@ -459,17 +461,28 @@ Store::Transaction::Transaction(Store& store) : store_(store) {
 }
 
 Store::Transaction::~Transaction() {
-    if (open_) store_.connection_->db.tryExec("ROLLBACK");
+    if (!open_) return;
+    journal::end(*store_.connection_);
+    store_.connection_->db.tryExec("ROLLBACK");
 }
 
 void Store::Transaction::commit() {
-    auto& db = store_.connection_->db;
-    if (file_changes(*store_.connection_) != changes_before_)
+    auto& connection = *store_.connection_;
+    auto& db = connection.db;
+    if (file_changes(connection) != changes_before_) {
+        journal::finish(connection);
         db.exec(
             "INSERT INTO meta (key, value) VALUES ('state', lower(hex(randomblob(8)))) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    }
+    journal::end(connection);
     db.exec("COMMIT");
     open_ = false;
+}
+
+void Store::record_changes_as(std::string command, Timestamp made_at) {
+    connection_->journal.command = std::move(command);
+    connection_->journal.made_at = std::move(made_at);
 }
 
 void Store::prepare_for_many_changes() {

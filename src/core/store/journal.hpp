@@ -1,0 +1,23 @@
+// The change sets that funnel undo reverts: what each write transaction replaced, recorded as it
+// happens by temporary triggers on this connection only (other programs that write the file are
+// not slowed, nor need funnel's SQL functions).
+#pragma once
+
+#include "funnel/store/change_store.hpp"
+
+namespace funnel {
+
+struct Connection;
+
+namespace journal {
+
+// After BEGIN IMMEDIATE: starts recording the transaction as one change set, when the connection
+// was told its command (Store::record_changes_as) and the file keeps change sets.
+void begin(Connection& connection);
+// Before COMMIT: writes the change set, when anything was recorded, and forgets the oldest.
+void finish(Connection& connection);
+// After COMMIT or ROLLBACK: records nothing more.
+void end(Connection& connection);
+
+}  // namespace journal
+}  // namespace funnel
