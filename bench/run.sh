@@ -2,7 +2,7 @@
 # Benchmarks, each side by side with the reference it is judged against:
 #   bench/run.sh            every benchmark
 #   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
-#   bench/run.sh bulk       opp list --where and opp edit --where on 100,000 deals
+#   bench/run.sh bulk       opp list --where, opp edit --where and its undo on 100,000 deals
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
 #   bench/run.sh history    the reports that look back, on 100,000 deals with 1,000,000 changes
 #   bench/run.sh transfer   export and import of 1,000,000 deals against the sqlite3 shell
@@ -82,6 +82,13 @@ if [[ $what == all || $what == bulk ]]; then
     python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 print("\nopp edit --where of those deals (target: under 2 s)\n  %8.1f ms ± %5.1f" % (r["mean"] * 1000, r["stddev"] * 1000))' "$work/result.json"
+    printf 'cp %q %q && %q --db %q opp edit --where %q --next-step "Call back" -q > /dev/null\n' \
+        "$db" "$work/edit.db" "$funnel" "$work/edit.db" "$bulk" > "$work/edit.sh"
+    hyperfine --style none --runs "${RUNS:-5}" -N --export-json "$work/result.json" \
+        --prepare "bash $work/edit.sh" "$funnel --db $work/edit.db undo -q" > /dev/null
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("\nundo of that edit (target: under 2 s)\n  %8.1f ms ± %5.1f" % (r["mean"] * 1000, r["stddev"] * 1000))' "$work/result.json"
 fi
 
 if [[ $what == all || $what == forecast ]]; then

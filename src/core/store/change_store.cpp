@@ -148,6 +148,7 @@ ChangeStore::Reverted ChangeStore::undo(std::int64_t id) {
         std::vector<std::pair<std::string, const nlohmann::json*>> values;
         for (const auto& [column, value] : image.items())
             values.emplace_back(column, &value);
+        if (values.empty()) continue;  // an update that changed nothing
         std::string sql;
         if (op == "update") {
             std::string set_list;

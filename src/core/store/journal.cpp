@@ -56,8 +56,18 @@ std::string trigger_sql(const std::string& table, const std::vector<std::string>
     std::string when = rowid ? fmt::format("{} <= funnel_journal_floor('{}')", row_key, table)
                              : "funnel_change_set() IS NOT NULL";
     if (table == "meta") when += fmt::format(" AND {}.key <> 'state'", row);
+    // An update keeps the columns it changed, as they were: all an undo writes back. A delete
+    // keeps them all.
     std::string image = "NULL";
-    if (!insert) {
+    if (op == "UPDATE") {
+        std::string changed;
+        for (const auto& column : columns)
+            changed += fmt::format(
+                " || CASE WHEN OLD.{0} IS NOT NEW.{0} THEN ',{1}:' || json_quote(OLD.{0}) ELSE '' "
+                "END",
+                sql::quoted_name(column), json_string(column));
+        image = fmt::format("'{{' || substr(''{}, 2) || '}}'", changed);
+    } else if (op == "DELETE") {
         image = "json_object(";
         for (std::size_t i = 0; i < columns.size(); ++i)
             image += fmt::format("{}'{}', OLD.{}", i ? ", " : "", columns[i],
