@@ -65,6 +65,7 @@ Option Command::repeatable(std::string_view name, std::vector<std::string>& valu
     return Option(app_->add_option(std::string(name), values, std::string(description))
                       ->type_name(std::string(type_name))
                       ->expected(1)
+                      ->allow_extra_args(false)
                       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
 }
 
@@ -204,13 +205,52 @@ std::optional<std::string> missing_command(const CLI::App& app, int argc, const 
 
 }  // namespace
 
+namespace {
+
+// `opp tag 7 +hot -cold`: -cold reads to the parser as short options (-c -o -l -d), so a word
+// after a tag command that starts with one dash, and is not one of its flags (-q, -h), becomes
+// `--untag cold`; the value of an option stays as it is, and a -- is dropped.
+std::vector<std::string> with_tag_removals(int argc, const char* const* argv) {
+    std::vector<std::string> words;
+    bool in_tag = false;
+    for (int i = 0; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (!in_tag) {
+            in_tag = word == "tag" && words.size() >= 2 &&
+                     (words.back() == "opp" || words.back() == "org" || words.back() == "contact");
+            words.push_back(word);
+            continue;
+        }
+        if (word == "--") continue;
+        const bool takes_value = word == "--where" || word == "--db" || word == "--format" ||
+                                 word == "--color" || word == "--today" || word == "--untag";
+        if (takes_value && i + 1 < argc) {
+            words.push_back(word);
+            words.emplace_back(argv[++i]);
+        } else if (word.size() >= 2 && word[0] == '-' && word[1] != '-' && word != "-q" &&
+                   word != "-h") {
+            words.emplace_back("--untag");
+            words.push_back(word.substr(1));
+        } else {
+            words.push_back(word);
+        }
+    }
+    return words;
+}
+
+}  // namespace
+
 int run(int argc, const char* const* argv) {
     GlobalOptions globals;
     Action action;
     auto app =
         build_app(globals, action, std::span(argv + 1, std::size_t(argc > 0 ? argc - 1 : 0)));
+    const auto rewritten = with_tag_removals(argc, argv);
+    std::vector<const char*> arguments;
+    for (const auto& word : rewritten)
+        arguments.push_back(word.c_str());
     try {
-        app->parse(argc, argv);
+        app->parse(int(arguments.size()), arguments.data());
     } catch (const CLI::CallForHelp& e) {
         return app->exit(e);
     } catch (const CLI::CallForAllHelp& e) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "store/filter_sql.hpp"
 #include "store_fixtures.hpp"
@@ -130,7 +131,11 @@ TEST_CASE("filter: each field selects the deals it should") {
         Opportunity after = yen;
         after.amount = Money{2'000'000, Currency::parse("JPY")};  // 2,000,000 JPY
         after.owner = "Ann";
+        after.tags = {"emea", "hot"};
         store.deals().update(yen, after, "2026-11-16T10:00:00", "");
+        Opportunity tagged = b;
+        tagged.tags = {"q4"};
+        store.deals().update(b, tagged, "2026-11-16T10:00:00", "");
         (void)a;
         (void)b;
         transaction.commit();
@@ -164,4 +169,23 @@ TEST_CASE("filter: each field selects the deals it should") {
     CHECK(names("category = best-case or type = existing") == V{"Beta"});
     CHECK(names("created >= 2026-11-16 and updated <= today") == V{"Alpha", "Beta", "Yen"});
     CHECK(names("amount is empty") == V{});
+    // A deal has several tags: = and in ask for one of them, != and is empty for none.
+    CHECK(names("tag = HOT") == V{"Yen"});
+    CHECK(names("tag != hot") == V{"Alpha", "Beta"});
+    CHECK(names("tag in (q4, emea)") == V{"Beta", "Yen"});
+    CHECK(names("tag ~ e") == V{"Yen"});
+    CHECK(names("tag is empty") == V{"Alpha"});
+    CHECK(names("not tag is empty and not tag = q4") == V{"Yen"});
+}
+
+TEST_CASE("tags: one word each, kept case-folded, sorted and once") {
+    CHECK(checked_tag("--tag", " Hot ") == "hot");
+    CHECK(parse_tags("--tag", "q4, EMEA;hot,q4") == std::vector<std::string>{"emea", "hot", "q4"});
+    CHECK(parse_tags("--tag", " ; ").empty());
+    for (const char* bad : {"", "+hot", "-hot", "two words", "a\"b", "(x)", "\x1b[31m",
+                            "a-tag-that-goes-on-and-on-for-more-than-forty"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(checked_tag("--tag", bad), Error);
+    }
+    CHECK_THROWS_AS(parse_tags("--tag", "hot,two words"), Error);
 }

@@ -71,6 +71,7 @@ void fill(Store& store) {
     other.close_date = year{2027} / January / 15;
     other.created_at = other.updated_at = other.stage_changed_at = "2026-11-04T09:00:00";
     enter_first_stage(other, resolve_stage(stages, "quote-sent"), std::nullopt);
+    other.tags = {"hot", "q4"};
     store.deals().insert(other);
     transaction.commit();
 }
@@ -102,14 +103,14 @@ TEST_CASE("export: csv with every field, quoted where needed, formulas made iner
     CHECK(csv ==
           "id,name,org,org_id,contact,contact_id,amount,currency,close_date,stage,probability,"
           "weighted_amount,category,type,next_step,description,owner,source,created_at,"
-          "updated_at,closed_at,lost_reason,external_id\n"
+          "updated_at,closed_at,lost_reason,external_id,tags\n"
           "1,=SUM(A1),\"ACME, Inc.\",1,\"Ann \"\"Q\"\" Lee\",1,12000.5,EUR,2026-11-10,closed-won,"
           "100,12000.5,closed,new,,\"two\nlines\",,,2026-11-02T09:00:00,2026-11-10T10:00:00,"
-          "2026-11-10,,X-1\n"
+          "2026-11-10,,X-1,\n"
           "2,Plain,\"ACME, Inc.\",1,,,500,JPY,2027-01-15,quote-sent,50,250,best-case,new,,,,,"
-          "2026-11-04T09:00:00,2026-11-04T09:00:00,,,\n");
+          "2026-11-04T09:00:00,2026-11-04T09:00:00,,,,hot;q4\n");
     CHECK(exported(store, Format::csv, true).find("\n1,'=SUM(A1),") != std::string::npos);
-    CHECK(DealExporter::columns().size() == 23);
+    CHECK(DealExporter::columns().size() == 24);
 }
 
 TEST_CASE("export: json and jsonl have the fields and nulls of opp list, and the external id") {
@@ -124,10 +125,10 @@ TEST_CASE("export: json and jsonl have the fields and nulls of opp list, and the
         R"j("stage":"closed-won","probability":100,"weighted_amount":12000.5,"category":"closed",)j"
         R"j("type":"new","next_step":null,"description":"two\nlines","owner":null,"source":null,)j"
         R"j("created_at":"2026-11-02T09:00:00","updated_at":"2026-11-10T10:00:00",)j"
-        R"j("closed_at":"2026-11-10","lost_reason":null,"external_id":"X-1"})j");
+        R"j("closed_at":"2026-11-10","lost_reason":null,"external_id":"X-1","tags":[]})j");
     const std::string json = exported(store, Format::json);
     CHECK(json.starts_with("[\n  {\"id\": 1, \"name\": \"=SUM(A1)\", "));
-    CHECK(json.ends_with("\"external_id\": null}\n]\n"));
+    CHECK(json.ends_with("\"external_id\": null, \"tags\": [\"hot\", \"q4\"]}\n]\n"));
     TempDir empty;
     Store none = Store::open(empty.path / "none.db", Store::Access::write);
     CHECK(exported(none, Format::json) == "[]\n");

@@ -41,6 +41,7 @@ enum class FilterField {
     stage,
     category,
     type,
+    tag,
 };
 std::string_view to_string(FilterField field);
 
@@ -48,8 +49,8 @@ enum class FilterOp { eq, ne, lt, le, gt, ge, contains, in, empty };
 // As the language writes it: "=", "!=", "<", "<=", ">", ">=" (SQL's too), "~", "in", "is empty".
 std::string_view to_string(FilterOp op);
 
-// A value as the test compares it: text folded (fold_name) for the text fields, an ISO date,
-// an amount in units of 10^-4 of any currency's major unit, a probability, a category's or
+// A value as the test compares it: text folded (fold_name) for the text fields and tags, an ISO
+// date, an amount in units of 10^-4 of any currency's major unit, a probability, a category's or
 // type's name, a currency code; a stage as typed (the store resolves it against the stages).
 struct FilterValue {
     std::string text;
@@ -70,6 +71,11 @@ struct Filter {
 // unknown field (with the closest one), a missing operator or value, an operator the field
 // does not take, a value not of the field's kind, unbalanced parentheses.
 Filter parse_filter(std::string_view text, Date today);
+
+// The test "tag = TAG" (a tag as checked_tag keeps it), and the filter that holds when all of
+// `parts` do (the one part itself when there is one).
+Filter has_tag(const std::string& tag);
+Filter all_of(std::vector<Filter> parts);
 
 // Whether any test of the filter is of `field`.
 bool tests_field(const Filter& filter, FilterField field);

@@ -48,6 +48,8 @@ struct Opportunity {
     std::string lost_reason;
     // Its id in the system it was imported from; never changes once set.
     std::string external_id;
+    // Its tags (checked_tag), sorted, each once.
+    std::vector<std::string> tags;
 
     std::int64_t weighted_minor() const {
         return funnel::weighted_minor(amount.minor, probability);

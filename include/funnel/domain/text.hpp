@@ -22,6 +22,8 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 // Trimmed and in ASCII lower case: a word as a file or an option may write it.
 std::string lower_word(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// The parts of `text` between each `separator`: join's inverse (one empty part for "").
+std::vector<std::string> split(std::string_view text, char separator);
 // "a", "a and b", "a, b and c".
 std::string join_with_and(const std::vector<std::string>& parts);
 // "a", "a or b", "a, b or c".
@@ -58,6 +60,16 @@ std::size_t utf8_length(unsigned char lead);
 // blank. Returns it trimmed, or throws Error(invalid) naming `what` (an option or a field).
 enum class TextKind { name, line, multiline };
 std::string checked_text(std::string_view what, std::string_view value, TextKind kind);
+
+// A tag as it is kept: case-folded (fold_name), 1 to 40 characters, none of them a space, a
+// control, a comma, a semicolon, a quote or a parenthesis, and not starting with + or - (which
+// add and remove tags). Throws Error(invalid) naming `what` ("--tag").
+std::string checked_tag(std::string_view what, std::string_view tag);
+// Why `tag` is not one, or nothing when it is.
+std::optional<std::string> tag_problem(std::string_view tag);
+// The tags of one cell or option value, separated by semicolons or commas: each
+// checked_tag, sorted, each once.
+std::vector<std::string> parse_tags(std::string_view what, std::string_view text);
 
 // The one of `candidates` that `typed` most likely misspells, compared folded (fold_name): within
 // an edit distance of 1 for short names, up to 3 for long ones; nothing when none is that close

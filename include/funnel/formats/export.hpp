@@ -32,6 +32,8 @@ class DealExporter {
 
   private:
     void text(std::string_view value, bool nullable);
+    // Words joined with ';' (tags): as they are in csv, an array in json.
+    void words(std::string_view joined);
     void number(std::int64_t value);
     void optional_number(const std::optional<std::int64_t>& value);
     void amount(std::int64_t minor, bool none = false);  // none: no amount yet

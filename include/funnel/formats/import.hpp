@@ -43,6 +43,7 @@ enum class ImportField {
     lost_reason,
     external_id,
     category,
+    tags,
     ignore,
 };
 std::string_view to_string(ImportField field);
@@ -198,6 +199,7 @@ struct ImportedDeal {
     std::optional<Timestamp> updated_at;
     std::optional<Date> closed_at;
     std::string external_id;
+    std::optional<std::vector<std::string>> tags;  // parse_tags; nothing when no column has them
 };
 
 // One thing wrong with a row.

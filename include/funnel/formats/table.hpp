@@ -22,7 +22,13 @@ struct Bar {
     std::int64_t scale = 0;
 };
 
-using Value = std::variant<std::monostate, std::string, std::int64_t, Decimal, Bar, bool>;
+// Words of their own, such as tags: a JSON array, joined with ';' in csv and tsv, with spaces
+// for people.
+struct Words {
+    std::vector<std::string> items;
+};
+
+using Value = std::variant<std::monostate, std::string, std::int64_t, Decimal, Bar, bool, Words>;
 
 enum class Style { plain, good, bad, warn, dim, strong };
 
@@ -74,6 +80,9 @@ inline Cell text_cell(std::string text, Style style = Style::plain) {
 inline Cell optional_text_cell(std::string text) {
     if (text.empty()) return null_cell();
     return text_cell(std::move(text));
+}
+inline Cell words_cell(std::vector<std::string> items) {
+    return {Value{Words{std::move(items)}}, Style::plain};
 }
 inline Cell integer_cell(std::int64_t value, Style style = Style::plain) {
     return {Value{value}, style};

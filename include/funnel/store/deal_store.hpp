@@ -86,6 +86,7 @@ struct DealColumns {
     int probability = 0;
     std::string_view type, next_step, description, owner, source, created_at, updated_at, closed_at,
         lost_reason, external_id;
+    std::string_view tags;  // joined with ';', in order
 };
 
 // What goes with a deal when it is deleted, and what stays.

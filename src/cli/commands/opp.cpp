@@ -83,6 +83,7 @@ void run_add(const AddOptions& options, Session& session) {
     check_fields(f, session.today());
     if (!f.org && !f.contact)
         throw invalid_input("an opportunity needs --org or --contact (or both)");
+    const auto tags = parse_tags("--tag", join(f.tags, ","));
     const Opportunity deal = session.write([&](Store& store) {
         Opportunity deal;
         deal.name = name;
@@ -116,6 +117,7 @@ void run_add(const AddOptions& options, Session& session) {
                         : DealType::new_business;
         deal.owner = default_owner();
         apply_text_fields(f, deal);
+        deal.tags = tags;
         deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
         enter_first_stage(deal, *stage, probability_of(f));
         require_closed_by_today(deal, session.today());
@@ -445,6 +447,9 @@ void add_deal_options(Command& command, DealFields& fields, bool adding) {
     command.option("--owner", fields.owner, "Salesperson (default: $FUNNEL_USER, else $USER)")
         .type_name("NAME");
     command.option("--source", fields.source, "Where the lead came from").type_name("TEXT");
+    if (adding)
+        command.repeatable("--tag", fields.tags, "A tag (repeatable, or several with commas)",
+                           "TAG");
 }
 
 }  // namespace
@@ -468,6 +473,8 @@ void add_list_options(Command& command, ListOptions& options, bool open_by_defau
     command.flag("--overdue", options.overdue, "Open deals whose close date has passed");
     command.flag("--no-amount", options.no_amount,
                  "Deals with no amount yet (imported with a blank one)");
+    command.repeatable("--tag", options.tags, "Deals with this tag (repeatable: with all of them)",
+                       "TAG");
     command
         .option("--where", options.where,
                 "Deals the filter expression selects (docs/filters.md): "
@@ -560,6 +567,7 @@ void setup(Command& group) {
         add_selection_options(command, options->selection);
         command.on_run(options, run_delete);
     }
+    setup_tag(opp);
     {
         auto options = std::make_shared<HistoryOptions>();
         auto command =

@@ -17,6 +17,7 @@ using OptText = std::optional<std::string>;
 struct DealFields {
     OptText amount, currency, close, stage, probability, org, contact, type, next_step, description,
         owner, source;
+    std::vector<std::string> tags;  // opp add only
 };
 
 struct AddOptions {
@@ -29,7 +30,8 @@ struct ListOptions {
     bool open = false, won = false, lost = false, closed = false, all = false, overdue = false;
     bool no_amount = false;
     OptText org, contact, owner, type, closing_from, closing_to, search, limit, where;
-    OptText columns;  // opp list only
+    std::vector<std::string> tags;  // deals with all of them
+    OptText columns;                // opp list only
     std::string sort = "close";
     bool descending = false;
 };
@@ -64,6 +66,11 @@ struct DeleteOptions {
     bool yes = false;
 };
 
+struct TagOptions {
+    Selection selection;               // the deals, then the changes: +TAG adds, -TAG removes
+    std::vector<std::string> removed;  // --untag, which -TAG becomes on the command line
+};
+
 struct HistoryOptions {
     std::string id;
 };
@@ -94,6 +101,9 @@ std::vector<Changed> change_each(const Session& session, const Selection& select
 // Reports changed deals: one line each (`line`, which says when it is a dry run), or their
 // records in machine formats; for several deals (or --where), a summary line after, and a table
 // rather than one record.
+// Defines opp tag.
+void setup_tag(Command& opp);
+
 void report_changes(const Session& session, const Selection& selection,
                     const std::vector<Changed>& changed,
                     const std::function<std::string(const Opportunity&, const Opportunity&)>& line);

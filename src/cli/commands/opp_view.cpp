@@ -21,6 +21,13 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     if (states > 1)
         throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
     if (options.where) filter.where = parse_filter(*options.where, today);
+    if (!options.tags.empty()) {
+        std::vector<Filter> parts;
+        if (filter.where) parts.push_back(*filter.where);
+        for (const auto& tag : parse_tags("--tag", join(options.tags, ",")))
+            parts.push_back(has_tag(tag));
+        filter.where = all_of(std::move(parts));
+    }
     // Naming stages, or testing them or the day a deal closed, shows deals whatever their state.
     const bool names_states = !options.stages.empty() ||
                               (filter.where && (tests_field(*filter.where, FilterField::stage) ||

@@ -17,7 +17,7 @@ namespace funnel {
 namespace {
 
 // What a field holds, which decides the operators it takes and how its values are read.
-enum class Kind { text, currency, amount, number, date, stage, choice };
+enum class Kind { text, currency, amount, number, date, stage, choice, tag };
 
 struct FieldInfo {
     std::string_view name;
@@ -26,7 +26,7 @@ struct FieldInfo {
     bool may_be_empty;
 };
 
-constexpr std::array<FieldInfo, 16> fields = {{
+constexpr std::array<FieldInfo, 17> fields = {{
     {"name", FilterField::name, Kind::text, false},
     {"org", FilterField::org, Kind::text, true},
     {"contact", FilterField::contact, Kind::text, true},
@@ -43,6 +43,9 @@ constexpr std::array<FieldInfo, 16> fields = {{
     {"stage", FilterField::stage, Kind::stage, false},
     {"category", FilterField::category, Kind::choice, false},
     {"type", FilterField::type, Kind::choice, false},
+    // A deal has several tags: "tag = hot" holds when one of them is hot, "tag != hot" when none
+    // is, "tag is empty" when it has none.
+    {"tag", FilterField::tag, Kind::tag, true},
 }};
 
 const FieldInfo& info_of(FilterField field) {
@@ -56,6 +59,7 @@ std::vector<FilterOp> ops_of(const FieldInfo& info) {
     std::vector<FilterOp> ops;
     switch (info.kind) {
         case Kind::text:
+        case Kind::tag:
             ops = {eq, ne, contains, in};
             break;
         case Kind::currency:
@@ -174,6 +178,11 @@ std::string canonical(const FieldInfo& info, const Token& token, Date today) {
         switch (info.kind) {
             case Kind::text:
                 return fold_name(token.text);
+            case Kind::tag:
+                // ~ takes any part of a tag.
+                if (const auto problem = tag_problem(token.text); problem && !token.text.empty())
+                    throw fail(*problem);
+                return fold_name(trim(token.text));
             case Kind::currency: {
                 const auto currency = Currency::find(ascii_upper(trim(token.text)));
                 if (!currency) throw fail("not an ISO 4217 currency code");
@@ -404,6 +413,22 @@ std::string_view to_string(FilterOp op) {
 
 std::string_view to_string(FilterField field) {
     return info_of(field).name;
+}
+
+Filter has_tag(const std::string& tag) {
+    Filter filter;
+    filter.field = FilterField::tag;
+    filter.op = FilterOp::eq;
+    filter.values.push_back({tag, 0});
+    return filter;
+}
+
+Filter all_of(std::vector<Filter> parts) {
+    if (parts.size() == 1) return std::move(parts.front());
+    Filter filter;
+    filter.kind = Filter::Kind::all;
+    filter.parts = std::move(parts);
+    return filter;
 }
 
 bool tests_field(const Filter& filter, FilterField field) {

@@ -132,6 +132,7 @@ std::vector<FieldChange> changes_between(const Opportunity& before, const Opport
     };
     compare("category", category_value(before.own_category), category_value(after.own_category));
     compare("lost_reason", text_value(before.lost_reason), text_value(after.lost_reason));
+    compare("tags", text_value(join(before.tags, ";")), text_value(join(after.tags, ";")));
     return changes;
 }
 

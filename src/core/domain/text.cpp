@@ -67,6 +67,16 @@ std::string lower_word(std::string_view text) {
     return ascii_lower(trim(text));
 }
 
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> parts;
+    for (std::size_t from = 0;;) {
+        const auto at = text.find(separator, from);
+        parts.emplace_back(text.substr(from, at == std::string_view::npos ? at : at - from));
+        if (at == std::string_view::npos) return parts;
+        from = at + 1;
+    }
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -281,6 +291,44 @@ std::string checked_text(std::string_view what, std::string_view value, TextKind
         return name;
     }
     return std::string(trim(value));
+}
+
+std::optional<std::string> tag_problem(std::string_view tag) {
+    const std::string_view trimmed = trim(tag);
+    if (trimmed.empty()) return "a tag must not be blank";
+    if (!is_valid_utf8(trimmed)) return "not valid UTF-8 text";
+    if (trimmed.front() == '+' || trimmed.front() == '-')
+        return "a tag starts with neither + nor - (they add and remove tags)";
+    std::size_t characters = 0;
+    for (std::size_t pos = 0, length = 1; pos < trimmed.size(); pos += length, ++characters) {
+        const char32_t c = decode(trimmed, pos, length).value_or(0xfffd);
+        if (is_hidden_control(c) || c == ' ' || c == '\t' || c == 0xa0 ||
+            std::u32string_view(U",;\"'()").find(c) != std::u32string_view::npos)
+            return "a tag is one word: no spaces, commas, semicolons, quotes or parentheses";
+    }
+    if (characters > 40) return "longer than 40 characters";
+    return std::nullopt;
+}
+
+std::string checked_tag(std::string_view what, std::string_view tag) {
+    if (const auto problem = tag_problem(tag))
+        throw invalid_input(fmt::format("invalid {} {}: {}", what, in_quotes(tag), *problem));
+    return fold_name(trim(tag));
+}
+
+std::vector<std::string> parse_tags(std::string_view what, std::string_view text) {
+    std::vector<std::string> tags;
+    std::size_t from = 0;
+    while (from < text.size()) {
+        const auto end = text.find_first_of(",;", from);
+        const auto word = text.substr(from, end == std::string_view::npos ? end : end - from);
+        if (!trim(word).empty()) tags.push_back(checked_tag(what, word));
+        if (end == std::string_view::npos) break;
+        from = end + 1;
+    }
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
 }
 
 namespace {

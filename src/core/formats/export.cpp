@@ -21,7 +21,7 @@ const std::vector<std::string>& DealExporter::columns() {
         "id",         "name",       "org",        "org_id",      "contact",     "contact_id",
         "amount",     "currency",   "close_date", "stage",       "probability", "weighted_amount",
         "category",   "type",       "next_step",  "description", "owner",       "source",
-        "created_at", "updated_at", "closed_at",  "lost_reason", "external_id"};
+        "created_at", "updated_at", "closed_at",  "lost_reason", "external_id", "tags"};
     return names;
 }
 
@@ -78,6 +78,19 @@ void DealExporter::text(std::string_view value, bool nullable) {
     buffer_ += '"';
 }
 
+void DealExporter::words(std::string_view joined) {
+    if (format_ == Format::csv) return text(joined, true);
+    buffer_ += '[';
+    if (!joined.empty()) {
+        const auto items = split(joined, ';');
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i) buffer_ += format_ == Format::json ? ", " : ",";
+            buffer_ += json_string(items[i]);
+        }
+    }
+    buffer_ += ']';
+}
+
 void DealExporter::number(std::int64_t value) {
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
@@ -130,6 +143,7 @@ void DealExporter::write(const DealColumns& deal) {
     key(c++), text(deal.closed_at, true);
     key(c++), text(deal.lost_reason, true);
     key(c++), text(deal.external_id, true);
+    key(c++), words(deal.tags);
     if (format_ == Format::json) buffer_ += '}';
     if (format_ == Format::jsonl) buffer_ += "}\n";
     if (format_ == Format::csv) buffer_ += '\n';

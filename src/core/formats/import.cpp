@@ -274,6 +274,13 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     deal.owner = plain(ImportField::owner, TextKind::line);
     deal.source = plain(ImportField::source, TextKind::line);
     deal.lost_reason = plain(ImportField::lost_reason, TextKind::line);
+    if (const auto tags = plain(ImportField::tags, TextKind::line)) {
+        try {
+            deal.tags = parse_tags("tag", *tags);
+        } catch (const Error& e) {
+            errors.push_back({row, column_name(ImportField::tags), *tags, e.what()});
+        }
+    }
     if (deal.lost_reason && !deal.lost_reason->empty() &&
         !(deal.stage && deal.stage->state == StageState::lost))
         errors.push_back({row, column_name(ImportField::lost_reason), *deal.lost_reason,

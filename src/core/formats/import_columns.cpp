@@ -15,7 +15,7 @@ namespace funnel {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ImportField>, 20> field_names = {{
+constexpr std::array<std::pair<std::string_view, ImportField>, 21> field_names = {{
     {"name", ImportField::name},
     {"org", ImportField::org},
     {"contact", ImportField::contact},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<std::string_view, ImportField>, 20> field_names =
     {"lost_reason", ImportField::lost_reason},
     {"external_id", ImportField::external_id},
     {"category", ImportField::category},
+    {"tags", ImportField::tags},
     {"ignore", ImportField::ignore},
 }};
 

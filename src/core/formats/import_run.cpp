@@ -225,6 +225,7 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
     deal.owner = imported.owner.value_or("");
     deal.source = imported.source.value_or("");
     deal.external_id = imported.external_id;
+    deal.tags = imported.tags.value_or(std::vector<std::string>{});
     deal.stage_changed_at = deal.created_at;
 
     // A deal created before it closed was open in between: the history says so, so that the
@@ -304,6 +305,7 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
     set_text(ImportField::source, after.source, imported.source);
     if (after.state == StageState::lost)
         set_text(ImportField::lost_reason, after.lost_reason, imported.lost_reason);
+    if (given(ImportField::tags)) after.tags = imported.tags.value_or(std::vector<std::string>{});
 
     ImportAction action{ImportAction::Kind::update, row, id, after.name, {}};
     for (const auto& change : changes_between(before, after))

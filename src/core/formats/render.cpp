@@ -62,6 +62,9 @@ std::string plain_text(const Value& value) {
         }
         std::string operator()(const Bar&) const { return {}; }
         std::string operator()(bool value) const { return value ? "true" : "false"; }
+        std::string operator()(const Words& words) const {
+            return valid_utf8(join(words.items, ";"));
+        }
     };
     return std::visit(Visitor{}, value);
 }
@@ -111,6 +114,7 @@ std::string human_text(const Value& value, const Column& column, bool unicode,
         return std::to_string(*number) + (column.unit == Unit::percent ? "%" : "");
     if (const auto* bar = std::get_if<Bar>(&value)) return bar_text(*bar, unicode);
     if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "yes" : "no";
+    if (const auto* words = std::get_if<Words>(&value)) return valid_utf8(join(words->items, " "));
     if (column.unit == Unit::amount && std::holds_alternative<std::monostate>(value))
         return unicode ? "\u2014" : "-";
     std::string text = plain_text(value);
@@ -169,6 +173,12 @@ std::vector<std::size_t> visible(const std::vector<Column>& columns, bool machin
 std::string json_value(const Value& value) {
     if (std::holds_alternative<std::monostate>(value)) return "null";
     if (const auto* text = std::get_if<std::string>(&value)) return json_string(*text);
+    if (const auto* words = std::get_if<Words>(&value)) {
+        std::string out = "[";
+        for (const auto& item : words->items)
+            out += (out.size() > 1 ? ", " : "") + json_string(item);
+        return out + "]";
+    }
     return plain_text(value);
 }
 

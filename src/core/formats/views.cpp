@@ -56,6 +56,7 @@ std::vector<Column> opportunity_columns() {
         {"updated_at", "Updated", machines, Unit::timestamp},
         {"closed_at", "Closed", machines},
         {"lost_reason", "Lost reason", machines},
+        {"tags", "Tags", machines},
     };
 }
 
@@ -69,14 +70,7 @@ std::vector<std::size_t> chosen_opportunity_columns(std::string_view list) {
     for (const auto& column : columns)
         keys.push_back(column.key);
     std::vector<std::size_t> chosen;
-    std::vector<std::string_view> parts;
-    for (std::size_t from = 0;;) {
-        const auto comma = list.find(',', from);
-        parts.push_back(list.substr(from, comma == std::string_view::npos ? comma : comma - from));
-        if (comma == std::string_view::npos) break;
-        from = comma + 1;
-    }
-    for (const auto part : parts) {
+    for (const auto& part : split(list, ',')) {
         std::string key = ascii_lower(trim(part));
         for (const auto& [alias, name] : aliases)
             if (key == alias) key = name;
@@ -122,6 +116,7 @@ Row opportunity_row(const Opportunity& deal, Date today) {
         text_cell(deal.updated_at),
         date_cell(deal.closed_at),
         optional_text_cell(deal.lost_reason),
+        words_cell(deal.tags),
     };
 }
 

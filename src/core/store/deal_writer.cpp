@@ -26,13 +26,14 @@ struct DealWriter::Statements {
           find_key(db, "SELECT id FROM opportunity WHERE external_id = ?"),
           insert_deal(db, sql::insert_opportunity),
           insert_change(db, sql::insert_history),
+          insert_tag(db, "INSERT INTO opportunity_tag (opp_id, tag) VALUES (?, ?)"),
           insert_primary(db,
                          "INSERT INTO opportunity_contact (opp_id, contact_id, role, is_primary, "
                          "created_at) VALUES (?, ?, 'other', 1, ?)"),
           db_(db) {}
 
     sql::Cursor find_org, insert_org, find_contacts, insert_contact, won_deal, find_key,
-        insert_deal, insert_change, insert_primary;
+        insert_deal, insert_change, insert_tag, insert_primary;
     std::unordered_map<std::string, std::int64_t> orgs;  // by fold_name
     std::unordered_map<std::int64_t, bool> won;
     std::vector<std::string> dropped;  // CREATE INDEX statements to run again
@@ -187,6 +188,11 @@ std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note
         s.insert_primary.bind(2, *deal.contact_id);
         s.insert_primary.bind(3, deal.created_at);
         s.insert_primary.run();
+    }
+    for (const auto& tag : deal.tags) {
+        s.insert_tag.bind(1, id);
+        s.insert_tag.bind(2, tag);
+        s.insert_tag.run();
     }
     if (deal.org_id && deal.state == StageState::won) s.won[*deal.org_id] = true;
     return id;

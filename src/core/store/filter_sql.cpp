@@ -111,6 +111,23 @@ class Compiler {
             true);
     }
 
+    // Whether one of the deal's tags passes: none for != and is empty.
+    std::string tag_test(const Filter& filter) {
+        const std::string tags = "SELECT 1 FROM opportunity_tag WHERE opp_id = o.id";
+        switch (filter.op) {
+            case FilterOp::empty:
+                return "NOT EXISTS (" + tags + ")";
+            case FilterOp::ne:
+                return "NOT EXISTS (" + tags + " AND tag = " + bound(filter.values.front().text) +
+                       ")";
+            case FilterOp::contains:
+                return "EXISTS (" + tags + " AND instr(tag, " + bound(filter.values.front().text) +
+                       ") > 0)";
+            default:
+                return "EXISTS (" + tags + " AND " + compare("tag", filter, false) + ")";
+        }
+    }
+
     std::string test(const Filter& filter) {
         // Amounts in units of 10^-4 of the major unit, whatever the currency's decimals.
         const std::string scaled_amount = "o.amount * funnel_scale(o.currency)";
@@ -158,6 +175,8 @@ class Compiler {
                     filter, false);
             case FilterField::type:
                 return compare("o.type", filter, false);
+            case FilterField::tag:
+                return tag_test(filter);
         }
         return "0";
     }

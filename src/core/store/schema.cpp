@@ -402,13 +402,50 @@ CREATE TABLE change_range (
 )sql");
 }
 
+// Tags on deals, organizations and contacts: words of the user's own ("hot", "q4-push"), kept
+// case-folded, each at most once per record, found by tag through their index.
+void tags(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE opportunity_tag (
+    id     INTEGER PRIMARY KEY,
+    opp_id INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+    tag    TEXT NOT NULL,
+    UNIQUE (opp_id, tag)
+);
+CREATE INDEX opportunity_tag_by_tag ON opportunity_tag (tag, opp_id);
+CREATE TABLE organization_tag (
+    id     INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organization (id) ON DELETE CASCADE,
+    tag    TEXT NOT NULL,
+    UNIQUE (org_id, tag)
+);
+CREATE INDEX organization_tag_by_tag ON organization_tag (tag, org_id);
+CREATE TABLE contact_tag (
+    id         INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    tag        TEXT NOT NULL,
+    UNIQUE (contact_id, tag)
+);
+CREATE INDEX contact_tag_by_tag ON contact_tag (tag, contact_id);
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
-    foundation,      forecast_indexes,   history_indexes,
-    related_records, external_ids,       check_lists_as_comparisons,
-    name_keys,       closed_close_dates, recorded_times,
-    deal_categories, unknown_amounts,    change_sets,
+    foundation,
+    forecast_indexes,
+    history_indexes,
+    related_records,
+    external_ids,
+    check_lists_as_comparisons,
+    name_keys,
+    closed_close_dates,
+    recorded_times,
+    deal_categories,
+    unknown_amounts,
+    change_sets,
+    tags,
 };
 
 }  // namespace

@@ -195,8 +195,7 @@ SQLite::Database open_database(const std::filesystem::path& path, int flags) {
     // journal to a temporary file, whose writes then tripled a bulk edit's and slowed an import
     // by 40 %. The journal lives one statement; it stays in memory. Set before SQLite starts:
     // a process that started it already (a test) keeps the default.
-    [[maybe_unused]] static const int in_memory =
-        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+    [[maybe_unused]] static const int in_memory = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
     try {
         SQLite::Database db(path, flags | single_thread, busy_timeout_ms);
         with_functions(db);

@@ -47,6 +47,7 @@ enum class Rule {
     discount,  // basis points, 0 to 10,000
     sha256,    // 64 lower-case hex digits
     meta_key,
+    tag,       // as checked_tag keeps it
     anything,  // checked by the row as a whole (meta's value)
     derived,   // computed by the store (name_key): checked by db check's own names check
 };
@@ -191,6 +192,12 @@ const TableRules tables[] = {
       {"done_on", Rule::date, false},
       {"created_at", Rule::moment, true},
       {"updated_at", Rule::moment, true}}},
+    {"opportunity_tag",
+     {{"id", Rule::id, true}, {"opp_id", Rule::ref, true}, {"tag", Rule::tag, true}}},
+    {"organization_tag",
+     {{"id", Rule::id, true}, {"org_id", Rule::ref, true}, {"tag", Rule::tag, true}}},
+    {"contact_tag",
+     {{"id", Rule::id, true}, {"contact_id", Rule::ref, true}, {"tag", Rule::tag, true}}},
 };
 
 const TableRules* rules_of(std::string_view table) {
@@ -330,6 +337,9 @@ std::optional<std::string> word_problem(const std::string& text, Rule rule) {
             ok = text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                  });
+            break;
+        case Rule::tag:
+            ok = !tag_problem(text) && fold_name(text) == text;
             break;
         case Rule::meta_key:
             ok = text == "default_currency" || text == "calendar_id" || text == "state";

@@ -34,14 +34,24 @@ struct Table {
     const char* table;
 };
 inline constexpr Table top_tables[] = {
-    {"meta", "meta"},           {"stages", "stage"},     {"organizations", "organization"},
-    {"contacts", "contact"},    {"products", "product"}, {"opportunities", "opportunity"},
+    {"meta", "meta"},
+    {"stages", "stage"},
+    {"organizations", "organization"},
+    {"organization_tags", "organization_tag"},
+    {"contacts", "contact"},
+    {"contact_tags", "contact_tag"},
+    {"products", "product"},
+    {"opportunities", "opportunity"},
     {"activities", "activity"},
 };
 // The records of a deal, written inside it without their opp_id.
 inline constexpr Table deal_tables[] = {
-    {"history", "opportunity_history"}, {"contacts", "opportunity_contact"}, {"quotes", "quote"},
-    {"documents", "document"},          {"lines", "opportunity_line"},
+    {"history", "opportunity_history"},
+    {"contacts", "opportunity_contact"},
+    {"quotes", "quote"},
+    {"documents", "document"},
+    {"lines", "opportunity_line"},
+    {"tags", "opportunity_tag"},
 };
 
 // The tables whose names are looked up by their folded key.
