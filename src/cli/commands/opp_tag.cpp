@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/opp.hpp"
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 
 namespace funnel::cli::opp {
