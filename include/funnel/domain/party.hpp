@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "funnel/domain/date.hpp"
 
@@ -18,6 +19,7 @@ struct Organization {
     std::string notes;
     Timestamp created_at;
     Timestamp updated_at;
+    std::vector<std::string> tags;  // checked_tag, sorted, each once
 };
 
 struct Contact {
@@ -31,6 +33,7 @@ struct Contact {
     std::string notes;
     Timestamp created_at;
     Timestamp updated_at;
+    std::vector<std::string> tags;  // checked_tag, sorted, each once
 };
 
 // Throws Error(invalid) unless the address looks like local@domain.

@@ -59,10 +59,12 @@ std::string describe(const Contact& contact) {
 void run_add(const AddOptions& options, Session& session) {
     const std::string name = text_option("NAME", options.name, TextKind::name);
     check_contact_fields(options.fields);
+    const auto tags = parse_tags("--tag", join(options.fields.tags, ","));
     const Contact contact = session.write([&](Store& store) {
         Contact contact;
         contact.name = name;
         apply_contact_fields(options.fields, contact, store, session, Missing::create);
+        contact.tags = tags;
         contact.created_at = contact.updated_at = session.now();
         contact.id = store.parties().insert_contact(contact);
         return contact;
@@ -112,6 +114,25 @@ void run_edit(const EditOptions& options, Session& session) {
     report(session, contact, fmt::format("Updated contact {}: {}", contact.id, describe(contact)));
 }
 
+void run_tag(const TagOptions& options, Session& session) {
+    std::string name;
+    const TagChanges changes = read_tag_changes(options.arguments, name, "contact");
+    const auto [before, contact] = session.write([&](Store& store) {
+        Contact contact = store.parties().contact(name);
+        const auto before = contact.tags;
+        contact.tags = changes.applied_to(before);
+        if (contact.tags != before) {
+            contact.updated_at = session.now();
+            store.parties().update_contact(contact);
+        }
+        return std::pair{before, contact};
+    });
+    const std::string change = before == contact.tags ? "nothing changed " : "";
+    report(
+        session, contact,
+        fmt::format("Contact {}: {}{}", contact.id, change, tag_change_text(before, contact.tags)));
+}
+
 void run_delete(const DeleteOptions& options, Session& session) {
     const Contact contact = session.read_store().parties().contact(options.contact);
     session.confirm_delete(options.yes, fmt::format("contact {}", in_quotes(contact.name)),
@@ -148,6 +169,9 @@ void add_contact_options(Command& command, ContactFields& fields, bool adding) {
     command.option("--phone", fields.phone, "Phone number").type_name("TEXT");
     command.option("--title", fields.title, "Job title").type_name("TEXT");
     command.option("--notes", fields.notes, "Free text").type_name("TEXT");
+    if (adding)
+        command.repeatable("--tag", fields.tags, "A tag (repeatable, or several with commas)",
+                           "TAG");
 }
 
 }  // namespace
@@ -180,6 +204,12 @@ void setup(Command& group) {
         add_contact_options(command, options->fields, false);
         command.flag("--create", options->create, "Create the --org named when none has that name");
         command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<TagOptions>();
+        auto command = group.subcommand("tag", "Add and remove tags of a contact");
+        add_tag_arguments(command, options->arguments, "The contact (id or name)");
+        command.on_run(options, run_tag);
     }
     {
         auto options = std::make_shared<DeleteOptions>();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "tag_changes.hpp"
 
 namespace funnel::cli::contact {
 
@@ -13,6 +14,7 @@ using OptText = std::optional<std::string>;
 
 struct ContactFields {
     OptText org, email, phone, title, notes;
+    std::vector<std::string> tags;  // contact add only
 };
 
 struct AddOptions {
@@ -35,6 +37,10 @@ struct EditOptions {
     bool create = false;  // an --org that does not exist is made
 };
 
+struct TagOptions {
+    TagArguments arguments;
+};
+
 struct DeleteOptions {
     std::string contact;
     bool yes = false;
@@ -44,6 +50,7 @@ void run_add(const AddOptions& options, Session& session);
 void run_list(const ListOptions& options, Session& session);
 void run_show(const ShowOptions& options, Session& session);
 void run_edit(const EditOptions& options, Session& session);
+void run_tag(const TagOptions& options, Session& session);
 void run_delete(const DeleteOptions& options, Session& session);
 
 // Defines the contact commands.

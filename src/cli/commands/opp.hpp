@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "funnel/store/store.hpp"
 #include "session.hpp"
+#include "tag_changes.hpp"
 
 namespace funnel::cli::opp {
 
@@ -67,8 +68,8 @@ struct DeleteOptions {
 };
 
 struct TagOptions {
-    Selection selection;               // the deals, then the changes: +TAG adds, -TAG removes
-    std::vector<std::string> removed;  // --untag, which -TAG becomes on the command line
+    Selection selection;     // its selectors are read from the arguments
+    TagArguments arguments;  // the deals, then the changes: +TAG adds, -TAG removes
 };
 
 struct HistoryOptions {

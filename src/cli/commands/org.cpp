@@ -38,6 +38,7 @@ void run_add(const AddOptions& options, Session& session) {
     Organization org;
     org.name = text_option("NAME", options.name, TextKind::name);
     apply_org_fields(options.fields, org);
+    org.tags = parse_tags("--tag", join(options.fields.tags, ","));
     org = session.write([&](Store& store) {
         refuse_duplicate(store, org.name, 0);
         Organization added = org;
@@ -95,6 +96,24 @@ void run_edit(const EditOptions& options, Session& session) {
     report(session, org, fmt::format("Updated organization {}: {}", org.id, org.name));
 }
 
+void run_tag(const TagOptions& options, Session& session) {
+    std::string name;
+    const TagChanges changes = read_tag_changes(options.arguments, name, "organization");
+    const auto [before, org] = session.write([&](Store& store) {
+        Organization org = store.parties().organization(name);
+        const auto before = org.tags;
+        org.tags = changes.applied_to(before);
+        if (org.tags != before) {
+            org.updated_at = session.now();
+            store.parties().update_organization(org);
+        }
+        return std::pair{before, org};
+    });
+    const std::string change = before == org.tags ? "nothing changed " : "";
+    report(session, org,
+           fmt::format("Organization {}: {}{}", org.id, change, tag_change_text(before, org.tags)));
+}
+
 void run_delete(const DeleteOptions& options, Session& session) {
     const Organization org = session.read_store().parties().organization(options.org);
     session.confirm_delete(options.yes, fmt::format("organization {}", in_quotes(org.name)),
@@ -120,11 +139,14 @@ void run_delete(const DeleteOptions& options, Session& session) {
 
 namespace {
 
-void add_org_options(Command& command, OrgFields& fields) {
+void add_org_options(Command& command, OrgFields& fields, bool adding) {
     command.option("--industry", fields.industry, "Industry").type_name("TEXT");
     command.option("--website", fields.website, "Website").type_name("URL");
     command.option("--phone", fields.phone, "Phone number").type_name("TEXT");
     command.option("--notes", fields.notes, "Free text").type_name("TEXT");
+    if (adding)
+        command.repeatable("--tag", fields.tags, "A tag (repeatable, or several with commas)",
+                           "TAG");
 }
 
 }  // namespace
@@ -134,7 +156,7 @@ void setup(Command& group) {
         auto options = std::make_shared<AddOptions>();
         auto command = group.subcommand("add", "Add an organization");
         command.option("NAME", options->name, "Its name (unique, any case)").required();
-        add_org_options(command, options->fields);
+        add_org_options(command, options->fields, true);
         command.on_run(options, run_add);
     }
     {
@@ -154,8 +176,14 @@ void setup(Command& group) {
         auto command = group.subcommand("edit", "Change an organization");
         command.option("ORG", options->org, "Organization id or name").required();
         command.option("--name", options->name, "New name").type_name("NAME");
-        add_org_options(command, options->fields);
+        add_org_options(command, options->fields, false);
         command.on_run(options, run_edit);
+    }
+    {
+        auto options = std::make_shared<TagOptions>();
+        auto command = group.subcommand("tag", "Add and remove tags of an organization");
+        add_tag_arguments(command, options->arguments, "The organization (id or name)");
+        command.on_run(options, run_tag);
     }
     {
         auto options = std::make_shared<DeleteOptions>();

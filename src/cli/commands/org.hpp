@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "tag_changes.hpp"
 
 namespace funnel::cli::org {
 
@@ -13,6 +14,7 @@ using OptText = std::optional<std::string>;
 
 struct OrgFields {
     OptText industry, website, phone, notes;
+    std::vector<std::string> tags;  // org add only
 };
 
 struct AddOptions {
@@ -32,6 +34,10 @@ struct EditOptions {
     OrgFields fields;
 };
 
+struct TagOptions {
+    TagArguments arguments;
+};
+
 struct DeleteOptions {
     std::string org;
     bool yes = false;
@@ -41,6 +47,7 @@ void run_add(const AddOptions& options, Session& session);
 void run_list(const ListOptions& options, Session& session);
 void run_show(const ShowOptions& options, Session& session);
 void run_edit(const EditOptions& options, Session& session);
+void run_tag(const TagOptions& options, Session& session);
 void run_delete(const DeleteOptions& options, Session& session);
 
 // Defines the org commands.

@@ -163,6 +163,7 @@ std::vector<Column> organization_columns() {
         {"contacts", "Contacts"},
         {"created_at", "Created", machines, Unit::timestamp},
         {"updated_at", "Updated", machines, Unit::timestamp},
+        {"tags", "Tags", machines},
     };
 }
 
@@ -179,6 +180,7 @@ Row organization_row(const OrganizationSummary& summary) {
         integer_cell(summary.contacts),
         text_cell(org.created_at),
         text_cell(org.updated_at),
+        words_cell(org.tags),
     };
 }
 
@@ -207,6 +209,7 @@ std::vector<Column> contact_columns() {
         {"notes", "Notes", machines},
         {"created_at", "Created", machines, Unit::timestamp},
         {"updated_at", "Updated", machines, Unit::timestamp},
+        {"tags", "Tags", machines},
     };
 }
 
@@ -217,6 +220,7 @@ Row contact_row(const Contact& contact) {
         optional_text_cell(contact.title), optional_text_cell(contact.email),
         optional_text_cell(contact.phone), optional_text_cell(contact.notes),
         text_cell(contact.created_at),     text_cell(contact.updated_at),
+        words_cell(contact.tags),
     };
 }
 

@@ -138,6 +138,45 @@ std::string update_sql(const RecordKind& kind) {
     return fmt::format("UPDATE {} SET {} WHERE id = ?", kind.table, set);
 }
 
+void replace_tags(Connection& connection, std::string_view table, std::string_view key,
+                  std::int64_t id, const std::vector<std::string>& tags) {
+    std::vector<std::string> before;
+    {
+        auto& current = connection.statement(
+            fmt::format("SELECT tag FROM {} WHERE {} = ? ORDER BY tag", table, key));
+        current.bind(1, id);
+        while (current.step())
+            before.push_back(current.string(0));
+    }
+    for (const auto& tag : before)
+        if (!std::binary_search(tags.begin(), tags.end(), tag)) {
+            auto& remove = connection.statement(
+                fmt::format("DELETE FROM {} WHERE {} = ? AND tag = ?", table, key));
+            remove.bind(1, id);
+            remove.bind(2, tag);
+            remove.run();
+        }
+    for (const auto& tag : tags)
+        if (!std::binary_search(before.begin(), before.end(), tag)) {
+            auto& insert = connection.statement(
+                fmt::format("INSERT INTO {} ({}, tag) VALUES (?, ?)", table, key));
+            insert.bind(1, id);
+            insert.bind(2, tag);
+            insert.run();
+        }
+}
+
+std::vector<std::string> read_tags(std::string_view joined) {
+    if (joined.empty()) return {};
+    auto tags = split(joined, ';');
+    std::sort(tags.begin(), tags.end());
+    return tags;
+}
+
+std::string tags_of(std::string_view table, std::string_view key, std::string_view id) {
+    return fmt::format("(SELECT group_concat(tag, ';') FROM {} WHERE {} = {})", table, key, id);
+}
+
 void delete_record(SQLite::Database& db, std::string_view table, std::int64_t id) {
     SQLite::Statement remove(db, fmt::format("DELETE FROM {} WHERE id = ?", table));
     remove.bind(1, id);

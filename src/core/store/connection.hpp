@@ -264,6 +264,17 @@ void create_indexes(SQLite::Database& db, std::vector<std::string>& statements);
 
 }  // namespace sql
 
+namespace sql {
+// A record's tags become `tags` (sorted): `table` is opportunity_tag, organization_tag or
+// contact_tag, `key` its column of the record's id. Tags read back joined with ';' (by
+// group_concat) split again with read_tags.
+void replace_tags(Connection& connection, std::string_view table, std::string_view key,
+                  std::int64_t id, const std::vector<std::string>& tags);
+std::vector<std::string> read_tags(std::string_view joined);
+// The subquery that reads a record's tags joined with ';': `id` is the record's id column.
+std::string tags_of(std::string_view table, std::string_view key, std::string_view id);
+}  // namespace sql
+
 // The columns both inserting and updating a deal write, in this order, from parameter 1.
 void bind_opportunity(sql::Cursor& statement, const Opportunity& deal);
 

@@ -52,10 +52,6 @@ enum : int {
 // A deal from a row of select_opportunities.
 Opportunity read_opportunity(const sql::Cursor& row);
 
-// Replaces a deal's tags `before` (sorted) with `after` (sorted).
-void write_tags(Connection& connection, std::int64_t opp_id, const std::vector<std::string>& before,
-                const std::vector<std::string>& after);
-
 // A WHERE clause and the values it binds, in order.
 struct Where {
     std::string sql;

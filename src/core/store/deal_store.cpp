@@ -209,8 +209,7 @@ std::string select_opportunities(bool with_names, const std::string& more_column
        o.probability, o.type, o.next_step, o.description, o.owner, o.source, o.created_at,
        o.updated_at, o.stage_changed_at, o.closed_at, o.lost_reason, o.external_id,
        o.category, o.no_amount, )sql" +
-           (with_names ? "(SELECT group_concat(tag, ';') FROM opportunity_tag WHERE opp_id = o.id)"
-                       : "NULL") +
+           (with_names ? sql::tags_of("opportunity_tag", "opp_id", "o.id") : "NULL") +
            more_columns + R"sql(
 FROM opportunity o
 JOIN stage s ON s.id = o.stage_id)sql" +
@@ -253,31 +252,8 @@ Opportunity read_opportunity(const sql::Cursor& row) {
     if (!row.null(deal_column::own_category))
         deal.own_category = parse_forecast_category(row.text(deal_column::own_category));
     deal.no_amount = row.integer(deal_column::no_amount) != 0;
-    if (!row.null(deal_column::tags)) {
-        deal.tags = split(row.text(deal_column::tags), ';');
-        std::sort(deal.tags.begin(), deal.tags.end());
-    }
+    deal.tags = sql::read_tags(row.text(deal_column::tags));
     return deal;
-}
-
-void write_tags(Connection& connection, std::int64_t opp_id, const std::vector<std::string>& before,
-                const std::vector<std::string>& after) {
-    for (const auto& tag : before)
-        if (!std::binary_search(after.begin(), after.end(), tag)) {
-            auto& remove =
-                connection.statement("DELETE FROM opportunity_tag WHERE opp_id = ? AND tag = ?");
-            remove.bind(1, opp_id);
-            remove.bind(2, tag);
-            remove.run();
-        }
-    for (const auto& tag : after)
-        if (!std::binary_search(before.begin(), before.end(), tag)) {
-            auto& insert =
-                connection.statement("INSERT INTO opportunity_tag (opp_id, tag) VALUES (?, ?)");
-            insert.bind(1, opp_id);
-            insert.bind(2, tag);
-            insert.run();
-        }
 }
 
 void bind_opportunity(sql::Cursor& statement, const Opportunity& deal) {
@@ -318,7 +294,8 @@ std::int64_t DealStore::insert(const Opportunity& deal) {
     const std::int64_t id = connection_->db.getLastInsertRowid();
     record_change(*connection_, id, deal.created_at, deal.created_at,
                   {"created", std::nullopt, deal.name}, "");
-    write_tags(*connection_, id, {}, deal.tags);
+    if (!deal.tags.empty())
+        sql::replace_tags(*connection_, "opportunity_tag", "opp_id", id, deal.tags);
     return id;
 }
 
@@ -353,7 +330,8 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
     bind_opportunity(update, written);
     update.bind(22, after.id);
     update.run();
-    if (before.tags != after.tags) write_tags(*connection_, after.id, before.tags, after.tags);
+    if (before.tags != after.tags)
+        sql::replace_tags(*connection_, "opportunity_tag", "opp_id", after.id, after.tags);
     std::size_t note_index = 0;
     for (std::size_t i = 0; i < changes.size(); ++i)
         if (changes[i].field == "stage") note_index = i;

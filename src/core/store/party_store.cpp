@@ -36,8 +36,9 @@ int bind_contact(SQLite::Statement& statement, const Contact& contact) {
     return 8;
 }
 
-const char* const organization_columns =
-    "id, name, industry, website, phone, notes, created_at, updated_at";
+const std::string organization_columns =
+    "id, name, industry, website, phone, notes, created_at, updated_at, " +
+    sql::tags_of("organization_tag", "org_id", "organization.id");
 
 Organization read_organization(SQLite::Statement& row) {
     Organization org;
@@ -49,12 +50,15 @@ Organization read_organization(SQLite::Statement& row) {
     org.notes = sql::text(row.getColumn(5));
     org.created_at = row.getColumn(6).getString();
     org.updated_at = row.getColumn(7).getString();
+    org.tags = sql::read_tags(sql::text(row.getColumn(8)));
     return org;
 }
 
-const char* const contact_columns =
+const std::string contact_columns =
     "c.id, c.name, c.org_id, g.name, c.email, c.phone, c.title, c.notes, c.created_at, "
-    "c.updated_at FROM contact c LEFT JOIN organization g ON g.id = c.org_id";
+    "c.updated_at, " +
+    sql::tags_of("contact_tag", "contact_id", "c.id") +
+    " FROM contact c LEFT JOIN organization g ON g.id = c.org_id";
 
 Contact read_contact(SQLite::Statement& row) {
     Contact contact;
@@ -68,6 +72,7 @@ Contact read_contact(SQLite::Statement& row) {
     contact.notes = sql::text(row.getColumn(7));
     contact.created_at = row.getColumn(8).getString();
     contact.updated_at = row.getColumn(9).getString();
+    contact.tags = sql::read_tags(sql::text(row.getColumn(10)));
     return contact;
 }
 
@@ -85,11 +90,15 @@ Organization PartyStore::organization(std::string_view id_or_name) {
 }
 
 std::int64_t PartyStore::insert_organization(const Organization& org) {
-    return sql::insert_record(connection_->db, organization_kind, org, bind_organization);
+    const auto id = sql::insert_record(connection_->db, organization_kind, org, bind_organization);
+    if (!org.tags.empty())
+        sql::replace_tags(*connection_, "organization_tag", "org_id", id, org.tags);
+    return id;
 }
 
 void PartyStore::update_organization(const Organization& org) {
     sql::update_record(connection_->db, organization_kind, org, bind_organization);
+    sql::replace_tags(*connection_, "organization_tag", "org_id", org.id, org.tags);
 }
 
 void PartyStore::delete_organization(std::int64_t id) {
@@ -105,8 +114,8 @@ void PartyStore::for_each_organization(
                     "WHERE c.org_id = organization.id) FROM organization ORDER BY name, id",
                     organization_columns));
     while (query.executeStep()) {
-        OrganizationSummary summary{read_organization(query), query.getColumn(8).getInt64(),
-                                    query.getColumn(9).getInt64()};
+        OrganizationSummary summary{read_organization(query), query.getColumn(9).getInt64(),
+                                    query.getColumn(10).getInt64()};
         visit(summary);
     }
 }
@@ -159,11 +168,15 @@ Contact PartyStore::contact(std::string_view id_or_name) {
 }
 
 std::int64_t PartyStore::insert_contact(const Contact& contact) {
-    return sql::insert_record(connection_->db, contact_kind, contact, bind_contact);
+    const auto id = sql::insert_record(connection_->db, contact_kind, contact, bind_contact);
+    if (!contact.tags.empty())
+        sql::replace_tags(*connection_, "contact_tag", "contact_id", id, contact.tags);
+    return id;
 }
 
 void PartyStore::update_contact(const Contact& contact) {
     sql::update_record(connection_->db, contact_kind, contact, bind_contact);
+    sql::replace_tags(*connection_, "contact_tag", "contact_id", contact.id, contact.tags);
 }
 
 void PartyStore::delete_contact(std::int64_t id) {
