@@ -141,6 +141,8 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
                 "The date taken as today (default: $FUNNEL_TODAY, else the system date)")
         .type_name("DATE");
     funnel.flag("-q,--quiet", globals.quiet, "Print only ids; nothing else on success");
+    funnel.flag("--no-hooks", globals.no_hooks,
+                "Run no hooks (see docs/hooks.md; FUNNEL_NO_HOOKS does the same)");
     funnel.flag("--raw", globals.raw,
                 "csv and tsv text as stored: no apostrophe before a cell a spreadsheet would "
                 "run as a formula (=, +, -, @)");

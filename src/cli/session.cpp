@@ -6,12 +6,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "args.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
+#include "funnel/system/hooks.hpp"
 #include "funnel/system/paths.hpp"
 
 namespace funnel::cli {
@@ -56,6 +58,17 @@ Session::Session(const GlobalOptions& options) {
         locate_data_file(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
     data_file_ = location.path;
     command_line_ = options.command_line;
+    if (!options.no_hooks && !env_set("FUNNEL_NO_HOOKS"))
+        hooks_ = hooks_folder(env("XDG_CONFIG_HOME"), env("HOME"));
+    if (env_set("FUNNEL_HOOK_TIMEOUT")) {
+        const std::string seconds = env("FUNNEL_HOOK_TIMEOUT");
+        if (seconds.empty() || seconds.size() > 4 ||
+            seconds.find_first_not_of("0123456789") != std::string::npos || std::stoi(seconds) < 1)
+            throw invalid_input(fmt::format(
+                "invalid FUNNEL_HOOK_TIMEOUT {}: expected a whole number of seconds, 1 or more",
+                in_quotes(seconds)));
+        hook_timeout_seconds_ = std::stoi(seconds);
+    }
     default_data_file_ = location.is_default;
     // --today beats FUNNEL_TODAY, and a relative one (--today=-30d) counts from it: what a
     // script pinned to a day means by "30 days ago".
@@ -136,6 +149,46 @@ void Session::note(const std::string& message) const {
         std::cout.flush();
         std::cerr << "funnel: " << message << '\n';
     }
+}
+
+void Session::hook(std::string_view event, const std::optional<Record>& before,
+                   const std::optional<Record>& after) const {
+    if (!hooks_) return;
+    hook_event_ = event;
+    const auto json = [&](const std::optional<Record>& record) -> std::string {
+        if (!record) return "null";
+        std::ostringstream out;
+        render_record(Format::json, out, RenderOptions{}, *record);
+        std::string text = out.str();
+        while (!text.empty() && text.back() == '\n')
+            text.pop_back();
+        return text;
+    };
+    hook_changes_.push_back(
+        fmt::format("{{\"before\": {}, \"after\": {}}}", json(before), json(after)));
+}
+
+void Session::run_hooks(std::string_view when) const {
+    if (!hooks_ || hook_changes_.empty()) return;
+    const std::string name = fmt::format("{}-{}", when, hook_event_);
+    const auto program = *hooks_ / name;
+    if (::access(program.c_str(), X_OK) != 0) return;
+    const std::string input = fmt::format(
+        "{{\"event\": {}, \"when\": {}, \"command\": {}, \"data_file\": {}, \"changes\": "
+        "[\n{}\n]}}\n",
+        json_string(hook_event_), json_string(when), json_string(command_line_),
+        json_string(data_file_.string()), join(hook_changes_, ",\n"));
+    const HookRun run = run_hook(program, input, hook_timeout_seconds_);
+    const std::string why =
+        run.timed_out ? fmt::format("it ran past its time limit of {} s (FUNNEL_HOOK_TIMEOUT)",
+                                    hook_timeout_seconds_)
+        : run.first_error_line.empty() ? fmt::format("exit status {}", run.exit_status)
+                                       : run.first_error_line;
+    if (when == "pre" && (run.timed_out || run.exit_status != 0))
+        throw conflict(
+            fmt::format("hook {} refused the change: {}; nothing was written", name, why));
+    if (run.timed_out || run.exit_status != 0)
+        note(fmt::format("hook {} failed after the change was written: {}", name, why));
 }
 
 void Session::buffer_notes() const {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct GlobalOptions {
     bool raw = false;
     bool ics_allowed = false;  // set by the one command that writes iCalendar
     std::string command_line;  // the command as typed, which change sets are named by
+    bool no_hooks = false;
 };
 
 class Session {
@@ -54,11 +56,14 @@ class Session {
             change(scratch);
         }
         buffer_notes();
+        hook_changes_.clear();
         Store store = write_store();
         Store::Transaction transaction(store);
         auto result = change(store);
+        run_hooks("pre");
         transaction.commit();
         flush_notes(store);
+        run_hooks("post");
         return result;
     }
 
@@ -69,11 +74,17 @@ class Session {
     template <typename Change>
     void write_once(Change&& change) const {
         buffer_notes();
+        hook_changes_.clear();
         if (data_file_ready()) {
             Store store = write_store();
             Store::Transaction transaction(store);
-            if (change(store)) transaction.commit();
+            const bool commit = change(store);
+            if (commit) {
+                run_hooks("pre");
+                transaction.commit();
+            }
             flush_notes(store);
+            if (commit) run_hooks("post");
             return;
         }
         require_data_folder();
@@ -86,12 +97,21 @@ class Session {
                 flush_notes();
                 return;
             }
+            run_hooks("pre");
             transaction.commit();
         }
         file.adopt();
         note_created();
         flush_notes();
+        run_hooks("post");
     }
+
+    // Tells the hooks of `event` (opp-add, opp-edit, opp-stage, opp-delete, import) of a change
+    // made in the write in progress: a record before and after it, as JSON objects (an add has
+    // none before, a delete none after). The pre-hooks run before the write commits, the
+    // post-hooks after (docs/hooks.md).
+    void hook(std::string_view event, const std::optional<Record>& before,
+              const std::optional<Record>& after) const;
 
     Date today() const { return today_; }
     // When a change happens: now, or the start of the pinned day when today is pinned.
@@ -132,9 +152,16 @@ class Session {
     void flush_notes(const Store& store) const;
     void flush_notes() const;
     void note_created() const;
+    // Runs the `when` (pre or post) hooks of the changes told: a pre-hook that fails refuses the
+    // change with Error(conflict); a post-hook's failure is a note.
+    void run_hooks(std::string_view when) const;
 
     std::filesystem::path data_file_;
     std::string command_line_;
+    std::optional<std::filesystem::path> hooks_;  // the hooks folder, unless --no-hooks
+    int hook_timeout_seconds_ = 10;
+    mutable std::string hook_event_;
+    mutable std::vector<std::string> hook_changes_;  // {"before": ..., "after": ...}
     bool default_data_file_ = false;
     mutable bool buffering_notes_ = false;
     mutable std::vector<std::string> notes_;

@@ -125,7 +125,9 @@ void run_add(const AddOptions& options, Session& session) {
         // The deal's own contact is its primary contact.
         if (deal.contact_id)
             store.related().set_primary_contact(deal.id, deal.contact_id, deal.created_at);
-        return store.deals().get(deal.id);
+        auto added = store.deals().get(deal.id);
+        session.hook("opp-add", std::nullopt, opportunity_record(added, session.today()));
+        return added;
     });
     report_change(session, deal, fmt::format("Created opportunity {}: {}", deal.id, summary(deal)));
 }
@@ -262,7 +264,7 @@ void run_edit(const EditOptions& options, Session& session) {
             store.related().set_primary_contact(id, deal.contact_id, session.now());
         return std::pair{before, store.deals().get(id)};
     };
-    const auto changed = change_each(session, options.selection, edit_one);
+    const auto changed = change_each(session, options.selection, "opp-edit", edit_one);
     const bool dry_run = options.selection.dry_run;
     report_changes(session, options.selection, changed,
                    [&](const Opportunity& before, const Opportunity& after) {
@@ -327,7 +329,7 @@ void run_stage(const StageOptions& options, Session& session) {
         store.deals().update(before, deal, when, note, session.now());
         return std::pair{before, store.deals().get(id)};
     };
-    report_changes(session, selection, change_each(session, selection, stage_one),
+    report_changes(session, selection, change_each(session, selection, "opp-stage", stage_one),
                    [&](const Opportunity& before, const Opportunity& after) {
                        return (selection.dry_run ? "Dry run: " : "") + stage_line(before, after);
                    });
@@ -392,6 +394,7 @@ void run_delete(const DeleteOptions& options, Session& session) {
             store.deals().get(deal.id);  // it may have gone meanwhile
             gone.push_back(store.deals().dependents(deal.id));
             store.deals().remove(deal.id, session.now());
+            session.hook("opp-delete", opportunity_record(deal, session.today()), std::nullopt);
         }
         return !selection.dry_run;
     });

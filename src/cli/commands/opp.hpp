@@ -97,7 +97,9 @@ void report_change(const Session& session, const Opportunity& deal, const std::s
 using Changed = std::pair<Opportunity, Opportunity>;
 // Runs `change` on each selected deal, all in one transaction, committed unless --dry-run: one
 // deal refused refuses them all.
+// Each deal that changed is told to the hooks of `event` (opp-edit, opp-stage).
 std::vector<Changed> change_each(const Session& session, const Selection& selection,
+                                 std::string_view event,
                                  const std::function<Changed(Store&, std::int64_t)>& change);
 // Reports changed deals: one line each (`line`, which says when it is a dry run), or their
 // records in machine formats; for several deals (or --where), a summary line after, and a table

@@ -103,6 +103,7 @@ std::vector<std::int64_t> selected_deals(Store& store, const std::vector<std::st
 namespace funnel::cli::opp {
 
 std::vector<Changed> change_each(const Session& session, const Selection& selection,
+                                 std::string_view event,
                                  const std::function<Changed(Store&, std::int64_t)>& change) {
     std::vector<Changed> changed;
     session.write_once([&](Store& store) {
@@ -110,8 +111,13 @@ std::vector<Changed> change_each(const Session& session, const Selection& select
         const auto ids =
             selected_deals(store, selection.selectors, selection.where, session.today());
         if (ids.size() > 100) store.prepare_for_many_changes();
-        for (const auto id : ids)
+        for (const auto id : ids) {
             changed.push_back(change(store, id));
+            const auto& [before, after] = changed.back();
+            if (!selection.dry_run && !changes_between(before, after).empty())
+                session.hook(event, opportunity_record(before, session.today()),
+                             opportunity_record(after, session.today()));
+        }
         return !selection.dry_run;
     });
     return changed;

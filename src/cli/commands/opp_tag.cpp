@@ -25,13 +25,14 @@ std::string tag_line(const Opportunity& before, const Opportunity& after, bool d
 void run_tag(const TagOptions& options, Session& session) {
     Selection selection = options.selection;
     const TagChanges changes = read_tag_changes(options.arguments, selection.selectors);
-    const auto changed = change_each(session, selection, [&](Store& store, std::int64_t id) {
-        const Opportunity before = store.deals().get(id);
-        Opportunity after = before;
-        after.tags = changes.applied_to(before.tags);
-        store.deals().update(before, after, session.now(), "");
-        return std::pair{before, store.deals().get(id)};
-    });
+    const auto changed =
+        change_each(session, selection, "opp-edit", [&](Store& store, std::int64_t id) {
+            const Opportunity before = store.deals().get(id);
+            Opportunity after = before;
+            after.tags = changes.applied_to(before.tags);
+            store.deals().update(before, after, session.now(), "");
+            return std::pair{before, store.deals().get(id)};
+        });
     report_changes(session, selection, changed,
                    [&](const Opportunity& before, const Opportunity& after) {
                        return tag_line(before, after, selection.dry_run);

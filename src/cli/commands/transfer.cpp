@@ -171,6 +171,16 @@ void run_import(const ImportOptions& options, Session& session) {
         created = remove_unused_stages(store, created);
         if (file.has_errors() || options.dry_run) return false;
         import.finish();
+        session.hook("import", std::nullopt,
+                     Record{{{"file", "File"},
+                             {"rows", "Rows"},
+                             {"created", "Created"},
+                             {"updated", "Updated"},
+                             {"skipped", "Skipped"}},
+                            {text_cell(options.file), integer_cell(counts.rows),
+                             integer_cell(counts.created), integer_cell(counts.updated),
+                             integer_cell(counts.skipped)},
+                            {}});
         return true;
     });
     file.refuse_if_errors(counts.rows);
