@@ -12,6 +12,7 @@
 #include "commands/calendar.hpp"
 #include "commands/contact.hpp"
 #include "commands/db.hpp"
+#include "commands/field.hpp"
 #include "commands/opp.hpp"
 #include "commands/org.hpp"
 #include "commands/product.hpp"
@@ -111,6 +112,7 @@ constexpr Group groups[] = {
      transfer::setup_import},
     {"export", "Export deals as csv, json or jsonl, or dump the whole file",
      transfer::setup_export},
+    {"field", "Custom fields of deals, organizations and contacts", field::setup},
     {"db", "The data file: info, check, backup", db::setup},
 };
 

@@ -189,3 +189,29 @@ TEST_CASE("tags: one word each, kept case-folded, sorted and once") {
     }
     CHECK_THROWS_AS(parse_tags("--tag", "hot,two words"), Error);
 }
+
+TEST_CASE("custom fields: values are checked by type and kept in one form") {
+    CustomField seats{1, FieldRecord::opp, "seats", "Seats", FieldType::number, {}, 1};
+    CHECK(canonical_field_value(seats, "040", today, 2) == "40");
+    CHECK(canonical_field_value(seats, "-2.50", today, 2) == "-2.5");
+    CHECK(canonical_field_value(seats, "-0", today, 2) == "0");
+    for (const char* bad : {"forty", "1e3", "1.", ".5", "1,5", "", "1234567890123456"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(canonical_field_value(seats, bad, today, 2), Error);
+    }
+    CustomField budget{2, FieldRecord::opp, "budget", "Budget", FieldType::amount, {}, 2};
+    CHECK(canonical_field_value(budget, "12.5k", today, 2) == "12500.00");
+    CHECK(canonical_field_value(budget, "100", today, 0) == "100");
+    CHECK_THROWS_AS(canonical_field_value(budget, "1.005", today, 2), Error);
+    CustomField renewal{3, FieldRecord::opp, "renewal", "Renewal", FieldType::date, {}, 3};
+    CHECK(canonical_field_value(renewal, "eoq", today, 2) == "2026-12-31");
+    CustomField region{
+        4, FieldRecord::opp, "region", "Region", FieldType::choice, {"EMEA", "North America"}, 4};
+    CHECK(canonical_field_value(region, "north AMERICA", today, 2) == "North America");
+    CHECK_THROWS_AS(canonical_field_value(region, "Mars", today, 2), Error);
+    CHECK(normalize_field_name("NAME", " Region_2 ") == "region_2");
+    for (const char* bad : {"amount", "tags", "2x", "a-b", ""}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(normalize_field_name("NAME", bad), Error);
+    }
+}

@@ -16,10 +16,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 
 namespace funnel {
@@ -42,6 +44,7 @@ enum class FilterField {
     category,
     type,
     tag,
+    custom,  // a custom field of deals (funnel field add)
 };
 std::string_view to_string(FilterField field);
 
@@ -65,12 +68,16 @@ struct Filter {
     FilterOp op = FilterOp::eq;
     std::vector<FilterValue> values;  // one, or several for `in`, none for `is empty`
     std::size_t column = 0;           // of the field
+    // For a custom field: its id and type.
+    std::int64_t custom_id = 0;
+    FieldType custom_type = FieldType::text;
 };
 
 // Throws Error(invalid) "--where: column N: what is wrong" for anything it cannot read: an
 // unknown field (with the closest one), a missing operator or value, an operator the field
 // does not take, a value not of the field's kind, unbalanced parentheses.
-Filter parse_filter(std::string_view text, Date today);
+// `custom` are the deals' custom fields, which it takes by name too.
+Filter parse_filter(std::string_view text, Date today, const std::vector<CustomField>& custom = {});
 
 // The test "tag = TAG" (a tag as checked_tag keeps it), and the filter that holds when all of
 // `parts` do (the one part itself when there is one).

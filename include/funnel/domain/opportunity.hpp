@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/stage.hpp"
@@ -50,6 +51,8 @@ struct Opportunity {
     std::string external_id;
     // Its tags (checked_tag), sorted, each once.
     std::vector<std::string> tags;
+    // Its custom fields' values (canonical_field_value), in the fields' order.
+    std::vector<FieldValue> fields;
 
     std::int64_t weighted_minor() const {
         return funnel::weighted_minor(amount.minor, probability);

@@ -28,7 +28,18 @@ struct Words {
     std::vector<std::string> items;
 };
 
-using Value = std::variant<std::monostate, std::string, std::int64_t, Decimal, Bar, bool, Words>;
+// Named values (custom fields): a JSON object (numbers as numbers), name=value for the others.
+struct NamedValue {
+    std::string name;
+    std::string value;
+    bool number = false;
+};
+struct NamedValues {
+    std::vector<NamedValue> items;
+};
+
+using Value =
+    std::variant<std::monostate, std::string, std::int64_t, Decimal, Bar, bool, Words, NamedValues>;
 
 enum class Style { plain, good, bad, warn, dim, strong };
 
@@ -83,6 +94,9 @@ inline Cell optional_text_cell(std::string text) {
 }
 inline Cell words_cell(std::vector<std::string> items) {
     return {Value{Words{std::move(items)}}, Style::plain};
+}
+inline Cell named_values_cell(std::vector<NamedValue> items) {
+    return {Value{NamedValues{std::move(items)}}, Style::plain};
 }
 inline Cell integer_cell(std::int64_t value, Style style = Style::plain) {
     return {Value{value}, style};

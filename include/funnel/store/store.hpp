@@ -20,6 +20,7 @@
 #include "funnel/store/deal_store.hpp"
 #include "funnel/store/deal_writer.hpp"
 #include "funnel/store/dump.hpp"
+#include "funnel/store/field_store.hpp"
 #include "funnel/store/history_store.hpp"
 #include "funnel/store/party_store.hpp"
 #include "funnel/store/related_store.hpp"
@@ -121,6 +122,7 @@ class Store {
     // The stores of each concern, over this file's connection. Each is a handle, valid while
     // the store is.
     StageStore stages() { return StageStore(*connection_); }
+    FieldStore fields() { return FieldStore(*connection_); }
     PartyStore parties() { return PartyStore(*connection_); }
     DealStore deals() { return DealStore(*connection_); }
     HistoryStore history() { return HistoryStore(*connection_); }

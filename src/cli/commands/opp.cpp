@@ -8,6 +8,7 @@
 #include "args.hpp"
 #include "commands/link.hpp"
 #include "commands/opp.hpp"
+#include "field_values.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "parties.hpp"
@@ -118,6 +119,8 @@ void run_add(const AddOptions& options, Session& session) {
         deal.owner = default_owner();
         apply_text_fields(f, deal);
         deal.tags = tags;
+        apply_field_settings(store, FieldRecord::opp, deal.fields, f.sets, {}, session.today(),
+                             currency.digits());
         deal.created_at = deal.updated_at = deal.stage_changed_at = session.now();
         enter_first_stage(deal, *stage, probability_of(f));
         require_closed_by_today(deal, session.today());
@@ -237,6 +240,8 @@ void run_edit(const EditOptions& options, Session& session) {
         if (!deal.org_id && !deal.contact_id)
             throw invalid_input("an opportunity needs an organization or a contact (or both)");
         apply_text_fields(f, deal);
+        apply_field_settings(store, FieldRecord::opp, deal.fields, f.sets, f.unsets,
+                             session.today(), deal.amount.currency.digits());
         if (f.stage && stages.empty()) stages = store.stages().all();
         const Stage* stage = f.stage ? &parse_stage_option(stages, "--stage", *f.stage) : nullptr;
         if (stage && stage->id != deal.stage_id) {
@@ -453,6 +458,12 @@ void add_deal_options(Command& command, DealFields& fields, bool adding) {
     if (adding)
         command.repeatable("--tag", fields.tags, "A tag (repeatable, or several with commas)",
                            "TAG");
+    command.repeatable("--set", fields.sets,
+                       "A custom field's value (repeatable; funnel field add makes the field)",
+                       "NAME=VALUE");
+    if (!adding)
+        command.repeatable("--unset", fields.unsets, "Remove a custom field's value (repeatable)",
+                           "NAME");
 }
 
 }  // namespace

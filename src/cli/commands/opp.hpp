@@ -18,7 +18,9 @@ using OptText = std::optional<std::string>;
 struct DealFields {
     OptText amount, currency, close, stage, probability, org, contact, type, next_step, description,
         owner, source;
-    std::vector<std::string> tags;  // opp add only
+    std::vector<std::string> tags;    // opp add only
+    std::vector<std::string> sets;    // --set NAME=VALUE: custom fields
+    std::vector<std::string> unsets;  // --unset NAME: opp edit only
 };
 
 struct AddOptions {

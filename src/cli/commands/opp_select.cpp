@@ -91,7 +91,7 @@ std::vector<std::int64_t> selected_deals(Store& store, const std::vector<std::st
     }
     if (where) {
         OppFilter filter;
-        filter.where = parse_filter(*where, today);
+        filter.where = parse_filter(*where, today, store.fields().all(FieldRecord::opp));
         for (const auto& deal : deals_where(store, filter))
             ids.insert(deal.id);
     }

@@ -20,7 +20,8 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     const int states = options.open + options.won + options.lost + options.closed + options.all;
     if (states > 1)
         throw invalid_input("give only one of --open, --won, --lost, --closed and --all");
-    if (options.where) filter.where = parse_filter(*options.where, today);
+    if (options.where)
+        filter.where = parse_filter(*options.where, today, store.fields().all(FieldRecord::opp));
     if (!options.tags.empty()) {
         std::vector<Filter> parts;
         if (filter.where) parts.push_back(*filter.where);

@@ -17,7 +17,7 @@ namespace funnel {
 namespace {
 
 // What a field holds, which decides the operators it takes and how its values are read.
-enum class Kind { text, currency, amount, number, date, stage, choice, tag };
+enum class Kind { text, currency, amount, number, date, stage, choice, tag, decimal };
 
 struct FieldInfo {
     std::string_view name;
@@ -68,6 +68,7 @@ std::vector<FilterOp> ops_of(const FieldInfo& info) {
             break;
         case Kind::amount:
         case Kind::date:
+        case Kind::decimal:
             ops = {eq, ne, lt, le, gt, ge};
             break;
         case Kind::number:
@@ -169,7 +170,8 @@ bool keyword(const Token& token, std::string_view word) {
 }
 
 // A value of a test, made canonical for its field; Error(invalid) at its column.
-std::string canonical(const FieldInfo& info, const Token& token, Date today) {
+std::string canonical(const FieldInfo& info, const Token& token, Date today,
+                      const CustomField* custom) {
     const auto fail = [&](std::string_view why) {
         return invalid_input(filter_error(
             token.column, fmt::format("invalid {} {}: {}", info.name, in_quotes(token.text), why)));
@@ -178,6 +180,14 @@ std::string canonical(const FieldInfo& info, const Token& token, Date today) {
         switch (info.kind) {
             case Kind::text:
                 return fold_name(token.text);
+            case Kind::decimal:
+                // A number or an amount of a custom field, as its own values are written; its
+                // message names the field and the value already.
+                try {
+                    return canonical_field_value(*custom, token.text, today, 4);
+                } catch (const Error& e) {
+                    throw invalid_input(filter_error(token.column, e.what()));
+                }
             case Kind::tag:
                 // ~ takes any part of a tag.
                 if (const auto problem = tag_problem(token.text); problem && !token.text.empty())
@@ -225,7 +235,8 @@ Filter negation(Filter inner) {
 
 class Parser {
   public:
-    Parser(std::vector<Token> tokens, Date today) : tokens_(std::move(tokens)), today_(today) {}
+    Parser(std::vector<Token> tokens, Date today, const std::vector<CustomField>& custom)
+        : tokens_(std::move(tokens)), today_(today), custom_(custom) {}
 
     Filter parse() {
         if (peek().kind == Token::Kind::end)
@@ -296,10 +307,23 @@ class Parser {
         const FieldInfo* info = nullptr;
         for (const auto& candidate : fields)
             if (iequals(candidate.name, token.text)) info = &candidate;
+        const CustomField* custom = nullptr;
+        FieldInfo custom_info;
+        for (const auto& field : custom_)
+            if (!info && iequals(field.name, token.text)) {
+                custom = &field;
+                const Kind kind = field.type == FieldType::date ? Kind::date
+                                  : is_numeric(field.type)      ? Kind::decimal
+                                                                : Kind::text;
+                custom_info = {field.name, FilterField::custom, kind, true};
+                info = &custom_info;
+            }
         if (!info) {
             std::vector<std::string> names;
             for (const auto& candidate : fields)
                 names.emplace_back(candidate.name);
+            for (const auto& field : custom_)
+                names.push_back(field.name);
             const auto suggestion = closest_name(token.text, names);
             throw invalid_input(filter_error(
                 token.column, suggestion
@@ -311,6 +335,10 @@ class Parser {
         Filter filter;
         filter.field = info->field;
         filter.column = token.column;
+        if (custom) {
+            filter.custom_id = custom->id;
+            filter.custom_type = custom->type;
+        }
         const Token& op = take();
         bool negated = false;
         if (keyword(op, "is")) {
@@ -353,7 +381,7 @@ class Parser {
                 throw invalid_input(filter_error(peek().column, "expected '(' after 'in'"));
             const std::size_t open = take().column;
             for (;;) {
-                filter.values.push_back(value(*info, op));
+                filter.values.push_back(value(*info, op, custom));
                 if (peek().kind == Token::Kind::comma) {
                     take();
                     continue;
@@ -364,25 +392,26 @@ class Parser {
                 break;
             }
         } else if (filter.op != FilterOp::empty) {
-            filter.values.push_back(value(*info, op));
+            filter.values.push_back(value(*info, op, custom));
         }
         if (negated) return negation(std::move(filter));
         return filter;
     }
 
-    FilterValue value(const FieldInfo& info, const Token& after) {
+    FilterValue value(const FieldInfo& info, const Token& after, const CustomField* custom) {
         const Token& token = peek();
         if (token.kind != Token::Kind::word && token.kind != Token::Kind::quoted)
             throw invalid_input(
                 filter_error(token.kind == Token::Kind::end ? after.column : token.column,
                              fmt::format("expected a value after {}", in_quotes(after.text))));
         take();
-        return {canonical(info, token, today_), token.column};
+        return {canonical(info, token, today_, custom), token.column};
     }
 
     std::vector<Token> tokens_;
     std::size_t next_ = 0;
     Date today_;
+    const std::vector<CustomField>& custom_;
 };
 
 }  // namespace
@@ -412,6 +441,7 @@ std::string_view to_string(FilterOp op) {
 }
 
 std::string_view to_string(FilterField field) {
+    if (field == FilterField::custom) return "a custom field";
     return info_of(field).name;
 }
 
@@ -442,8 +472,8 @@ std::string filter_error(std::size_t column, std::string_view message) {
     return fmt::format("--where: column {}: {}", column, message);
 }
 
-Filter parse_filter(std::string_view text, Date today) {
-    return Parser(Lexer(text).tokens(), today).parse();
+Filter parse_filter(std::string_view text, Date today, const std::vector<CustomField>& custom) {
+    return Parser(Lexer(text).tokens(), today, custom).parse();
 }
 
 }  // namespace funnel

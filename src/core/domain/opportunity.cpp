@@ -133,6 +133,18 @@ std::vector<FieldChange> changes_between(const Opportunity& before, const Opport
     compare("category", category_value(before.own_category), category_value(after.own_category));
     compare("lost_reason", text_value(before.lost_reason), text_value(after.lost_reason));
     compare("tags", text_value(join(before.tags, ";")), text_value(join(after.tags, ";")));
+    // A custom field is recorded as field:NAME.
+    const auto value_of = [](const std::vector<FieldValue>& values,
+                             const std::string& name) -> std::optional<std::string> {
+        for (const auto& value : values)
+            if (value.name == name) return value.value;
+        return std::nullopt;
+    };
+    for (const auto& value : before.fields)
+        compare("field:" + value.name, value.value, value_of(after.fields, value.name));
+    for (const auto& value : after.fields)
+        if (!value_of(before.fields, value.name))
+            compare("field:" + value.name, std::nullopt, value.value);
     return changes;
 }
 

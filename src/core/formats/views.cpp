@@ -32,6 +32,13 @@ Record as_record(std::vector<Column> columns, Row values) {
 
 }  // namespace
 
+Cell fields_cell(const std::vector<FieldValue>& values) {
+    std::vector<NamedValue> items;
+    for (const auto& value : values)
+        items.push_back({value.name, value.value, is_numeric(value.type)});
+    return named_values_cell(std::move(items));
+}
+
 std::vector<Column> opportunity_columns() {
     return {
         {"id", "ID"},
@@ -57,6 +64,7 @@ std::vector<Column> opportunity_columns() {
         {"closed_at", "Closed", machines},
         {"lost_reason", "Lost reason", machines},
         {"tags", "Tags", machines},
+        {"fields", "Fields", machines},
     };
 }
 
@@ -117,6 +125,7 @@ Row opportunity_row(const Opportunity& deal, Date today) {
         date_cell(deal.closed_at),
         optional_text_cell(deal.lost_reason),
         words_cell(deal.tags),
+        fields_cell(deal.fields),
     };
 }
 

@@ -14,6 +14,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/store/store.hpp"
@@ -273,6 +274,19 @@ void replace_tags(Connection& connection, std::string_view table, std::string_vi
 std::vector<std::string> read_tags(std::string_view joined);
 // The subquery that reads a record's tags joined with ';': `id` is the record's id column.
 std::string tags_of(std::string_view table, std::string_view key, std::string_view id);
+}  // namespace sql
+
+namespace sql {
+// The table of the values of `record`'s custom fields.
+const char* field_values_table(FieldRecord record);
+// The subquery that reads a record's custom field values as JSON: `id` is its id column.
+std::string field_values_of(FieldRecord record, std::string_view id);
+// Those values, in the fields' order.
+std::vector<FieldValue> read_field_values(std::string_view json);
+// Writes what changed from `before` to `after` of a record's custom field values.
+void replace_field_values(Connection& connection, FieldRecord record, std::int64_t id,
+                          const std::vector<FieldValue>& before,
+                          const std::vector<FieldValue>& after);
 }  // namespace sql
 
 // The columns both inserting and updating a deal write, in this order, from parameter 1.

@@ -44,7 +44,8 @@ enum : int {
     external_id,
     own_category,  // the deal's own category; `category` is the one it counts in
     no_amount,
-    tags,  // with names only: the tags joined with ';'
+    tags,    // with names only: the tags joined with ';'
+    fields,  // with names only: the custom fields' values as JSON
     more
 };
 }  // namespace deal_column

@@ -209,7 +209,9 @@ std::string select_opportunities(bool with_names, const std::string& more_column
        o.probability, o.type, o.next_step, o.description, o.owner, o.source, o.created_at,
        o.updated_at, o.stage_changed_at, o.closed_at, o.lost_reason, o.external_id,
        o.category, o.no_amount, )sql" +
-           (with_names ? sql::tags_of("opportunity_tag", "opp_id", "o.id") : "NULL") +
+           (with_names ? sql::tags_of("opportunity_tag", "opp_id", "o.id") + ", " +
+                             sql::field_values_of(FieldRecord::opp, "o.id")
+                       : "NULL, NULL") +
            more_columns + R"sql(
 FROM opportunity o
 JOIN stage s ON s.id = o.stage_id)sql" +
@@ -253,6 +255,7 @@ Opportunity read_opportunity(const sql::Cursor& row) {
         deal.own_category = parse_forecast_category(row.text(deal_column::own_category));
     deal.no_amount = row.integer(deal_column::no_amount) != 0;
     deal.tags = sql::read_tags(row.text(deal_column::tags));
+    deal.fields = sql::read_field_values(row.text(deal_column::fields));
     return deal;
 }
 
@@ -296,6 +299,8 @@ std::int64_t DealStore::insert(const Opportunity& deal) {
                   {"created", std::nullopt, deal.name}, "");
     if (!deal.tags.empty())
         sql::replace_tags(*connection_, "opportunity_tag", "opp_id", id, deal.tags);
+    if (!deal.fields.empty())
+        sql::replace_field_values(*connection_, FieldRecord::opp, id, {}, deal.fields);
     return id;
 }
 
@@ -332,6 +337,8 @@ bool DealStore::update(const Opportunity& before, const Opportunity& after, cons
     update.run();
     if (before.tags != after.tags)
         sql::replace_tags(*connection_, "opportunity_tag", "opp_id", after.id, after.tags);
+    sql::replace_field_values(*connection_, FieldRecord::opp, after.id, before.fields,
+                              after.fields);
     std::size_t note_index = 0;
     for (std::size_t i = 0; i < changes.size(); ++i)
         if (changes[i].field == "stage") note_index = i;

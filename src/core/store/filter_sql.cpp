@@ -45,10 +45,18 @@ class Compiler {
         return "CAST(? AS INTEGER)";
     }
 
-    // `column op value` for each kind of comparison, with IN for several values.
-    std::string compare(const std::string& column, const Filter& filter, bool integer) {
+    // `column op value` for each kind of comparison, with IN for several values; `integer`
+    // and `real` bind the values as such.
+    enum class As { text, integer, real };
+    std::string compare(const std::string& column, const Filter& filter, bool integer,
+                        As as = As::text) {
+        if (integer) as = As::integer;
         const auto value = [&](const FilterValue& v) {
-            return integer ? bound_integer(v.text) : bound(v.text);
+            if (as == As::real) {
+                values_.push_back(v.text);
+                return std::string("CAST(? AS REAL)");
+            }
+            return as == As::integer ? bound_integer(v.text) : bound(v.text);
         };
         if (filter.op == FilterOp::in) {
             std::vector<std::string> list;
@@ -128,6 +136,20 @@ class Compiler {
         }
     }
 
+    // A deal's value of a custom field, compared as its type is: text and choices folded,
+    // numbers and amounts as numbers, dates as days.
+    std::string custom_test(const Filter& filter) {
+        // The field's id is the store's own number, never text the user typed.
+        const std::string column = fmt::format(
+            "(SELECT value FROM opportunity_field WHERE opp_id = o.id AND field_id = {})",
+            filter.custom_id);
+        if (filter.op == FilterOp::empty) return column + " IS NULL";
+        if (filter.custom_type == FieldType::text || filter.custom_type == FieldType::choice)
+            return text(column, filter);
+        if (filter.custom_type == FieldType::date) return compare(column, filter, false);
+        return compare("CAST(" + column + " AS REAL)", filter, false, As::real);
+    }
+
     std::string test(const Filter& filter) {
         // Amounts in units of 10^-4 of the major unit, whatever the currency's decimals.
         const std::string scaled_amount = "o.amount * funnel_scale(o.currency)";
@@ -177,6 +199,8 @@ class Compiler {
                 return compare("o.type", filter, false);
             case FilterField::tag:
                 return tag_test(filter);
+            case FilterField::custom:
+                return custom_test(filter);
         }
         return "0";
     }

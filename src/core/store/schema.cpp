@@ -430,6 +430,48 @@ CREATE INDEX contact_tag_by_tag ON contact_tag (tag, contact_id);
 )sql");
 }
 
+// Custom fields (funnel field add): their definitions, and the values of deals, organizations and
+// contacts, each once per record and field, deleted with either.
+void custom_fields(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE field (
+    id       INTEGER PRIMARY KEY,
+    record   TEXT NOT NULL CHECK (record = 'opp' OR record = 'org' OR record = 'contact'),
+    name     TEXT NOT NULL,
+    label    TEXT NOT NULL,
+    type     TEXT NOT NULL CHECK (type = 'text' OR type = 'number' OR type = 'date'
+                                  OR type = 'amount' OR type = 'choice'),
+    choices  TEXT,
+    position INTEGER NOT NULL,
+    UNIQUE (record, name)
+);
+CREATE TABLE opportunity_field (
+    id       INTEGER PRIMARY KEY,
+    opp_id   INTEGER NOT NULL REFERENCES opportunity (id) ON DELETE CASCADE,
+    field_id INTEGER NOT NULL REFERENCES field (id) ON DELETE CASCADE,
+    value    TEXT NOT NULL,
+    UNIQUE (opp_id, field_id)
+);
+CREATE INDEX opportunity_field_by_field ON opportunity_field (field_id);
+CREATE TABLE organization_field (
+    id       INTEGER PRIMARY KEY,
+    org_id   INTEGER NOT NULL REFERENCES organization (id) ON DELETE CASCADE,
+    field_id INTEGER NOT NULL REFERENCES field (id) ON DELETE CASCADE,
+    value    TEXT NOT NULL,
+    UNIQUE (org_id, field_id)
+);
+CREATE INDEX organization_field_by_field ON organization_field (field_id);
+CREATE TABLE contact_field (
+    id         INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    field_id   INTEGER NOT NULL REFERENCES field (id) ON DELETE CASCADE,
+    value      TEXT NOT NULL,
+    UNIQUE (contact_id, field_id)
+);
+CREATE INDEX contact_field_by_field ON contact_field (field_id);
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
@@ -446,6 +488,7 @@ const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     unknown_amounts,
     change_sets,
     tags,
+    custom_fields,
 };
 
 }  // namespace

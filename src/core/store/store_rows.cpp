@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/opportunity.hpp"
@@ -47,9 +48,11 @@ enum class Rule {
     discount,  // basis points, 0 to 10,000
     sha256,    // 64 lower-case hex digits
     meta_key,
-    tag,       // as checked_tag keeps it
-    anything,  // checked by the row as a whole (meta's value)
-    derived,   // computed by the store (name_key): checked by db check's own names check
+    tag,           // as checked_tag keeps it
+    field_record,  // opp, org, contact
+    field_type,    // text, number, date, amount, choice
+    anything,      // checked by the row as a whole (meta's value)
+    derived,       // computed by the store (name_key): checked by db check's own names check
 };
 
 struct ColumnRule {
@@ -192,6 +195,29 @@ const TableRules tables[] = {
       {"done_on", Rule::date, false},
       {"created_at", Rule::moment, true},
       {"updated_at", Rule::moment, true}}},
+    {"field",
+     {{"id", Rule::id, true},
+      {"record", Rule::field_record, true},
+      {"name", Rule::line, true},
+      {"label", Rule::name, true},
+      {"type", Rule::field_type, true},
+      {"choices", Rule::line, false},
+      {"position", Rule::positive, true}}},
+    {"opportunity_field",
+     {{"id", Rule::id, true},
+      {"opp_id", Rule::ref, true},
+      {"field_id", Rule::ref, true},
+      {"value", Rule::line, true}}},
+    {"organization_field",
+     {{"id", Rule::id, true},
+      {"org_id", Rule::ref, true},
+      {"field_id", Rule::ref, true},
+      {"value", Rule::line, true}}},
+    {"contact_field",
+     {{"id", Rule::id, true},
+      {"contact_id", Rule::ref, true},
+      {"field_id", Rule::ref, true},
+      {"value", Rule::line, true}}},
     {"opportunity_tag",
      {{"id", Rule::id, true}, {"opp_id", Rule::ref, true}, {"tag", Rule::tag, true}}},
     {"organization_tag",
@@ -337,6 +363,12 @@ std::optional<std::string> word_problem(const std::string& text, Rule rule) {
             ok = text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                  });
+            break;
+        case Rule::field_record:
+            ok = canonical(text, parse_field_record, [](FieldRecord r) { return to_string(r); });
+            break;
+        case Rule::field_type:
+            ok = canonical(text, parse_field_type, [](FieldType t) { return to_string(t); });
             break;
         case Rule::tag:
             ok = !tag_problem(text) && fold_name(text) == text;

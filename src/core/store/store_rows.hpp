@@ -36,10 +36,13 @@ struct Table {
 inline constexpr Table top_tables[] = {
     {"meta", "meta"},
     {"stages", "stage"},
+    {"fields", "field"},
     {"organizations", "organization"},
     {"organization_tags", "organization_tag"},
+    {"organization_fields", "organization_field"},
     {"contacts", "contact"},
     {"contact_tags", "contact_tag"},
+    {"contact_fields", "contact_field"},
     {"products", "product"},
     {"opportunities", "opportunity"},
     {"activities", "activity"},
@@ -52,6 +55,7 @@ inline constexpr Table deal_tables[] = {
     {"documents", "document"},
     {"lines", "opportunity_line"},
     {"tags", "opportunity_tag"},
+    {"fields", "opportunity_field"},
 };
 
 // The tables whose names are looked up by their folded key.
