@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "commands/opp.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "funnel/system/digest.hpp"
@@ -16,8 +17,10 @@ namespace funnel::cli::link {
 
 namespace {
 
-std::int64_t deal_id(const Target& target) {
-    return parse_id("opportunity", target.id);
+// The deal of a link command: its id, or a name that one deal has (opp::deal_id).
+std::int64_t deal_of(const std::string& selector, const Session& session) {
+    Store store = session.read_store();
+    return opp::deal_id(store, selector);
 }
 
 // Prints what a link command did: the deal's record in machine formats, the link id with -q.
@@ -55,7 +58,7 @@ void sum_lines(Store& store, const Session& session, std::int64_t opp_id, const 
 }  // namespace
 
 void run_contact(const Target& target, const ContactOptions& options, Session& session) {
-    const auto id = deal_id(target);
+    const auto id = deal_of(target.id, session);
     const std::string role =
         options.role ? parse_option("--role", *options.role, parse_contact_role) : "other";
     struct Result {
@@ -88,7 +91,7 @@ void run_contact(const Target& target, const ContactOptions& options, Session& s
 }
 
 void run_quote(const Target& target, const QuoteOptions& options, Session& session) {
-    const auto id = deal_id(target);
+    const auto id = deal_of(target.id, session);
     const std::string number = text_option("NUMBER", options.number, TextKind::name);
     const auto status =
         options.status
@@ -144,7 +147,7 @@ void run_quote(const Target& target, const QuoteOptions& options, Session& sessi
 }
 
 void run_document(const Target& target, const DocumentOptions& options, Session& session) {
-    const auto id = deal_id(target);
+    const auto id = deal_of(target.id, session);
     Document document;
     const std::string location = text_option("PATH|URL", options.location, TextKind::name);
     document.is_url = looks_like_url(location);
@@ -178,7 +181,7 @@ void run_document(const Target& target, const DocumentOptions& options, Session&
 }
 
 void run_product(const Target& target, const ProductOptions& options, Session& session) {
-    const auto id = deal_id(target);
+    const auto id = deal_of(target.id, session);
     const std::int64_t quantity =
         options.quantity ? parse_option("--qty", *options.quantity, parse_quantity) : 1000;
     const std::int64_t discount =
@@ -227,8 +230,7 @@ void run_product(const Target& target, const ProductOptions& options, Session& s
 
 void run_activity(const Target& target, const ActivityOptions& options, Session& session) {
     auto fields = options.fields;
-    fields.opp = target.id;
-    parse_id("opportunity", target.id);
+    fields.opp = std::to_string(deal_of(target.id, session));
     activity::check_fields(fields, session, true);
     const Activity added =
         session.write([&](Store& store) { return activity::add_activity(store, session, fields); });
@@ -239,7 +241,7 @@ void run_activity(const Target& target, const ActivityOptions& options, Session&
 }
 
 void run_unlink(const UnlinkOptions& options, Session& session) {
-    const auto id = parse_id("opportunity", options.id);
+    const auto id = deal_of(options.id, session);
     std::string kind = ascii_lower(trim(options.kind));
     if (kind == "line") kind = "product";
     const std::vector<std::string> kinds = {"contact", "quote", "document", "product", "activity"};
@@ -296,7 +298,7 @@ void setup(Command& opp) {
         auto target = std::make_shared<Target>();
         auto command =
             opp.subcommand("link", "Link a contact, quote, document, product or activity");
-        command.option("ID", target->id, "Opportunity id").required();
+        command.option("ID", target->id, "Opportunity id or name").required();
         command.require_subcommand();
         const auto kind = [&](const char* name, const char* description) {
             return command.subcommand(name, description);
@@ -359,7 +361,7 @@ void setup(Command& opp) {
         auto options = std::make_shared<UnlinkOptions>();
         auto command =
             opp.subcommand("unlink", "Remove a linked record (an activity only leaves the deal)");
-        command.option("ID", options->id, "Opportunity id").required();
+        command.option("ID", options->id, "Opportunity id or name").required();
         command.option("KIND", options->kind, "contact, quote, document, product or activity")
             .required();
         command.option("LINK_ID", options->link_id, "The link's id, as opp show lists it")
