@@ -125,10 +125,12 @@ TEST_CASE("export: json and jsonl have the fields and nulls of opp list, and the
         R"j("stage":"closed-won","probability":100,"weighted_amount":12000.5,"category":"closed",)j"
         R"j("type":"new","next_step":null,"description":"two\nlines","owner":null,"source":null,)j"
         R"j("created_at":"2026-11-02T09:00:00","updated_at":"2026-11-10T10:00:00",)j"
-        R"j("closed_at":"2026-11-10","lost_reason":null,"external_id":"X-1","tags":[]})j");
+        R"j("closed_at":"2026-11-10","lost_reason":null,"external_id":"X-1","tags":[],)j"
+        R"j("fields":{}})j");
     const std::string json = exported(store, Format::json);
     CHECK(json.starts_with("[\n  {\"id\": 1, \"name\": \"=SUM(A1)\", "));
-    CHECK(json.ends_with("\"external_id\": null, \"tags\": [\"hot\", \"q4\"]}\n]\n"));
+    CHECK(
+        json.ends_with("\"external_id\": null, \"tags\": [\"hot\", \"q4\"], \"fields\": {}}\n]\n"));
     TempDir empty;
     Store none = Store::open(empty.path / "none.db", Store::Access::write);
     CHECK(exported(none, Format::json) == "[]\n");

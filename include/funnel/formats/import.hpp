@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/opportunity.hpp"
@@ -44,6 +45,7 @@ enum class ImportField {
     external_id,
     category,
     tags,
+    custom,  // a custom field: field:NAME (ColumnPlan::custom names it)
     ignore,
 };
 std::string_view to_string(ImportField field);
@@ -86,6 +88,10 @@ struct ImportSettings {
     bool strict = false;
     // --lookup COLUMN=FILE: the column's values replaced by names, id → name.
     std::map<std::string, std::unordered_map<std::string, std::string>> lookups;
+    // The data file's custom fields of deals, which columns named field:NAME and --map
+    // 'COLUMN=field:NAME' fill.
+    std::vector<CustomField> custom_fields;
+    std::vector<std::pair<std::string, std::string>> custom_maps;  // --map COLUMN=field:NAME
 };
 
 // Which column fills which field: the header read against the preset and --map.
@@ -97,6 +103,8 @@ struct ColumnPlan {
     std::vector<const std::unordered_map<std::string, std::string>*> lookups;
     // Columns that the preset does not know and nothing maps: left out (refused with --strict).
     std::vector<std::string> unknown;
+    // Per column, the custom field it fills (for ImportField::custom), else nothing.
+    std::vector<const CustomField*> custom;
 
     std::optional<std::size_t> column_of(ImportField field) const;
 };
@@ -200,6 +208,10 @@ struct ImportedDeal {
     std::optional<Date> closed_at;
     std::string external_id;
     std::optional<std::vector<std::string>> tags;  // parse_tags; nothing when no column has them
+    // Custom fields: the values of the row's non-blank cells, and the names of every custom
+    // column (a blank cell removes a value on update).
+    std::vector<FieldValue> fields;
+    std::vector<std::string> fields_given;
 };
 
 // One thing wrong with a row.
@@ -249,6 +261,8 @@ class RowConverter {
     const std::vector<Stage>& stages() const { return stages_.stages(); }
 
   private:
+    void read_custom_fields(std::int64_t row, const std::vector<std::string>& cells,
+                            ImportedDeal& deal, std::vector<CellError>& errors) const;
     const ColumnPlan& plan_;
     StageMatcher stages_;
     Currency default_currency_;

@@ -87,6 +87,7 @@ struct DealColumns {
     std::string_view type, next_step, description, owner, source, created_at, updated_at, closed_at,
         lost_reason, external_id;
     std::string_view tags;  // joined with ';', in order
+    std::vector<FieldValue> fields;
 };
 
 // What goes with a deal when it is deleted, and what stays.

@@ -16,6 +16,8 @@
 
 namespace funnel {
 
+struct Connection;
+
 class Store;
 
 // Writes many deals in a transaction the caller holds, each statement prepared once: what an
@@ -57,6 +59,7 @@ class DealWriter {
   private:
     struct Statements;
     std::unique_ptr<Statements> statements_;
+    Connection* connection_;
 };
 
 }  // namespace funnel

@@ -61,7 +61,16 @@ std::unordered_map<std::string, std::string> read_lookup(const std::string& opti
 ImportSettings settings_of(const ImportOptions& options, const std::string& encoding) {
     ImportSettings settings;
     if (options.preset) settings.preset = parse_option("--preset", *options.preset, parse_preset);
-    settings.maps = column_maps(options.maps, parse_import_field);
+    // --map COLUMN=field:NAME fills a custom field; the others a field of funnel's.
+    std::vector<std::string> maps;
+    for (const auto& text : options.maps) {
+        const auto [column, target] = parse_option("--map", text, split_assignment);
+        if (target.size() > 6 && iequals(std::string_view(target).substr(0, 6), "field:"))
+            settings.custom_maps.emplace_back(column, ascii_lower(trim(target.substr(6))));
+        else
+            maps.push_back(text);
+    }
+    settings.maps = column_maps(maps, parse_import_field);
     settings.stage_map = stage_maps_of(options.stage_maps);
     settings.date_format = date_format_of(options.date_format);
     if (options.currency)
@@ -104,6 +113,12 @@ Row action_row(const ImportAction& action) {
 void run_import(const ImportOptions& options, Session& session) {
     const std::string encoding = encoding_of(options.encoding);
     ImportSettings settings = settings_of(options, encoding);
+    // The custom fields its columns may fill: none in a file not made yet.
+    try {
+        settings.custom_fields = session.read_store().fields().all(FieldRecord::opp);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::not_found) throw;
+    }
     const char delimiter = delimiter_of(options.delimiter);
     if (options.timezone) parse_option("--timezone", *options.timezone, ZoneClock::check);
     ImportFile file(session, options.file, delimiter, encoding);
@@ -293,7 +308,8 @@ void run_export(const ExportOptions& options, Session& session) {
         throw invalid_input("--excel-safe contradicts --raw");
     Store store = session.read_store();
     const OppQuery query = opp::list_query(list, store, session.today());
-    DealExporter exporter(session.out(), format, !session.render_options().raw);
+    DealExporter exporter(session.out(), format, !session.render_options().raw,
+                          store.fields().all(FieldRecord::opp));
     store.deals().for_each_columns(query, [&](const DealColumns& deal) { exporter.write(deal); });
     exporter.finish();
 }

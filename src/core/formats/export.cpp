@@ -25,8 +25,9 @@ const std::vector<std::string>& DealExporter::columns() {
     return names;
 }
 
-DealExporter::DealExporter(std::ostream& out, Format format, bool spreadsheet_safe)
-    : out_(out), format_(format), spreadsheet_safe_(spreadsheet_safe) {
+DealExporter::DealExporter(std::ostream& out, Format format, bool spreadsheet_safe,
+                           std::vector<CustomField> custom)
+    : out_(out), format_(format), spreadsheet_safe_(spreadsheet_safe), custom_(std::move(custom)) {
     if (format != Format::csv && format != Format::json && format != Format::jsonl)
         throw invalid_input(fmt::format("invalid --format {}: export writes csv, json or jsonl",
                                         in_quotes(to_string(format))));
@@ -37,6 +38,8 @@ DealExporter::DealExporter(std::ostream& out, Format format, bool spreadsheet_sa
             if (i) buffer_ += ',';
             buffer_ += names[i];
         }
+        for (const auto& field : custom_)
+            buffer_ += ",field:" + field.name;
         buffer_ += '\n';
     }
 }
@@ -89,6 +92,28 @@ void DealExporter::words(std::string_view joined) {
         }
     }
     buffer_ += ']';
+}
+
+void DealExporter::fields(const std::vector<FieldValue>& values) {
+    if (format_ == Format::csv) {
+        for (const auto& field : custom_) {
+            buffer_ += ',';
+            for (const auto& value : values)
+                if (value.name == field.name) text(value.value, true);
+        }
+        return;
+    }
+    buffer_ += format_ == Format::json ? ", \"fields\": {" : ",\"fields\":{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) buffer_ += format_ == Format::json ? ", " : ",";
+        buffer_ += json_string(values[i].name);
+        buffer_ += format_ == Format::json ? ": " : ":";
+        if (is_numeric(values[i].type))
+            buffer_ += values[i].value;
+        else
+            text(values[i].value, false);
+    }
+    buffer_ += '}';
 }
 
 void DealExporter::number(std::int64_t value) {
@@ -144,6 +169,7 @@ void DealExporter::write(const DealColumns& deal) {
     key(c++), text(deal.lost_reason, true);
     key(c++), text(deal.external_id, true);
     key(c++), words(deal.tags);
+    fields(deal.fields);
     if (format_ == Format::json) buffer_ += '}';
     if (format_ == Format::jsonl) buffer_ += "}\n";
     if (format_ == Format::csv) buffer_ += '\n';

@@ -66,6 +66,23 @@ std::string StageMatcher::unknown(const std::string& text) const {
                        in_quotes(text + "=STAGE"), join(names, ", "));
 }
 
+void RowConverter::read_custom_fields(std::int64_t row, const std::vector<std::string>& cells,
+                                      ImportedDeal& deal, std::vector<CellError>& errors) const {
+    const int digits = deal.currency.digits();
+    for (std::size_t i = 0; i < plan_.custom.size() && i < cells.size(); ++i) {
+        const CustomField* field = plan_.custom[i];
+        if (!field) continue;
+        deal.fields_given.push_back(field->name);
+        if (trim(cells[i]).empty()) continue;
+        try {
+            deal.fields.push_back({field->name, field->type,
+                                   canonical_field_value(*field, cells[i], today_, digits)});
+        } catch (const Error& e) {
+            errors.push_back({row, plan_.header[i], cells[i], e.what()});
+        }
+    }
+}
+
 RowConverter::RowConverter(const ColumnPlan& plan, const ImportSettings& settings,
                            std::vector<Stage> stages, Currency default_currency, Date today,
                            const ZoneClock* zone)
@@ -274,6 +291,7 @@ std::optional<ImportedDeal> RowConverter::convert(std::int64_t row,
     deal.owner = plain(ImportField::owner, TextKind::line);
     deal.source = plain(ImportField::source, TextKind::line);
     deal.lost_reason = plain(ImportField::lost_reason, TextKind::line);
+    read_custom_fields(row, cells, deal, errors);
     if (const auto tags = plain(ImportField::tags, TextKind::line)) {
         try {
             deal.tags = parse_tags("tag", *tags);

@@ -321,6 +321,21 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
         return fmt::format("the columns are {}", quoted_list(plan.header));
     };
 
+    const auto custom_named = [&](std::string_view name) -> const CustomField* {
+        for (const auto& field : settings.custom_fields)
+            if (iequals(field.name, name)) return &field;
+        return nullptr;
+    };
+    for (const auto& [column, name] : settings.custom_maps) {
+        if (!column_named(column))
+            throw invalid_input(fmt::format("invalid --map {}: the file has no such column; {}",
+                                            in_quotes(column + "=field:" + name), columns_hint()));
+        if (!custom_named(name))
+            throw invalid_input(fmt::format(
+                "invalid --map {}: the data file has no custom field {} of deals (funnel field "
+                "add {} makes it)",
+                in_quotes(column + "=field:" + name), in_quotes(name), name));
+    }
     for (const auto& [column, field] : settings.maps)
         if (!column_named(column))
             throw invalid_input(fmt::format("invalid --map {}: the file has no such column; {}",
@@ -344,8 +359,15 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
         const std::string& name = plan.header[i];
         std::optional<ImportField> field;
         bool ids = false;
+        const CustomField* custom = nullptr;
         for (const auto& [column, mapped] : settings.maps)
             if (iequals(column, name)) field = mapped;
+        for (const auto& [column, mapped] : settings.custom_maps)
+            if (iequals(column, name)) custom = custom_named(mapped);
+        // funnel's own export writes a deal's custom fields as field:NAME.
+        if (!field && !custom && name.size() > 6 && iequals(name.substr(0, 6), "field:"))
+            custom = custom_named(name.substr(6));
+        if (custom) field = ImportField::custom;
         if (!field)
             for (const auto& known : preset_columns(settings.preset))
                 if (iequals(known.header, name)) {
@@ -362,6 +384,7 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
         }
         if (ids && !lookup && *field != ImportField::ignore) need_lookup.push_back(name);
         plan.fields.push_back(*field);
+        plan.custom.push_back(custom);
         plan.lookups.push_back(lookup);
         ids_columns.push_back(ids && !lookup);
     }
@@ -394,12 +417,13 @@ ColumnPlan plan_columns(const std::vector<std::string>& header, const ImportSett
     for (std::size_t i = 0; i < plan.fields.size(); ++i) {
         if (plan.fields[i] == ImportField::ignore) continue;
         for (std::size_t j = i + 1; j < plan.fields.size(); ++j)
-            if (plan.fields[j] == plan.fields[i])
+            if (plan.fields[j] == plan.fields[i] && plan.custom[j] == plan.custom[i])
                 throw invalid_input(fmt::format(
                     "columns {} and {} both fill {}: map one of them to another field or to "
                     "ignore with --map",
                     in_quotes(plan.header[i]), in_quotes(plan.header[j]),
-                    to_string(plan.fields[i])));
+                    plan.custom[i] ? "field:" + plan.custom[i]->name
+                                   : std::string(to_string(plan.fields[i]))));
     }
     if (plan.key && plan.column_of(ImportField::external_id) &&
         *plan.column_of(ImportField::external_id) != *plan.key)

@@ -11,6 +11,24 @@ namespace funnel {
 
 namespace {
 
+// Values of custom fields in the fields' order.
+std::vector<FieldValue> in_field_order(std::vector<FieldValue> values,
+                                       const std::vector<CustomField>& fields) {
+    const auto position = [&](const FieldValue& value) {
+        for (const auto& field : fields)
+            if (field.name == value.name) return field.position;
+        return 0;
+    };
+    std::stable_sort(values.begin(), values.end(), [&](const FieldValue& a, const FieldValue& b) {
+        return position(a) < position(b);
+    });
+    return values;
+}
+
+}  // namespace
+
+namespace {
+
 // Which deal a keyless row is: its organization, case-folded name and currency.
 std::uint64_t identity_hash(std::string_view name, std::optional<std::int64_t> org_id,
                             std::string_view currency) {
@@ -226,6 +244,7 @@ ImportAction DealImport::create(std::int64_t row, const ImportedDeal& imported,
     deal.source = imported.source.value_or("");
     deal.external_id = imported.external_id;
     deal.tags = imported.tags.value_or(std::vector<std::string>{});
+    deal.fields = in_field_order(imported.fields, settings_.custom_fields);
     deal.stage_changed_at = deal.created_at;
 
     // A deal created before it closed was open in between: the history says so, so that the
@@ -306,6 +325,11 @@ ImportAction DealImport::update(std::int64_t row, std::int64_t id, const Importe
     if (after.state == StageState::lost)
         set_text(ImportField::lost_reason, after.lost_reason, imported.lost_reason);
     if (given(ImportField::tags)) after.tags = imported.tags.value_or(std::vector<std::string>{});
+    // A custom column gives the field's value, and its blank cell none.
+    for (const auto& name : imported.fields_given)
+        std::erase_if(after.fields, [&](const FieldValue& value) { return value.name == name; });
+    after.fields.insert(after.fields.end(), imported.fields.begin(), imported.fields.end());
+    after.fields = in_field_order(after.fields, settings_.custom_fields);
 
     ImportAction action{ImportAction::Kind::update, row, id, after.name, {}};
     for (const auto& change : changes_between(before, after))

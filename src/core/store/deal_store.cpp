@@ -426,6 +426,7 @@ void DealStore::for_each_columns(const OppQuery& query,
         deal.lost_reason = row.text(deal_column::lost_reason);
         deal.external_id = row.text(deal_column::external_id);
         deal.tags = row.text(deal_column::tags);
+        deal.fields = sql::read_field_values(row.text(deal_column::fields));
         deal.no_amount = row.integer(deal_column::no_amount) != 0;
         visit(deal);
     }

@@ -43,7 +43,8 @@ struct DealWriter::Statements {
 };
 
 DealWriter::DealWriter(Store& store)
-    : statements_(std::make_unique<Statements>(store.connection_->db)) {
+    : statements_(std::make_unique<Statements>(store.connection_->db)),
+      connection_(store.connection_.get()) {
     // A large import touches many pages: 16 MiB of them in memory (not SQLite's default 2)
     // saves writing pages out and reading them back. Building an index sorts in as much again:
     // an import of a million rows stays under 64 MiB.
@@ -194,6 +195,8 @@ std::int64_t DealWriter::insert(const Opportunity& deal, const std::string& note
         s.insert_tag.bind(2, tag);
         s.insert_tag.run();
     }
+    if (!deal.fields.empty())
+        sql::replace_field_values(*connection_, FieldRecord::opp, id, {}, deal.fields);
     if (deal.org_id && deal.state == StageState::won) s.won[*deal.org_id] = true;
     return id;
 }
