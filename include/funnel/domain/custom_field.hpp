@@ -30,7 +30,8 @@ struct CustomField {
 };
 
 // A field name: lower-case letters, digits and _, starting with a letter, at most 40; one that
-// is not a deal's own field (name, amount, tags, ...). Throws Error(invalid) naming `what`.
+// is not a record's own field (name, amount, tags, industry, email, ...). Throws Error(invalid)
+// naming `what`.
 std::string normalize_field_name(std::string_view what, std::string_view text);
 
 // A value of the field as it is kept: text trimmed (one line); a number in plain decimal

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 
 namespace funnel {
@@ -19,7 +20,8 @@ struct Organization {
     std::string notes;
     Timestamp created_at;
     Timestamp updated_at;
-    std::vector<std::string> tags;  // checked_tag, sorted, each once
+    std::vector<std::string> tags;   // checked_tag, sorted, each once
+    std::vector<FieldValue> fields;  // custom fields' values, in the fields' order
 };
 
 struct Contact {
@@ -33,7 +35,8 @@ struct Contact {
     std::string notes;
     Timestamp created_at;
     Timestamp updated_at;
-    std::vector<std::string> tags;  // checked_tag, sorted, each once
+    std::vector<std::string> tags;   // checked_tag, sorted, each once
+    std::vector<FieldValue> fields;  // custom fields' values, in the fields' order
 };
 
 // Throws Error(invalid) unless the address looks like local@domain.

@@ -56,6 +56,8 @@ class PartyStore {
     std::int64_t count_activities_of_contact(std::int64_t id);
 
   private:
+    // A record's custom field values as stored (sql::field_values_of).
+    std::string stored_fields(FieldRecord record, std::int64_t id);
     Connection* connection_;
 };
 

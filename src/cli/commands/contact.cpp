@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "commands/contact.hpp"
+#include "field_values.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "parties.hpp"
@@ -65,6 +66,8 @@ void run_add(const AddOptions& options, Session& session) {
         contact.name = name;
         apply_contact_fields(options.fields, contact, store, session, Missing::create);
         contact.tags = tags;
+        apply_field_settings(store, FieldRecord::contact, contact.fields, options.fields.sets, {},
+                             session.today(), store.default_currency().digits());
         contact.created_at = contact.updated_at = session.now();
         contact.id = store.parties().insert_contact(contact);
         return contact;
@@ -107,6 +110,9 @@ void run_edit(const EditOptions& options, Session& session) {
         if (name) contact.name = *name;
         apply_contact_fields(options.fields, contact, store, session,
                              options.create ? Missing::create : Missing::refuse);
+        apply_field_settings(store, FieldRecord::contact, contact.fields, options.fields.sets,
+                             options.fields.unsets, session.today(),
+                             store.default_currency().digits());
         contact.updated_at = session.now();
         store.parties().update_contact(contact);
         return contact;
@@ -172,6 +178,9 @@ void add_contact_options(Command& command, ContactFields& fields, bool adding) {
     if (adding)
         command.repeatable("--tag", fields.tags, "A tag (repeatable, or several with commas)",
                            "TAG");
+    command.repeatable("--set", fields.sets, "A custom field's value (repeatable)", "NAME=VALUE");
+    if (!adding)
+        command.repeatable("--unset", fields.unsets, "Remove a custom field's value", "NAME");
 }
 
 }  // namespace

@@ -14,7 +14,9 @@ using OptText = std::optional<std::string>;
 
 struct ContactFields {
     OptText org, email, phone, title, notes;
-    std::vector<std::string> tags;  // contact add only
+    std::vector<std::string> tags;    // contact add only
+    std::vector<std::string> sets;    // --set NAME=VALUE: custom fields
+    std::vector<std::string> unsets;  // --unset NAME: contact edit only
 };
 
 struct AddOptions {

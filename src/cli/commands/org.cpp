@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 #include "commands/org.hpp"
+#include "field_values.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "records.hpp"
@@ -42,6 +43,8 @@ void run_add(const AddOptions& options, Session& session) {
     org = session.write([&](Store& store) {
         refuse_duplicate(store, org.name, 0);
         Organization added = org;
+        apply_field_settings(store, FieldRecord::org, added.fields, options.fields.sets, {},
+                             session.today(), store.default_currency().digits());
         added.created_at = added.updated_at = session.now();
         added.id = store.parties().insert_organization(added);
         return added;
@@ -89,6 +92,9 @@ void run_edit(const EditOptions& options, Session& session) {
             org.name = *name;
         }
         apply_org_fields(options.fields, org);
+        apply_field_settings(store, FieldRecord::org, org.fields, options.fields.sets,
+                             options.fields.unsets, session.today(),
+                             store.default_currency().digits());
         org.updated_at = session.now();
         store.parties().update_organization(org);
         return org;
@@ -147,6 +153,9 @@ void add_org_options(Command& command, OrgFields& fields, bool adding) {
     if (adding)
         command.repeatable("--tag", fields.tags, "A tag (repeatable, or several with commas)",
                            "TAG");
+    command.repeatable("--set", fields.sets, "A custom field's value (repeatable)", "NAME=VALUE");
+    if (!adding)
+        command.repeatable("--unset", fields.unsets, "Remove a custom field's value", "NAME");
 }
 
 }  // namespace

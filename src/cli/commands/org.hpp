@@ -14,7 +14,9 @@ using OptText = std::optional<std::string>;
 
 struct OrgFields {
     OptText industry, website, phone, notes;
-    std::vector<std::string> tags;  // org add only
+    std::vector<std::string> tags;    // org add only
+    std::vector<std::string> sets;    // --set NAME=VALUE: custom fields
+    std::vector<std::string> unsets;  // --unset NAME: org edit only
 };
 
 struct AddOptions {

@@ -24,8 +24,9 @@ constexpr std::array<std::pair<std::string_view, FieldType>, 5> types = {{
     {"choice", FieldType::choice},
 }};
 
-// The names a deal's own fields, the filter's and the export's columns already use.
-constexpr std::array<std::string_view, 34> reserved = {"id",          "name",
+// The names that a deal's, an organization's or a contact's own fields, the filter and the
+// export's columns already use.
+constexpr std::array<std::string_view, 40> reserved = {"id",          "name",
                                                        "org",         "org_id",
                                                        "contact",     "contact_id",
                                                        "amount",      "currency",
@@ -85,7 +86,7 @@ std::string normalize_field_name(std::string_view what, std::string_view text) {
             "letter, at most 40",
             what, in_quotes(text)));
     if (std::find(reserved.begin(), reserved.end(), name) != reserved.end())
-        throw invalid_input(fmt::format("invalid {} {}: a deal has a field of that name already",
+        throw invalid_input(fmt::format("invalid {} {}: a record has a field of that name already",
                                         what, in_quotes(text)));
     return name;
 }

@@ -173,6 +173,7 @@ std::vector<Column> organization_columns() {
         {"created_at", "Created", machines, Unit::timestamp},
         {"updated_at", "Updated", machines, Unit::timestamp},
         {"tags", "Tags", machines},
+        {"fields", "Fields", machines},
     };
 }
 
@@ -190,6 +191,7 @@ Row organization_row(const OrganizationSummary& summary) {
         text_cell(org.created_at),
         text_cell(org.updated_at),
         words_cell(org.tags),
+        fields_cell(org.fields),
     };
 }
 
@@ -219,6 +221,7 @@ std::vector<Column> contact_columns() {
         {"created_at", "Created", machines, Unit::timestamp},
         {"updated_at", "Updated", machines, Unit::timestamp},
         {"tags", "Tags", machines},
+        {"fields", "Fields", machines},
     };
 }
 
@@ -229,7 +232,7 @@ Row contact_row(const Contact& contact) {
         optional_text_cell(contact.title), optional_text_cell(contact.email),
         optional_text_cell(contact.phone), optional_text_cell(contact.notes),
         text_cell(contact.created_at),     text_cell(contact.updated_at),
-        words_cell(contact.tags),
+        words_cell(contact.tags),          fields_cell(contact.fields),
     };
 }
 

@@ -38,7 +38,8 @@ int bind_contact(SQLite::Statement& statement, const Contact& contact) {
 
 const std::string organization_columns =
     "id, name, industry, website, phone, notes, created_at, updated_at, " +
-    sql::tags_of("organization_tag", "org_id", "organization.id");
+    sql::tags_of("organization_tag", "org_id", "organization.id") + ", " +
+    sql::field_values_of(FieldRecord::org, "organization.id");
 
 Organization read_organization(SQLite::Statement& row) {
     Organization org;
@@ -51,13 +52,15 @@ Organization read_organization(SQLite::Statement& row) {
     org.created_at = row.getColumn(6).getString();
     org.updated_at = row.getColumn(7).getString();
     org.tags = sql::read_tags(sql::text(row.getColumn(8)));
+    org.fields = sql::read_field_values(sql::text(row.getColumn(9)));
     return org;
 }
 
 const std::string contact_columns =
     "c.id, c.name, c.org_id, g.name, c.email, c.phone, c.title, c.notes, c.created_at, "
     "c.updated_at, " +
-    sql::tags_of("contact_tag", "contact_id", "c.id") +
+    sql::tags_of("contact_tag", "contact_id", "c.id") + ", " +
+    sql::field_values_of(FieldRecord::contact, "c.id") +
     " FROM contact c LEFT JOIN organization g ON g.id = c.org_id";
 
 Contact read_contact(SQLite::Statement& row) {
@@ -73,10 +76,18 @@ Contact read_contact(SQLite::Statement& row) {
     contact.created_at = row.getColumn(8).getString();
     contact.updated_at = row.getColumn(9).getString();
     contact.tags = sql::read_tags(sql::text(row.getColumn(10)));
+    contact.fields = sql::read_field_values(sql::text(row.getColumn(11)));
     return contact;
 }
 
 }  // namespace
+
+std::string PartyStore::stored_fields(FieldRecord record, std::int64_t id) {
+    SQLite::Statement query(connection_->db, "SELECT " + sql::field_values_of(record, "?"));
+    query.bind(1, id);
+    query.executeStep();
+    return sql::text(query.getColumn(0));
+}
 
 std::optional<Organization> PartyStore::find_organization(std::string_view id_or_name) {
     return sql::find_by_id_or_name(connection_->db,
@@ -93,12 +104,16 @@ std::int64_t PartyStore::insert_organization(const Organization& org) {
     const auto id = sql::insert_record(connection_->db, organization_kind, org, bind_organization);
     if (!org.tags.empty())
         sql::replace_tags(*connection_, "organization_tag", "org_id", id, org.tags);
+    sql::replace_field_values(*connection_, FieldRecord::org, id, {}, org.fields);
     return id;
 }
 
 void PartyStore::update_organization(const Organization& org) {
     sql::update_record(connection_->db, organization_kind, org, bind_organization);
     sql::replace_tags(*connection_, "organization_tag", "org_id", org.id, org.tags);
+    sql::replace_field_values(*connection_, FieldRecord::org, org.id,
+                              sql::read_field_values(stored_fields(FieldRecord::org, org.id)),
+                              org.fields);
 }
 
 void PartyStore::delete_organization(std::int64_t id) {
@@ -114,8 +129,8 @@ void PartyStore::for_each_organization(
                     "WHERE c.org_id = organization.id) FROM organization ORDER BY name, id",
                     organization_columns));
     while (query.executeStep()) {
-        OrganizationSummary summary{read_organization(query), query.getColumn(9).getInt64(),
-                                    query.getColumn(10).getInt64()};
+        OrganizationSummary summary{read_organization(query), query.getColumn(10).getInt64(),
+                                    query.getColumn(11).getInt64()};
         visit(summary);
     }
 }
@@ -171,12 +186,16 @@ std::int64_t PartyStore::insert_contact(const Contact& contact) {
     const auto id = sql::insert_record(connection_->db, contact_kind, contact, bind_contact);
     if (!contact.tags.empty())
         sql::replace_tags(*connection_, "contact_tag", "contact_id", id, contact.tags);
+    sql::replace_field_values(*connection_, FieldRecord::contact, id, {}, contact.fields);
     return id;
 }
 
 void PartyStore::update_contact(const Contact& contact) {
     sql::update_record(connection_->db, contact_kind, contact, bind_contact);
     sql::replace_tags(*connection_, "contact_tag", "contact_id", contact.id, contact.tags);
+    sql::replace_field_values(
+        *connection_, FieldRecord::contact, contact.id,
+        sql::read_field_values(stored_fields(FieldRecord::contact, contact.id)), contact.fields);
 }
 
 void PartyStore::delete_contact(std::int64_t id) {
