@@ -135,13 +135,15 @@ std::int64_t largest_id(Connection& connection, const std::string& table) {
 
 }  // namespace
 
+void prepare(Connection& connection) {
+    auto& state = connection.journal;
+    if (state.command.empty() || state.triggers) return;
+    if (keeps_change_sets(connection)) install(connection);
+}
+
 void begin(Connection& connection) {
     auto& state = connection.journal;
-    if (state.command.empty()) return;
-    if (!state.triggers) {
-        if (!keeps_change_sets(connection)) return;
-        install(connection);
-    }
+    if (state.command.empty() || !state.triggers) return;
     state.change_set =
         connection.db.execAndGet("SELECT coalesce(max(id), 0) + 1 FROM change_set").getInt64();
     state.floors.clear();

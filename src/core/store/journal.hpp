@@ -11,6 +11,10 @@ struct Connection;
 
 namespace journal {
 
+// Before BEGIN IMMEDIATE: makes the temporary triggers that record change sets, once per
+// connection, when it was told its command and the file keeps change sets; outside the
+// transaction, so that other writers do not wait for it.
+void prepare(Connection& connection);
 // After BEGIN IMMEDIATE: starts recording the transaction as one change set, when the connection
 // was told its command (Store::record_changes_as) and the file keeps change sets.
 void begin(Connection& connection);

@@ -454,6 +454,7 @@ std::int64_t file_changes(Connection& connection) {
 
 Store::Transaction::Transaction(Store& store) : store_(store) {
     try {
+        journal::prepare(*store_.connection_);
         store_.connection_->db.exec("BEGIN IMMEDIATE");
         changes_before_ = file_changes(*store_.connection_);
         journal::begin(*store_.connection_);
