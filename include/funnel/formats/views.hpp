@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
 #include "funnel/domain/opportunity.hpp"
 #include "funnel/domain/party.hpp"
@@ -17,8 +18,12 @@ namespace funnel {
 std::vector<Column> opportunity_columns();
 // The columns of opportunity_columns() that a --columns list names, in its order: their keys
 // (close_date) or the names filters and sorting use (close, weighted, created). Throws
-// Error(invalid) naming the unknown one, with the closest key.
-std::vector<std::size_t> chosen_opportunity_columns(std::string_view list);
+// Error(invalid) naming the unknown one, with the closest key. A custom field of `custom` is
+// named by its name: its index is opportunity_columns().size() plus its index in `custom`.
+std::vector<std::size_t> chosen_opportunity_columns(std::string_view list,
+                                                    const std::vector<CustomField>& custom = {});
+// A deal's value of a custom field as a cell: a number for numbers and amounts.
+Cell custom_field_cell(const std::vector<FieldValue>& values, const CustomField& field);
 // `today` marks overdue close dates.
 Row opportunity_row(const Opportunity& deal, Date today);
 Record opportunity_record(const Opportunity& deal, Date today);

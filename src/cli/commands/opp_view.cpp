@@ -73,13 +73,20 @@ void run_list(const ListOptions& options, Session& session) {
     }
     // --columns: those, in that order, for people and scripts alike.
     std::vector<Column> columns = opportunity_columns();
+    const std::size_t own_columns = columns.size();
+    const auto custom = store.fields().all(FieldRecord::opp);
     std::optional<std::vector<std::size_t>> chosen;
     if (options.columns) {
-        chosen = parse_option("--columns", *options.columns, [](const std::string& text) {
-            return chosen_opportunity_columns(text);
+        chosen = parse_option("--columns", *options.columns, [&](const std::string& text) {
+            return chosen_opportunity_columns(text, custom);
         });
         std::vector<Column> shown;
         for (const auto index : *chosen) {
+            if (index >= own_columns) {
+                const auto& field = custom[index - own_columns];
+                shown.push_back({field.name, field.label});
+                continue;
+            }
             shown.push_back(columns[index]);
             shown.back().audience = Audience::everyone;
         }
@@ -97,7 +104,9 @@ void run_list(const ListOptions& options, Session& session) {
         if (chosen) {
             Row shown;
             for (const auto index : *chosen)
-                shown.push_back(std::move(row[index]));
+                shown.push_back(index >= own_columns
+                                    ? custom_field_cell(deal.fields, custom[index - own_columns])
+                                    : std::move(row[index]));
             row = std::move(shown);
         }
         renderer->row(row);

@@ -68,7 +68,25 @@ std::vector<Column> opportunity_columns() {
     };
 }
 
-std::vector<std::size_t> chosen_opportunity_columns(std::string_view list) {
+Cell custom_field_cell(const std::vector<FieldValue>& values, const CustomField& field) {
+    for (const auto& value : values) {
+        if (value.name != field.name) continue;
+        if (!is_numeric(field.type)) return text_cell(value.value);
+        // Canonical values are plain decimals: units and decimals, exactly.
+        const auto point = value.value.find('.');
+        std::string digits = value.value;
+        int decimals = 0;
+        if (point != std::string::npos) {
+            decimals = int(digits.size() - point - 1);
+            digits.erase(point, 1);
+        }
+        return {Value{Decimal{std::stoll(digits), decimals}}, Style::plain};
+    }
+    return null_cell();
+}
+
+std::vector<std::size_t> chosen_opportunity_columns(std::string_view list,
+                                                    const std::vector<CustomField>& custom) {
     static constexpr std::pair<std::string_view, std::string_view> aliases[] = {
         {"close", "close_date"},   {"weighted", "weighted_amount"}, {"created", "created_at"},
         {"updated", "updated_at"}, {"closed", "closed_at"},         {"cur", "currency"},
@@ -77,6 +95,8 @@ std::vector<std::size_t> chosen_opportunity_columns(std::string_view list) {
     std::vector<std::string> keys;
     for (const auto& column : columns)
         keys.push_back(column.key);
+    for (const auto& field : custom)
+        keys.push_back(field.name);
     std::vector<std::size_t> chosen;
     for (const auto& part : split(list, ',')) {
         std::string key = ascii_lower(trim(part));
