@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "funnel/domain/date.hpp"
+#include "funnel/domain/filter.hpp"
 #include "funnel/domain/money.hpp"
 #include "funnel/formats/table.hpp"
 #include "funnel/store/store.hpp"
@@ -39,6 +40,8 @@ struct AgendaQuery {
     Date today;
     std::optional<std::string> owner;
     bool all = false;  // closed deals and done activities too
+    // --where: only the deals it selects, and the activities of those deals.
+    std::optional<Filter> where;
 };
 
 // Overdue items first (open deals whose close date passed, pending activities due before

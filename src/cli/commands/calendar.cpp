@@ -40,6 +40,9 @@ void run(const Options& options, Session& session) {
     if (options.owner) query.owner = text_option("--owner", *options.owner, TextKind::line);
     query.all = options.all;
     Store store = session.read_store();
+    if (options.where)
+        query.where =
+            parse_filter(*options.where, session.today(), store.fields().all(FieldRecord::opp));
     const auto items = agenda(store, query);
     if (session.ics()) {
         session.out() << icalendar(items, store.calendar_id(), stamp(session));
@@ -66,6 +69,10 @@ void setup(Command& funnel, GlobalOptions& globals) {
     command.option("--to", options->to, "Last day (default: two weeks on)").type_name("DATE");
     command.option("--owner", options->owner, "Only this owner's").type_name("NAME");
     command.flag("--all", options->all, "Closed deals and done activities too");
+    command
+        .option("--where", options->where,
+                "Only the deals this filter selects (docs/filters.md), and their activities")
+        .type_name("EXPR");
     command.footer("--format ics writes an RFC 5545 calendar that calendar programs subscribe to.");
     command.on_run([options](Session& session) { run(*options, session); },
                    [&globals] { globals.ics_allowed = true; });

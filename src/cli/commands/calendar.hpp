@@ -9,7 +9,7 @@
 namespace funnel::cli::calendar {
 
 struct Options {
-    std::optional<std::string> from, to, owner;
+    std::optional<std::string> from, to, owner, where;
     bool all = false;
 };
 

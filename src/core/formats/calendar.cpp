@@ -1,6 +1,7 @@
 #include "funnel/formats/calendar.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@ std::vector<AgendaItem> agenda(Store& store, const AgendaQuery& query) {
     deals.filter.states = query.all ? StateFilter::all : StateFilter::open;
     deals.filter.closing_to = query.to;
     if (query.owner) deals.filter.owner = *query.owner;
+    deals.filter.where = query.where;
     store.deals().for_each(deals, [&](const Opportunity& deal) {
         const bool overdue = deal.is_open() && deal.close_date < query.today;
         if (!overdue && deal.close_date < query.from) return;
@@ -28,11 +30,21 @@ std::vector<AgendaItem> agenda(Store& store, const AgendaQuery& query) {
                          deal.next_step, deal.owner, overdue, !deal.is_open()});
     });
 
+    // With a filter, the activities of the deals it selects, whatever their close dates.
+    std::optional<std::set<std::int64_t>> selected;
+    if (query.where) {
+        OppQuery all;
+        all.filter.states = StateFilter::all;
+        all.filter.where = query.where;
+        selected.emplace();
+        store.deals().for_each(all, [&](const Opportunity& deal) { selected->insert(deal.id); });
+    }
     ActivityQuery activities;
     activities.state = query.all ? ActivityQuery::State::all : ActivityQuery::State::pending;
     activities.due_to = query.to;
     store.related().for_each_activity(activities, [&](const Activity& activity) {
         if (!wanted_owner(activity.owner)) return;
+        if (selected && (!activity.opp_id || !selected->contains(*activity.opp_id))) return;
         const bool overdue = !activity.done_on && activity.due_date < query.today;
         if (!overdue && activity.due_date < query.from) return;
         items.push_back({activity.due_date, activity.due_minute, false,
