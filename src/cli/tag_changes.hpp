@@ -35,6 +35,26 @@ TagChanges read_tag_changes(const TagArguments& arguments, std::vector<std::stri
 TagChanges read_tag_changes(const TagArguments& arguments, std::string& record,
                             std::string_view kind);
 
+// The tag command of one record (org tag, contact tag), in one write: `load(store, name)` reads
+// the record, `save(store, record)` writes it back when its tags changed. Returns its tags
+// before, and the record after.
+template <typename Load, typename Save>
+auto retag(const Session& session, const TagArguments& arguments, std::string_view kind, Load load,
+           Save save) {
+    std::string name;
+    const TagChanges changes = read_tag_changes(arguments, name, kind);
+    return session.write([&](Store& store) {
+        auto record = load(store, name);
+        const auto before = record.tags;
+        record.tags = changes.applied_to(before);
+        if (record.tags != before) {
+            record.updated_at = session.now();
+            save(store, record);
+        }
+        return std::pair{before, record};
+    });
+}
+
 // "+hot -cold (tags: hot q4)": what changed between two sorted lists of tags, and the tags now;
 // empty before the parenthesis when nothing changed.
 std::string tag_change_text(const std::vector<std::string>& before,

@@ -121,18 +121,10 @@ void run_edit(const EditOptions& options, Session& session) {
 }
 
 void run_tag(const TagOptions& options, Session& session) {
-    std::string name;
-    const TagChanges changes = read_tag_changes(options.arguments, name, "contact");
-    const auto [before, contact] = session.write([&](Store& store) {
-        Contact contact = store.parties().contact(name);
-        const auto before = contact.tags;
-        contact.tags = changes.applied_to(before);
-        if (contact.tags != before) {
-            contact.updated_at = session.now();
-            store.parties().update_contact(contact);
-        }
-        return std::pair{before, contact};
-    });
+    const auto [before, contact] = retag(
+        session, options.arguments, "contact",
+        [](Store& store, const std::string& name) { return store.parties().contact(name); },
+        [](Store& store, const Contact& record) { store.parties().update_contact(record); });
     const std::string change = before == contact.tags ? "nothing changed " : "";
     report(
         session, contact,

@@ -103,18 +103,12 @@ void run_edit(const EditOptions& options, Session& session) {
 }
 
 void run_tag(const TagOptions& options, Session& session) {
-    std::string name;
-    const TagChanges changes = read_tag_changes(options.arguments, name, "organization");
-    const auto [before, org] = session.write([&](Store& store) {
-        Organization org = store.parties().organization(name);
-        const auto before = org.tags;
-        org.tags = changes.applied_to(before);
-        if (org.tags != before) {
-            org.updated_at = session.now();
-            store.parties().update_organization(org);
-        }
-        return std::pair{before, org};
-    });
+    const auto [before, org] = retag(
+        session, options.arguments, "organization",
+        [](Store& store, const std::string& name) { return store.parties().organization(name); },
+        [](Store& store, const Organization& record) {
+            store.parties().update_organization(record);
+        });
     const std::string change = before == org.tags ? "nothing changed " : "";
     report(session, org,
            fmt::format("Organization {}: {}{}", org.id, change, tag_change_text(before, org.tags)));
