@@ -154,7 +154,15 @@ void Session::note(const std::string& message) const {
 void Session::hook(std::string_view event, const std::optional<Record>& before,
                    const std::optional<Record>& after) const {
     if (!hooks_) return;
-    hook_event_ = event;
+    // Nothing is gathered for an event no hook waits for: a bulk change stays as fast.
+    if (event != hook_event_) {
+        hook_event_ = event;
+        hook_wanted_ = false;
+        for (const char* when : {"pre", "post"})
+            if (::access((*hooks_ / fmt::format("{}-{}", when, event)).c_str(), X_OK) == 0)
+                hook_wanted_ = true;
+    }
+    if (!hook_wanted_) return;
     const auto json = [&](const std::optional<Record>& record) -> std::string {
         if (!record) return "null";
         std::ostringstream out;

@@ -161,6 +161,7 @@ class Session {
     std::optional<std::filesystem::path> hooks_;  // the hooks folder, unless --no-hooks
     int hook_timeout_seconds_ = 10;
     mutable std::string hook_event_;
+    mutable bool hook_wanted_ = false;               // whether a hook of hook_event_ exists
     mutable std::vector<std::string> hook_changes_;  // {"before": ..., "after": ...}
     bool default_data_file_ = false;
     mutable bool buffering_notes_ = false;
