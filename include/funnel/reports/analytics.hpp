@@ -11,11 +11,15 @@
 
 namespace funnel {
 
+// Each report keeps to the deals of its scope (--owner, --type, --currency, --where), as they are
+// now.
+
 // Over deals closed from `from` to `to`, per currency (and group): won and lost counts and
 // amounts, win rates by count and value, average won deal, average sales cycle (created to
 // closed, won deals) and pipeline velocity = live open deals (neither overdue nor stale on
 // `today`) × average won × win rate / cycle days.
-Report performance_report(Store& store, Date from, Date to, DealField group, Date today);
+Report performance_report(Store& store, const ReportScope& scope, Date from, Date to,
+                          DealField group, Date today);
 
 // Deals whose close date moved later: without a range, every deal whose current close date is
 // after its first one; with a range, the deals that "slipped out of" it: their close date was
@@ -24,11 +28,11 @@ struct SlipRange {
     Date from;
     Date to;
 };
-Report slipped_report(Store& store, std::optional<SlipRange> range);
+Report slipped_report(Store& store, const ReportScope& scope, std::optional<SlipRange> range);
 
 // Open deals without a change or activity for `days` days (by default each stage's own threshold),
 // the longest idle first.
-Report stale_report(Store& store, Date today, std::optional<int> days);
+Report stale_report(Store& store, const ReportScope& scope, Date today, std::optional<int> days);
 
 // Per stage: deals that entered it (in the range, by the day they entered), how many moved on
 // to a later open stage, were won or lost afterwards, the median days spent in it, the observed
@@ -40,7 +44,8 @@ inline constexpr std::int64_t default_min_dwell_seconds = 3600;
 // The Brier score rates the probability deals had `lead_days` before they closed (a forecast
 // made then; deals younger than that are not scored), or just before they closed with 0.
 inline constexpr int default_lead_days = 7;
-Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to,
+Report conversion_report(Store& store, const ReportScope& scope, std::optional<Date> from,
+                         std::optional<Date> to,
                          std::int64_t min_dwell_seconds = default_min_dwell_seconds,
                          int lead_days = default_lead_days);
 

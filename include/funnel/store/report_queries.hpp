@@ -106,13 +106,15 @@ class ReportQueries {
     // How many deals closed from `first` to `last`, as the file holds them now.
     std::int64_t count_closed(Date first, Date last);
 
-    std::vector<PerformanceAggregate> aggregate_performance(Date from, Date to, DealField group);
+    std::vector<PerformanceAggregate> aggregate_performance(Date from, Date to, DealField group,
+                                                            const ReportScope& scope);
     // Open deals that are live on `today`: not overdue, and not stale (touched, or one of their
     // activities, within their stage's stale days), as velocity counts them.
-    std::vector<OpenCount> count_live_deals(DealField group, Date today);
+    std::vector<OpenCount> count_live_deals(DealField group, Date today, const ReportScope& scope);
     // Open deals, the least recently touched first: by their last change or the last change of
     // one of their activities.
     void for_each_open_deal_by_last_touch(
+        const ReportScope& scope,
         const std::function<void(const Opportunity&, const Timestamp& touched)>& visit);
 
   private:

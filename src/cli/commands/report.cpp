@@ -86,22 +86,6 @@ std::pair<ForecastMethod, int> method_settings(const OptText& method, const OptT
     return settings;
 }
 
-// `looking_back`: --as-of or --compare, which show deals as they were; a filter selects them as
-// they are now, so it does not go with them.
-ReportScope scope_of(const ScopeOptions& options, Date today, bool looking_back) {
-    ReportScope scope;
-    if (options.where && looking_back)
-        throw invalid_input(
-            "--where selects deals as they are now: it does not go with --as-of or --compare "
-            "(--owner and --type do)");
-    if (options.where) scope.where = parse_filter(*options.where, today);
-    if (options.owner) scope.owner = text_option("--owner", *options.owner, TextKind::line);
-    if (options.type) scope.type = parse_option("--type", *options.type, parse_deal_type);
-    if (options.currency)
-        scope.currency = std::string(parse_currency_option("--currency", *options.currency).code());
-    return scope;
-}
-
 std::string host_name() {
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "localhost";
@@ -197,6 +181,21 @@ std::vector<Chart> forecast_charts(const Forecast& forecast, const std::vector<P
 
 }  // namespace
 
+ReportScope scope_of(const ScopeOptions& options, Store& store, Date today, bool looking_back) {
+    ReportScope scope;
+    if (options.where && looking_back)
+        throw invalid_input(
+            "--where selects deals as they are now: it does not go with --as-of or --compare "
+            "(--owner and --type do)");
+    if (options.where)
+        scope.where = parse_filter(*options.where, today, store.fields().all(FieldRecord::opp));
+    if (options.owner) scope.owner = text_option("--owner", *options.owner, TextKind::line);
+    if (options.type) scope.type = parse_option("--type", *options.type, parse_deal_type);
+    if (options.currency)
+        scope.currency = std::string(parse_currency_option("--currency", *options.currency).code());
+    return scope;
+}
+
 void run_forecast(const ForecastOptions& options, Session& session) {
     const Granularity by = parse_option("--by", options.by, parse_granularity);
     const Split from = split("--from", options.from, true);
@@ -213,7 +212,6 @@ void run_forecast(const ForecastOptions& options, Session& session) {
                                             in_quotes(*options.as_of),
                                             format_date(session.today())));
     }
-    query.scope = scope_of(options.scope, session.today(), options.as_of || options.compare);
     if (options.group) query.group = parse_option("--group", *options.group, parse_forecast_group);
     // With --mime, a value that is neither a period nor an address may have been meant as either.
     const auto days = [&](const std::string& text) {
@@ -245,6 +243,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     }
 
     Store store = session.read_store();
+    query.scope = scope_of(options.scope, store, session.today(), options.as_of || options.compare);
     ResultCache cache = session.result_cache(store);
     query.cache = &cache;
     if (options.compare) {
@@ -302,13 +301,14 @@ void run_forecast(const ForecastOptions& options, Session& session) {
 void run_pipeline(const PipelineOptions& options, Session& session) {
     const Split from = split("--from", options.from, false);
     const Split to = split("--to", options.to, false);
-    const ReportScope scope = scope_of(options.scope, session.today(), options.as_of.has_value());
     const Date day = options.as_of ? parse_date_option("--as-of", *options.as_of, session.today())
                                    : session.today();
     if (day > session.today())
         throw invalid_input(fmt::format("invalid --as-of {}: that is after today ({})",
                                         in_quotes(*options.as_of), format_date(session.today())));
     Store store = session.read_store();
+    const ReportScope scope =
+        scope_of(options.scope, store, session.today(), options.as_of.has_value());
     Report report;
     report.title = fmt::format("Pipeline on {}", format_date(day));
     report.table =
@@ -490,12 +490,14 @@ void setup(Command& group) {
         add_range(command, options->range, " of the close dates (default: a year ago)");
         command.option("--by", options->by, "Rows per owner, type, source or org")
             .type_name("FIELD");
+        add_scope_options(command, options->scope);
         command.on_run(options, run_performance);
     }
     {
         auto options = std::make_shared<SlippedOptions>();
         auto command = group.subcommand("slipped", "Deals whose close date moved later");
         add_range(command, options->range, ": deals that slipped out of it");
+        add_scope_options(command, options->scope);
         command.on_run(options, run_slipped);
     }
     {
@@ -503,6 +505,7 @@ void setup(Command& group) {
         auto command = group.subcommand("stale", "Open deals without a change for too long");
         command.option("--days", options->days, "Idle days (default: each stage's --stale-days)")
             .type_name("N");
+        add_scope_options(command, options->scope);
         command.on_run(options, run_stale);
     }
     {
@@ -518,6 +521,7 @@ void setup(Command& group) {
             .option("--lead", options->lead,
                     "Score the probability this long before the close: 7d (default), 2w, 0")
             .type_name("DAYS");
+        add_scope_options(command, options->scope);
         command.on_run(options, run_conversion);
     }
 }

@@ -54,22 +54,32 @@ struct RangeOptions {
 };
 
 struct PerformanceOptions {
+    ScopeOptions scope;
     RangeOptions range;
     OptText by;
 };
 
 struct SlippedOptions {
+    ScopeOptions scope;
     RangeOptions range;
 };
 
 struct StaleOptions {
+    ScopeOptions scope;
     OptText days;
 };
 
 struct ConversionOptions {
+    ScopeOptions scope;
     RangeOptions range;
     OptText min_dwell, lead;
 };
+
+// The deals a report keeps to, checked; --where may name the file's custom fields.
+// `looking_back`: --as-of or --compare, which show deals as they were; a filter selects them as
+// they are now, so it does not go with them.
+ReportScope scope_of(const ScopeOptions& options, Store& store, Date today,
+                     bool looking_back = false);
 
 // Prints a report in the session's format; nothing with -q.
 void print_report(const Session& session, const Report& report);

@@ -43,7 +43,8 @@ void run_performance(const PerformanceOptions& options, Session& session) {
         });
     }
     Store store = session.read_store();
-    print_report(session, performance_report(store, from, to, field, session.today()));
+    const ReportScope scope = scope_of(options.scope, store, session.today());
+    print_report(session, performance_report(store, scope, from, to, field, session.today()));
 }
 
 void run_slipped(const SlippedOptions& options, Session& session) {
@@ -58,14 +59,16 @@ void run_slipped(const SlippedOptions& options, Session& session) {
         range = SlipRange{from, to};
     }
     Store store = session.read_store();
-    print_report(session, slipped_report(store, range));
+    print_report(session,
+                 slipped_report(store, scope_of(options.scope, store, session.today()), range));
 }
 
 void run_stale(const StaleOptions& options, Session& session) {
     std::optional<int> days;
     if (options.days) days = int(parse_count_option("--days", *options.days));
     Store store = session.read_store();
-    print_report(session, stale_report(store, session.today(), days));
+    print_report(session, stale_report(store, scope_of(options.scope, store, session.today()),
+                                       session.today(), days));
 }
 
 void run_conversion(const ConversionOptions& options, Session& session) {
@@ -91,7 +94,8 @@ void run_conversion(const ConversionOptions& options, Session& session) {
             return std::stoi(digits) * per;
         });
     Store store = session.read_store();
-    print_report(session, conversion_report(store, from, to, dwell, lead));
+    print_report(session, conversion_report(store, scope_of(options.scope, store, session.today()),
+                                            from, to, dwell, lead));
 }
 
 }  // namespace funnel::cli::report

@@ -76,11 +76,12 @@ bool in_range(const Timestamp& moment, std::optional<Date> from, std::optional<D
 
 }  // namespace
 
-Report performance_report(Store& store, Date from, Date to, DealField group, Date today) {
+Report performance_report(Store& store, const ReportScope& scope, Date from, Date to,
+                          DealField group, Date today) {
     if (to < from) throw invalid_input("the end comes before the start");
     const bool grouped = group != DealField::none;
-    const auto rows = store.reports().aggregate_performance(from, to, group);
-    const auto open = store.reports().count_live_deals(group, today);
+    const auto rows = store.reports().aggregate_performance(from, to, group, scope);
+    const auto open = store.reports().count_live_deals(group, today, scope);
     Report report;
     report.title = fmt::format("Performance {} to {}", format_date(from), format_date(to));
     report.table.columns = {{"currency", "Cur"}};
@@ -106,7 +107,8 @@ Report performance_report(Store& store, Date from, Date to, DealField group, Dat
     std::set<std::string> currencies;
     for (const auto& row : rows)
         currencies.insert(row.currency);
-    if (currencies.empty()) currencies.insert(std::string(store.default_currency().code()));
+    if (currencies.empty())
+        currencies.insert(scope.currency.value_or(std::string(store.default_currency().code())));
     for (const auto& currency : currencies) {
         std::vector<PerformanceAggregate> in_currency;
         for (const auto& row : rows)
@@ -178,7 +180,7 @@ Report performance_report(Store& store, Date from, Date to, DealField group, Dat
     return report;
 }
 
-Report slipped_report(Store& store, std::optional<SlipRange> range) {
+Report slipped_report(Store& store, const ReportScope& scope, std::optional<SlipRange> range) {
     // What the report shows of a deal: only that is kept.
     struct Slip {
         std::int64_t id;
@@ -190,7 +192,7 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
     std::vector<Slip> slips;
     const Timestamp period_start = range ? end_of_day(add_days(range->from, -1)) : Timestamp{};
     store.history().for_each_deal(
-        {}, {{"close_date", std::nullopt}},
+        scope, {{"close_date", std::nullopt}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             if (changes.empty()) return;
             const Date original = *parse_iso_date(changes.front().old_value.value_or(""));
@@ -254,7 +256,7 @@ Report slipped_report(Store& store, std::optional<SlipRange> range) {
     return report;
 }
 
-Report stale_report(Store& store, Date today, std::optional<int> days) {
+Report stale_report(Store& store, const ReportScope& scope, Date today, std::optional<int> days) {
     const auto stages = store.stages().all();
     Report report;
     report.title = fmt::format("Stale deals on {}", format_date(today));
@@ -268,7 +270,7 @@ Report stale_report(Store& store, Date today, std::optional<int> days) {
                             {"owner", "Owner", Audience::people},
                             {"next_step", "Next step"}};
     store.reports().for_each_open_deal_by_last_touch(
-        [&](const Opportunity& deal, const Timestamp& touched) {
+        scope, [&](const Opportunity& deal, const Timestamp& touched) {
             const auto last = date_of(touched);
             if (!last) return;
             const std::int64_t idle = days_between(*last, today);
@@ -360,8 +362,8 @@ std::int64_t median_tenths(std::vector<std::int64_t> days) {
 
 }  // namespace
 
-Report conversion_report(Store& store, std::optional<Date> from, std::optional<Date> to,
-                         std::int64_t min_dwell_seconds, int lead_days) {
+Report conversion_report(Store& store, const ReportScope& scope, std::optional<Date> from,
+                         std::optional<Date> to, std::int64_t min_dwell_seconds, int lead_days) {
     if (from && to && *to < *from) throw invalid_input("the end comes before the start");
     const auto stages = store.stages().all();
     // Each deal counts once per stage it entered in the range (its first entry there).
@@ -375,7 +377,7 @@ Report conversion_report(Store& store, std::optional<Date> from, std::optional<D
     std::vector<std::int64_t> counted;
     store.history().for_each_deal(
         // The probabilities matter only for the closing probability of closed deals.
-        {}, {{"stage", std::nullopt}, {"probability", std::nullopt, true}},
+        scope, {{"stage", std::nullopt}, {"probability", std::nullopt, true}},
         [&](const Opportunity& deal, const std::vector<DealChange>& changes) {
             const DealPath path = path_of(deal, changes, min_dwell_seconds, lead_days);
             counted.clear();

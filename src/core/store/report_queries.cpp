@@ -158,7 +158,8 @@ void ReportQueries::for_each_open_deal(const OpenWindow& window, DealField group
 }
 
 std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from, Date to,
-                                                                       DealField group) {
+                                                                       DealField group,
+                                                                       const ReportScope& scope) {
     Query query;
     query
         .add(
@@ -167,8 +168,9 @@ std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from
             "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
             group_key(group) + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(from))
-        .bind(" AND o.closed_at <= ?", format_date(to))
-        .add(" GROUP BY o.currency, o.state" + group_key(group));
+        .bind(" AND o.closed_at <= ?", format_date(to));
+    add_scope(query, scope, *connection_);
+    query.add(" GROUP BY o.currency, o.state" + group_key(group));
     auto statement = query.prepare(connection_->db);
     std::vector<PerformanceAggregate> rows;
     const bool grouped = group != DealField::none;
@@ -201,7 +203,8 @@ std::int64_t ReportQueries::count_closed(Date first, Date last) {
     return query.getColumn(0).getInt64();
 }
 
-std::vector<OpenCount> ReportQueries::count_live_deals(DealField group, Date today) {
+std::vector<OpenCount> ReportQueries::count_live_deals(DealField group, Date today,
+                                                       const ReportScope& scope) {
     // Idle days as report stale counts them: from the deal's last change or the last change of
     // one of its activities.
     Query query;
@@ -213,6 +216,7 @@ std::vector<OpenCount> ReportQueries::count_live_deals(DealField group, Date tod
         "max(a.updated_at) FROM activity a WHERE a.opp_id = o.id), '')), 1, 10)) AS INTEGER) < "
         "(SELECT stale_days FROM stage WHERE id = o.stage_id)",
         format_date(today));
+    add_scope(query, scope, *connection_);
     query.add(" GROUP BY o.currency" + group_key(group));
     auto statement = query.prepare(connection_->db);
     std::vector<OpenCount> rows;
@@ -248,13 +252,17 @@ std::vector<StageAggregate> ReportQueries::aggregate_open_by_stage(Date today,
 }
 
 void ReportQueries::for_each_open_deal_by_last_touch(
+    const ReportScope& scope,
     const std::function<void(const Opportunity&, const Timestamp& touched)>& visit) {
-    sql::Cursor statement(connection_->db,
-                          select_opportunities(false,
-                                               ", max(o.updated_at, coalesce((SELECT "
-                                               "max(a.updated_at) FROM activity a WHERE a.opp_id = "
-                                               "o.id), '')) AS touched") +
-                              " WHERE o.state = 'open' ORDER BY touched, o.id");
+    Query query;
+    query.add(select_opportunities(false,
+                                   ", max(o.updated_at, coalesce((SELECT max(a.updated_at) FROM "
+                                   "activity a WHERE a.opp_id = o.id), '')) AS touched") +
+              " WHERE o.state = 'open'");
+    add_scope(query, scope, *connection_);
+    query.add(" ORDER BY touched, o.id");
+    sql::Cursor statement(connection_->db, query.sql);
+    bind_all(statement, query.values);
     while (statement.step())
         visit(read_opportunity(statement), statement.string(deal_column::more));
 }
