@@ -32,6 +32,8 @@ std::vector<Column> stage_columns();
 Row stage_row(const Stage& stage);
 
 std::vector<Column> organization_columns();
+// The columns, with the Tags column shown to people too (once the file has tags).
+std::vector<Column> with_tags_shown(std::vector<Column> columns);
 Row organization_row(const OrganizationSummary& summary);
 Record organization_record(const Organization& org);
 

@@ -111,6 +111,8 @@ class Store {
     Currency default_currency();
     void set_default_currency(const Currency& currency);
     DataCounts counts();
+    // Whether any deal, organization or contact has a tag: lists for people then show their tags.
+    bool tags_in_use(FieldRecord record);
     // The file's own id, stable across backups and restores: the iCalendar UIDs' domain.
     std::string calendar_id();
     // What names this state of the file: its id, schema, a random token that every committed

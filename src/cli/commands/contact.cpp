@@ -79,7 +79,9 @@ void run_list(const ListOptions& options, Session& session) {
     Store store = session.read_store();
     std::optional<std::int64_t> org_id;
     if (options.org) org_id = store.parties().organization(*options.org).id;
-    ListPrinter list(session, contact_columns());
+    ListPrinter list(session, store.tags_in_use(FieldRecord::contact)
+                                  ? with_tags_shown(contact_columns())
+                                  : contact_columns());
     store.parties().for_each_contact(org_id, [&](const Contact& contact) {
         list.add(contact.id, [&] { return contact_row(contact); });
     });

@@ -72,7 +72,9 @@ void run_list(const ListOptions& options, Session& session) {
         return;
     }
     // --columns: those, in that order, for people and scripts alike.
-    std::vector<Column> columns = opportunity_columns();
+    std::vector<Column> columns = store.tags_in_use(FieldRecord::opp)
+                                      ? with_tags_shown(opportunity_columns())
+                                      : opportunity_columns();
     const std::size_t own_columns = columns.size();
     const auto custom = store.fields().all(FieldRecord::opp);
     std::optional<std::vector<std::size_t>> chosen;

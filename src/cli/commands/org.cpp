@@ -54,7 +54,9 @@ void run_add(const AddOptions& options, Session& session) {
 
 void run_list(const ListOptions&, Session& session) {
     Store store = session.read_store();
-    ListPrinter list(session, organization_columns());
+    ListPrinter list(session, store.tags_in_use(FieldRecord::org)
+                                  ? with_tags_shown(organization_columns())
+                                  : organization_columns());
     store.parties().for_each_organization([&](const OrganizationSummary& summary) {
         list.add(summary.organization.id, [&] { return organization_row(summary); });
     });

@@ -68,6 +68,12 @@ std::vector<Column> opportunity_columns() {
     };
 }
 
+std::vector<Column> with_tags_shown(std::vector<Column> columns) {
+    for (auto& column : columns)
+        if (column.key == "tags") column.audience = Audience::everyone;
+    return columns;
+}
+
 Cell custom_field_cell(const std::vector<FieldValue>& values, const CustomField& field) {
     for (const auto& value : values) {
         if (value.name != field.name) continue;

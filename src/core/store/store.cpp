@@ -530,6 +530,16 @@ SELECT (SELECT count(*) FROM opportunity),
             query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
 }
 
+bool Store::tags_in_use(FieldRecord record) {
+    const char* const table = record == FieldRecord::opp   ? "opportunity_tag"
+                              : record == FieldRecord::org ? "organization_tag"
+                                                           : "contact_tag";
+    SQLite::Statement query(connection_->db,
+                            fmt::format("SELECT EXISTS (SELECT 1 FROM {})", table));
+    query.executeStep();
+    return query.getColumn(0).getInt() != 0;
+}
+
 std::string Store::calendar_id() {
     SQLite::Statement query(connection_->db, "SELECT value FROM meta WHERE key = 'calendar_id'");
     if (query.executeStep()) return query.getColumn(0).getString();
