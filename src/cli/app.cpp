@@ -13,6 +13,7 @@
 #include "commands/contact.hpp"
 #include "commands/db.hpp"
 #include "commands/field.hpp"
+#include "commands/fx.hpp"
 #include "commands/opp.hpp"
 #include "commands/org.hpp"
 #include "commands/product.hpp"
@@ -113,6 +114,7 @@ constexpr Group groups[] = {
     {"export", "Export deals as csv, json or jsonl, or dump the whole file",
      transfer::setup_export},
     {"field", "Custom fields of deals, organizations and contacts", field::setup},
+    {"fx", "Exchange rates, dated, that reports convert amounts with (--in)", fx::setup},
     {"db", "The data file: info, check, backup", db::setup},
 };
 

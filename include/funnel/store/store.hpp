@@ -23,6 +23,7 @@
 #include "funnel/store/field_store.hpp"
 #include "funnel/store/history_store.hpp"
 #include "funnel/store/party_store.hpp"
+#include "funnel/store/rate_store.hpp"
 #include "funnel/store/related_store.hpp"
 #include "funnel/store/report_queries.hpp"
 #include "funnel/store/stage_store.hpp"
@@ -110,6 +111,9 @@ class Store {
 
     Currency default_currency();
     void set_default_currency(const Currency& currency);
+    // The currency reports convert into when no --in is given (db info --set-report-currency).
+    std::optional<Currency> report_currency();
+    void set_report_currency(const std::optional<Currency>& currency);
     DataCounts counts();
     // Whether any deal, organization or contact has a tag: lists for people then show their tags.
     bool tags_in_use(FieldRecord record);
@@ -125,6 +129,10 @@ class Store {
     // the store is.
     StageStore stages() { return StageStore(*connection_); }
     FieldStore fields() { return FieldStore(*connection_); }
+    RateStore rates() { return RateStore(*connection_); }
+    // Converts amounts into `to`, open deals' at the rates of `open_day`, cross rates through
+    // the file's default currency.
+    std::unique_ptr<AmountConverter> converter(Currency to, Date open_day);
     PartyStore parties() { return PartyStore(*connection_); }
     DealStore deals() { return DealStore(*connection_); }
     HistoryStore history() { return HistoryStore(*connection_); }

@@ -472,6 +472,21 @@ CREATE INDEX contact_field_by_field ON contact_field (field_id);
 )sql");
 }
 
+// Exchange rates (funnel fx): 1 unit of from_currency is `rate` units of to_currency from `day`
+// until the next rate of the pair. The rate is exact decimal text (format_rate's), never a float.
+void exchange_rates(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE exchange_rate (
+    id            INTEGER PRIMARY KEY,
+    day           TEXT NOT NULL,
+    from_currency TEXT NOT NULL,
+    to_currency   TEXT NOT NULL,
+    rate          TEXT NOT NULL,
+    UNIQUE (from_currency, to_currency, day)
+);
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
@@ -489,6 +504,7 @@ const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     change_sets,
     tags,
     custom_fields,
+    exchange_rates,
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
+#include "funnel/domain/exchange.hpp"
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/opportunity.hpp"
 #include "funnel/domain/related.hpp"
@@ -49,6 +50,7 @@ enum class Rule {
     sha256,    // 64 lower-case hex digits
     meta_key,
     tag,           // as checked_tag keeps it
+    rate,          // an exchange rate as format_rate writes it
     field_record,  // opp, org, contact
     field_type,    // text, number, date, amount, choice
     anything,      // checked by the row as a whole (meta's value)
@@ -218,6 +220,12 @@ const TableRules tables[] = {
       {"contact_id", Rule::ref, true},
       {"field_id", Rule::ref, true},
       {"value", Rule::line, true}}},
+    {"exchange_rate",
+     {{"id", Rule::id, true},
+      {"day", Rule::date, true},
+      {"from_currency", Rule::currency, true},
+      {"to_currency", Rule::currency, true},
+      {"rate", Rule::rate, true}}},
     {"opportunity_tag",
      {{"id", Rule::id, true}, {"opp_id", Rule::ref, true}, {"tag", Rule::tag, true}}},
     {"organization_tag",
@@ -373,8 +381,12 @@ std::optional<std::string> word_problem(const std::string& text, Rule rule) {
         case Rule::tag:
             ok = !tag_problem(text) && fold_name(text) == text;
             break;
+        case Rule::rate:
+            ok = canonical(text, parse_rate, format_rate);
+            break;
         case Rule::meta_key:
-            ok = text == "default_currency" || text == "calendar_id" || text == "state";
+            ok = text == "default_currency" || text == "calendar_id" || text == "state" ||
+                 text == "report_currency";
             break;
         default:
             return text_problem(text, rule);
@@ -394,7 +406,7 @@ std::optional<std::string> meta_problem(const Row& row) {
     const Value* value = find(row, "value");
     if (!key || !value || key->kind != Value::Kind::text || value->kind != Value::Kind::text)
         return std::nullopt;  // the columns' own rules say it
-    if (key->text == "default_currency") {
+    if (key->text == "default_currency" || key->text == "report_currency") {
         if (auto problem = word_problem(value->text, Rule::currency))
             return fmt::format("value {}: {}", in_quotes(value->text), *problem);
     } else if ((key->text == "calendar_id" || key->text == "state") &&

@@ -36,6 +36,7 @@ struct Table {
 inline constexpr Table top_tables[] = {
     {"meta", "meta"},
     {"stages", "stage"},
+    {"exchange_rates", "exchange_rate"},
     {"fields", "field"},
     {"organizations", "organization"},
     {"organization_tags", "organization_tag"},
