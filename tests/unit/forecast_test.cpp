@@ -24,9 +24,10 @@ TEST_CASE("the current period takes the overdue deals") {
     auto q = query();
     CHECK(current_period(q) == 0u);
     const std::vector<OpenAggregate> overdue = {
-        {"EUR", d(2026, 10, 15), std::nullopt, 1, 1, 100, 10, std::nullopt},
-        {"EUR", d(2026, 11, 15), std::nullopt, 1, 1, 100, 10, std::nullopt},
-        {"EUR", d(2026, 11, 16), std::nullopt, 1, 1, 100, 10, std::nullopt},  // today: not overdue
+        {"EUR", d(2026, 10, 15), std::nullopt, 1, 1, 100, 10, std::nullopt, {}},
+        {"EUR", d(2026, 11, 15), std::nullopt, 1, 1, 100, 10, std::nullopt, {}},
+        {"EUR", d(2026, 11, 16), std::nullopt, 1, 1, 100, 10, std::nullopt, {}},  // today: not
+                                                                                  // overdue
     };
     const Forecast in_range = combine_forecast(q, stages(), "EUR", overdue, {});
     CHECK(in_range.rows[0].figures.open == 3);
@@ -41,10 +42,11 @@ TEST_CASE("days fall in their period at month quarter and year ends") {
     q.periods = periods_between(d(2026, 10, 1), d(2028, 3, 31), Granularity::quarter);
     q.today = d(2026, 10, 1);
     const std::vector<OpenAggregate> open = {
-        {"EUR", d(2026, 12, 31), std::nullopt, 1, 1, 1, 0, std::nullopt},
-        {"EUR", d(2027, 1, 1), std::nullopt, 1, 1, 10, 0, std::nullopt},
-        {"EUR", d(2028, 2, 29), std::nullopt, 1, 1, 100, 0, std::nullopt},
-        {"EUR", d(2028, 4, 1), std::nullopt, 1, 1, 1000, 0, std::nullopt},  // after the last period
+        {"EUR", d(2026, 12, 31), std::nullopt, 1, 1, 1, 0, std::nullopt, {}},
+        {"EUR", d(2027, 1, 1), std::nullopt, 1, 1, 10, 0, std::nullopt, {}},
+        {"EUR", d(2028, 2, 29), std::nullopt, 1, 1, 100, 0, std::nullopt, {}},
+        {"EUR", d(2028, 4, 1), std::nullopt, 1, 1, 1000, 0, std::nullopt, {}},  // after the last
+                                                                                // period
     };
     const Forecast forecast = combine_forecast(q, stages(), "EUR", open, {});
     REQUIRE(forecast.rows.size() == 7);
@@ -59,8 +61,8 @@ TEST_CASE("days fall in their period at month quarter and year ends") {
 TEST_CASE("a deal's own category counts instead of its stage's") {
     // Prospecting (pipeline) moved to commit by hand; renegotiation (commit) taken out of it.
     const std::vector<OpenAggregate> open = {
-        {"EUR", d(2026, 11, 30), std::nullopt, 1, 1, 1'000, 100, ForecastCategory::commit},
-        {"EUR", d(2026, 11, 30), std::nullopt, 4, 1, 5'000, 3'500, ForecastCategory::pipeline},
+        {"EUR", d(2026, 11, 30), std::nullopt, 1, 1, 1'000, 100, ForecastCategory::commit, {}},
+        {"EUR", d(2026, 11, 30), std::nullopt, 4, 1, 5'000, 3'500, ForecastCategory::pipeline, {}},
     };
     const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, {});
     CHECK(forecast.rows[0].figures.commit == 1'000);
@@ -78,14 +80,14 @@ TEST_CASE("a deal's own category counts instead of its stage's") {
 TEST_CASE("commit and best case add won amounts and open categories") {
     // Stage ids: 1 prospecting, 3 quote-sent (best-case), 4 renegotiation (commit).
     const std::vector<OpenAggregate> open = {
-        {"EUR", d(2026, 11, 30), std::nullopt, 1, 1, 1'000'000, 100'000, std::nullopt},
-        {"EUR", d(2026, 10, 15), std::nullopt, 3, 1, 800'000, 400'000, std::nullopt},
-        {"EUR", d(2026, 12, 1), std::nullopt, 4, 1, 3'000'000, 2'100'000, std::nullopt},
+        {"EUR", d(2026, 11, 30), std::nullopt, 1, 1, 1'000'000, 100'000, std::nullopt, {}},
+        {"EUR", d(2026, 10, 15), std::nullopt, 3, 1, 800'000, 400'000, std::nullopt, {}},
+        {"EUR", d(2026, 12, 1), std::nullopt, 4, 1, 3'000'000, 2'100'000, std::nullopt, {}},
     };
     const std::vector<ClosedAggregate> closed = {
-        {"EUR", d(2026, 11, 5), std::nullopt, StageState::won, 2, 1'900'000},
-        {"EUR", d(2026, 11, 30), std::nullopt, StageState::lost, 1, 50'000},
-        {"EUR", d(2026, 10, 31), std::nullopt, StageState::lost, 1, 99},  // before the range
+        {"EUR", d(2026, 11, 5), std::nullopt, StageState::won, 2, 1'900'000, {}},
+        {"EUR", d(2026, 11, 30), std::nullopt, StageState::lost, 1, 50'000, {}},
+        {"EUR", d(2026, 10, 31), std::nullopt, StageState::lost, 1, 99, {}},  // before the range
     };
     const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, closed);
     REQUIRE(forecast.rows.size() == 4);  // three months and the total
@@ -112,8 +114,8 @@ TEST_CASE("commit and best case add won amounts and open categories") {
 
 TEST_CASE("currencies are never added together") {
     const std::vector<OpenAggregate> open = {
-        {"USD", d(2026, 11, 20), std::nullopt, 1, 1, 100, 10, std::nullopt},
-        {"EUR", d(2026, 11, 20), std::nullopt, 1, 1, 200, 20, std::nullopt},
+        {"USD", d(2026, 11, 20), std::nullopt, 1, 1, 100, 10, std::nullopt, {}},
+        {"EUR", d(2026, 11, 20), std::nullopt, 1, 1, 200, 20, std::nullopt, {}},
     };
     const Forecast forecast = combine_forecast(query(), stages(), "EUR", open, {});
     REQUIRE(forecast.rows.size() == 8);
@@ -131,8 +133,8 @@ TEST_CASE("an empty pipeline shows the default currency") {
 
 TEST_CASE("groups follow stage order and deals without a value come last") {
     const std::vector<OpenAggregate> open = {
-        {"EUR", d(2026, 11, 20), "quote-sent", 3, 1, 100, 50, std::nullopt},
-        {"EUR", d(2026, 11, 20), "prospecting", 1, 1, 100, 10, std::nullopt},
+        {"EUR", d(2026, 11, 20), "quote-sent", 3, 1, 100, 50, std::nullopt, {}},
+        {"EUR", d(2026, 11, 20), "prospecting", 1, 1, 100, 10, std::nullopt, {}},
     };
     const Forecast by_stage =
         combine_forecast(query(ForecastGroup::stage), stages(), "EUR", open, {});
@@ -140,9 +142,9 @@ TEST_CASE("groups follow stage order and deals without a value come last") {
     CHECK(by_stage.rows[0].group == "prospecting");
     CHECK(by_stage.rows[1].group == "quote-sent");
     const std::vector<OpenAggregate> owners = {
-        {"EUR", d(2026, 11, 20), std::nullopt, 1, 1, 100, 10, std::nullopt},
-        {"EUR", d(2026, 11, 20), "zoe", 1, 1, 100, 10, std::nullopt},
-        {"EUR", d(2026, 11, 20), "Ann", 1, 1, 100, 10, std::nullopt},
+        {"EUR", d(2026, 11, 20), std::nullopt, 1, 1, 100, 10, std::nullopt, {}},
+        {"EUR", d(2026, 11, 20), "zoe", 1, 1, 100, 10, std::nullopt, {}},
+        {"EUR", d(2026, 11, 20), "Ann", 1, 1, 100, 10, std::nullopt, {}},
     };
     const Forecast by_owner =
         combine_forecast(query(ForecastGroup::owner), stages(), "EUR", owners, {});
@@ -157,9 +159,9 @@ TEST_CASE("groups follow stage order and deals without a value come last") {
 
 TEST_CASE("categories come from the stages and the closed states") {
     const std::vector<OpenAggregate> open = {
-        {"EUR", d(2026, 11, 20), std::nullopt, 4, 1, 100, 70, std::nullopt}};
+        {"EUR", d(2026, 11, 20), std::nullopt, 4, 1, 100, 70, std::nullopt, {}}};
     const std::vector<ClosedAggregate> closed = {
-        {"EUR", d(2026, 11, 2), std::nullopt, StageState::won, 1, 50}};
+        {"EUR", d(2026, 11, 2), std::nullopt, StageState::won, 1, 50, {}}};
     const Forecast forecast =
         combine_forecast(query(ForecastGroup::category), stages(), "EUR", open, closed);
     CHECK(forecast.rows[0].group == "commit");

@@ -82,6 +82,8 @@ struct ForecastRow {
     bool total = false;
     ForecastFigures figures;
     int bucket = -1;  // the index of the period, or -1 on totals
+    // In the section converted into query.scope.in's currency (--in), after the others.
+    bool converted = false;
 };
 
 struct Forecast {
@@ -172,6 +174,7 @@ void apply_method(Store& store, const MethodChoice& choice, Forecast& forecast);
 // pipeline, weighted, commit, best_case, forecast, won, won_amount, lost, lost_amount, overdue,
 // and p10, p50, p90 when simulated, then method and window; a bar of the weighted amount for
 // people.
-Table forecast_table(const Forecast& forecast);
+// With `in`, the converted rows say so (converted.hpp).
+Table forecast_table(const Forecast& forecast, const AmountConverter* in = nullptr);
 
 }  // namespace funnel

@@ -14,8 +14,9 @@ namespace funnel {
 
 // One section per currency: every open stage in order (empty ones too, so the shape of the
 // funnel shows), then a total. Keys: currency, stage, count, amount, weighted, avg_age_days;
-// and a bar of the amount for people.
+// and a bar of the amount for people. With `in`, a last section of the rows' converted figures
+// (converted.hpp).
 Table pipeline_table(const std::vector<Stage>& stages, const std::vector<StageAggregate>& rows,
-                     const std::string& default_currency);
+                     const std::string& default_currency, const AmountConverter* in = nullptr);
 
 }  // namespace funnel

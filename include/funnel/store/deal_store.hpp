@@ -13,6 +13,7 @@
 #include "funnel/domain/filter.hpp"
 #include "funnel/domain/history.hpp"
 #include "funnel/domain/opportunity.hpp"
+#include "funnel/store/rate_store.hpp"
 
 namespace funnel {
 
@@ -117,6 +118,9 @@ struct ReportScope {
     std::optional<DealType> type;
     std::optional<std::string> currency;
     std::optional<Filter> where;  // --where
+    // Not a selection: with a converter (--in), the report queries also sum each deal's amount
+    // converted into its currency (the `converted` figures of their rows).
+    AmountConverter* in = nullptr;
     // Whether it keeps to some deals of the file, not to a currency alone.
     bool narrowed() const { return owner || type || where; }
 };

@@ -29,6 +29,13 @@ struct OpenWindow {
     bool with_overdue = false;
 };
 
+// Sums of amounts converted into the scope's `in` currency, each deal's rounded once; weighted:
+// of the converted amounts, as weighted_minor rounds them.
+struct Converted {
+    std::int64_t amount = 0;
+    std::int64_t weighted = 0;
+};
+
 // Open deals by currency, close date, group and stage. Aggregating by day lets the database
 // read its (state, close_date, currency, stage_id, ...) index in order, without sorting.
 struct OpenAggregate {
@@ -40,6 +47,8 @@ struct OpenAggregate {
     std::int64_t amount = 0;                   // minor units
     std::int64_t weighted = 0;                 // the sum of the deals' weighted amounts
     std::optional<ForecastCategory> category;  // the deals' own, when they have one
+    // With a converter in the scope: the amounts and weighted amounts converted, deal by deal.
+    Converted converted;
 };
 
 // Won and lost deals by currency, the day they closed, group and state.
@@ -50,6 +59,7 @@ struct ClosedAggregate {
     StageState state = StageState::won;
     std::int64_t count = 0;
     std::int64_t amount = 0;
+    Converted converted;  // at the rate of the day they closed
 };
 
 struct OpenDeal {
@@ -60,6 +70,7 @@ struct OpenDeal {
     std::int64_t amount = 0;
     int probability = 0;
     std::optional<ForecastCategory> category;  // its own, when it has one
+    Converted converted;
 };
 
 // Open deals by currency and stage, with the days since each entered its stage.
@@ -70,6 +81,7 @@ struct StageAggregate {
     std::int64_t amount = 0;
     std::int64_t weighted = 0;
     std::int64_t age_days = 0;  // sum of days in stage
+    Converted converted;
 };
 
 // Won and lost deals of a period by currency and group, with the days from creation to close.
@@ -81,6 +93,7 @@ struct PerformanceAggregate {
     std::int64_t lost = 0;
     std::int64_t lost_amount = 0;
     std::int64_t won_cycle_days = 0;  // sum over won deals of days from created to closed
+    Converted converted_won, converted_lost;
 };
 
 struct OpenCount {

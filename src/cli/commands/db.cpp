@@ -21,6 +21,7 @@ Record info_record(Store& store) {
                 {"size_bytes", "Size (bytes)"},
                 {"schema_version", "Schema version"},
                 {"default_currency", "Default currency"},
+                {"report_currency", "Report currency"},
                 {"opportunities", "Opportunities"},
                 {"open", "Open"},
                 {"won", "Won"},
@@ -36,6 +37,8 @@ Record info_record(Store& store) {
                 integer_cell(static_cast<std::int64_t>(ignored ? 0 : size)),
                 integer_cell(store.schema_version()),
                 text_cell(std::string(store.default_currency().code())),
+                store.report_currency() ? text_cell(std::string(store.report_currency()->code()))
+                                        : null_cell(),
                 integer_cell(counts.opportunities),
                 integer_cell(counts.open),
                 integer_cell(counts.won),
@@ -56,6 +59,20 @@ void run_info(const InfoOptions& options, Session& session) {
             return 0;
         });
         session.note(fmt::format("default currency is now {}", currency.code()));
+    }
+    if (options.set_report_currency) {
+        const bool none = ascii_lower(trim(*options.set_report_currency)) == "none";
+        const std::optional<Currency> currency =
+            none ? std::nullopt
+                 : std::optional(parse_currency_option("--set-report-currency",
+                                                       *options.set_report_currency));
+        session.write([&](Store& store) {
+            store.set_report_currency(currency);
+            return 0;
+        });
+        session.note(
+            currency ? fmt::format("reports now convert into {} (--in none: not)", currency->code())
+                     : std::string("reports no longer convert without --in"));
     }
     Store store = session.read_store();
     session.print(info_record(store));
@@ -98,6 +115,11 @@ void setup(Command& group) {
     auto options = std::make_shared<InfoOptions>();
     auto info = group.subcommand("info", "Where the data file is, its schema version and counts");
     info.option("--set-currency", options->set_currency, "Change the default currency (ISO 4217)")
+        .type_name("CUR");
+    info.option("--set-report-currency", options->set_report_currency,
+                "The currency reports convert into without --in (forecast, pipeline, performance); "
+                "none: no "
+                "conversion")
         .type_name("CUR");
     info.on_run(options, run_info);
     {

@@ -17,6 +17,7 @@
 #include "funnel/reports/analytics.hpp"
 #include "funnel/reports/as_of.hpp"
 #include "funnel/reports/backtest.hpp"
+#include "funnel/reports/converted.hpp"
 #include "funnel/reports/forecast.hpp"
 #include "funnel/reports/pipeline.hpp"
 
@@ -196,6 +197,17 @@ ReportScope scope_of(const ScopeOptions& options, Store& store, Date today, bool
     return scope;
 }
 
+std::unique_ptr<AmountConverter> converter_of(const ScopeOptions& options, Store& store,
+                                              Date open_day) {
+    std::optional<Currency> currency = store.report_currency();
+    if (options.in)
+        currency = ascii_lower(trim(*options.in)) == "none"
+                       ? std::nullopt
+                       : std::optional(parse_currency_option("--in", *options.in));
+    if (!currency) return nullptr;
+    return store.converter(*currency, open_day);
+}
+
 void run_forecast(const ForecastOptions& options, Session& session) {
     const Granularity by = parse_option("--by", options.by, parse_granularity);
     const Split from = split("--from", options.from, true);
@@ -248,6 +260,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     query.cache = &cache;
     if (options.compare) {
         if (options.simulate) throw invalid_input("--simulate does not go with --compare");
+        if (options.scope.in) throw invalid_input("--in does not go with --compare");
         const Date since = parse_date_option("--compare", *options.compare, session.today());
         Report report;
         report.title = fmt::format("Changes since {}", format_date(since));
@@ -263,6 +276,8 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     if (options.window && options.method && query.method == ForecastMethod::recorded)
         throw invalid_input("--window goes with --method learned or run-rate");
     query.method_by_default = !options.method;
+    const auto converter = converter_of(options.scope, store, query.today);
+    query.scope.in = converter.get();
     const MethodChoice choice = choose_method(store, query);
     ForecastQuery made = query;  // the recorded simulation serves the recorded method only
     if (choice.query.method != ForecastMethod::recorded) made.simulation.reset();
@@ -272,7 +287,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     Report report;
     report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),
                                query.periods.back().label());
-    report.table = forecast_table(forecast);
+    report.table = forecast_table(forecast, converter.get());
     report.charts = forecast_charts(forecast, query.periods);
     if (const auto current = current_period(query))
         report.notes.push_back(fmt::format(
@@ -280,6 +295,16 @@ void run_forecast(const ForecastOptions& options, Session& session) {
             query.periods[*current].label()));
     report.notes.push_back(forecast_note(query));
     report.notes.insert(report.notes.end(), forecast.notes.begin(), forecast.notes.end());
+    if (converter) {
+        const auto notes = conversion_notes(*converter);
+        report.notes.insert(report.notes.end(), notes.begin(), notes.end());
+        if (forecast.method != ForecastMethod::recorded)
+            report.notes.push_back(fmt::format(
+                "The {} forecast in {}: each currency's beyond what was won, at the rates of {}, "
+                "plus what was won; no range.",
+                to_string(forecast.method), converter->currency().code(),
+                format_date(converter->open_day())));
+    }
     if (query.simulation && forecast.method == ForecastMethod::recorded)
         report.notes.push_back(fmt::format(
             "P10, P50 and P90: the revenue of the open deals in {} simulated trials (seed {}), "
@@ -307,15 +332,17 @@ void run_pipeline(const PipelineOptions& options, Session& session) {
         throw invalid_input(fmt::format("invalid --as-of {}: that is after today ({})",
                                         in_quotes(*options.as_of), format_date(session.today())));
     Store store = session.read_store();
-    const ReportScope scope =
-        scope_of(options.scope, store, session.today(), options.as_of.has_value());
+    ReportScope scope = scope_of(options.scope, store, session.today(), options.as_of.has_value());
+    const auto converter = converter_of(options.scope, store, day);
+    scope.in = converter.get();
     Report report;
     report.title = fmt::format("Pipeline on {}", format_date(day));
-    report.table =
-        pipeline_table(store.stages().all(),
-                       options.as_of ? open_by_stage_as_of(store, day, scope)
-                                     : store.reports().aggregate_open_by_stage(day, scope),
-                       scope.currency.value_or(std::string(store.default_currency().code())));
+    report.table = pipeline_table(
+        store.stages().all(),
+        options.as_of ? open_by_stage_as_of(store, day, scope)
+                      : store.reports().aggregate_open_by_stage(day, scope),
+        scope.currency.value_or(std::string(store.default_currency().code())), converter.get());
+    if (converter) report.notes = conversion_notes(*converter);
     deliver(session, report, options.mail, to.addresses, from.addresses);
 }
 
@@ -397,6 +424,14 @@ void add_scope_options(Command& command, ScopeOptions& scope) {
         .type_name("EXPR");
 }
 
+void add_in_option(Command& command, ScopeOptions& scope) {
+    command
+        .option("--in", scope.in,
+                "A section more, every deal converted into this currency (funnel fx); none: "
+                "not even the file's report currency")
+        .type_name("CUR");
+}
+
 void add_mail_options(Command& command, MailOptions& mail) {
     command.flag("--mime", mail.mime,
                  "Print a complete mail (text and html) for sendmail -t; needs --to ADDRESS");
@@ -425,6 +460,7 @@ void setup(Command& group) {
                     "Rows per stage, owner, type, org, category or source")
             .type_name("FIELD");
         add_scope_options(command, options->scope);
+        add_in_option(command, options->scope);
         command.flag("--simulate", options->simulate,
                      "Add the P10, P50 and P90 of the open deals' revenue, by simulation");
         command.option("--trials", options->trials, "Simulated trials (default 10,000)")
@@ -471,6 +507,7 @@ void setup(Command& group) {
         auto command =
             group.subcommand("pipeline", "Open deals by stage: count, amount, weighted, age");
         add_scope_options(command, options->scope);
+        add_in_option(command, options->scope);
         command.option("--as-of", options->as_of, "The pipeline as it stood at the end of that day")
             .type_name("DATE");
         command.repeatable("--to", options->to, "With --mime: the recipient", "ADDRESS");
@@ -491,6 +528,7 @@ void setup(Command& group) {
         command.option("--by", options->by, "Rows per owner, type, source or org")
             .type_name("FIELD");
         add_scope_options(command, options->scope);
+        add_in_option(command, options->scope);
         command.on_run(options, run_performance);
     }
     {

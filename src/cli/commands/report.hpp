@@ -1,6 +1,7 @@
 // The "report" commands: what each takes, and the function that runs it.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ using OptText = std::optional<std::string>;
 // Which deals a report covers.
 struct ScopeOptions {
     OptText owner, type, currency, where;
+    OptText in;  // --in CUR: a converted section too (not a selection)
 };
 
 // A report sent as mail: --mime with --to (and --from) addresses.
@@ -80,6 +82,11 @@ struct ConversionOptions {
 // they are now, so it does not go with them.
 ReportScope scope_of(const ScopeOptions& options, Store& store, Date today,
                      bool looking_back = false);
+
+// The converter of --in (else the file's report currency; "--in none": none), open deals at the
+// rates of `open_day`.
+std::unique_ptr<AmountConverter> converter_of(const ScopeOptions& options, Store& store,
+                                              Date open_day);
 
 // Prints a report in the session's format; nothing with -q.
 void print_report(const Session& session, const Report& report);

@@ -12,6 +12,7 @@
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
+#include "funnel/reports/converted.hpp"
 
 namespace funnel {
 
@@ -84,7 +85,7 @@ Report performance_report(Store& store, const ReportScope& scope, Date from, Dat
     const auto open = store.reports().count_live_deals(group, today, scope);
     Report report;
     report.title = fmt::format("Performance {} to {}", format_date(from), format_date(to));
-    report.table.columns = {{"currency", "Cur"}};
+    report.table.columns = currency_columns(scope.in);
     if (grouped) report.table.columns.push_back({"group", "Group"});
     const std::vector<Column> columns = {
         {"won", "Won"},
@@ -109,15 +110,34 @@ Report performance_report(Store& store, const ReportScope& scope, Date from, Dat
         currencies.insert(row.currency);
     if (currencies.empty())
         currencies.insert(scope.currency.value_or(std::string(store.default_currency().code())));
-    for (const auto& currency : currencies) {
+    // Then, with --in, every currency's deals converted, group by group.
+    std::vector<std::pair<std::string, bool>> sections;
+    for (const auto& currency : currencies)
+        sections.emplace_back(currency, false);
+    if (scope.in) sections.emplace_back(std::string(scope.in->currency().code()), true);
+    for (const auto& [currency, converted] : sections) {
         std::vector<PerformanceAggregate> in_currency;
-        for (const auto& row : rows)
-            if (row.currency == currency) in_currency.push_back(row);
+        for (const auto& row : rows) {
+            if (!converted) {
+                if (row.currency == currency) in_currency.push_back(row);
+                continue;
+            }
+            auto same = std::find_if(in_currency.begin(), in_currency.end(),
+                                     [&](const auto& r) { return r.group == row.group; });
+            if (same == in_currency.end())
+                same = in_currency.insert(in_currency.end(),
+                                          {currency, row.group, 0, 0, 0, 0, 0, {}, {}});
+            same->won += row.won;
+            add_to(same->won_amount, row.converted_won.amount, "the converted won amount");
+            same->lost += row.lost;
+            add_to(same->lost_amount, row.converted_lost.amount, "the converted lost amount");
+            same->won_cycle_days += row.won_cycle_days;
+        }
         std::sort(in_currency.begin(), in_currency.end(), [](const auto& a, const auto& b) {
             if (!a.group || !b.group) return a.group.has_value() > b.group.has_value();
             return ascii_lower(*a.group) < ascii_lower(*b.group);
         });
-        PerformanceAggregate total{currency, std::nullopt};
+        PerformanceAggregate total{currency, std::nullopt, 0, 0, 0, 0, 0, {}, {}};
         for (const auto& row : in_currency) {
             total.won += row.won;
             add_to(total.won_amount, row.won_amount, "the won total");
@@ -130,14 +150,16 @@ Report performance_report(Store& store, const ReportScope& scope, Date from, Dat
         const auto open_count = [&](const std::optional<std::string>& value, bool all) {
             std::int64_t count = 0;
             for (const auto& row : open)
-                if (row.currency == currency && (all || row.group == value)) count += row.count;
+                if ((converted || row.currency == currency) && (all || row.group == value))
+                    count += row.count;
             return count;
         };
         const auto add_row = [&](const PerformanceAggregate& row, bool is_total) {
             const Style style = is_total ? Style::strong : Style::plain;
             const std::int64_t w = row.won, l = row.lost;
             const std::int64_t open_deals = open_count(row.group, is_total || !grouped);
-            Row cells{text_cell(currency, style)};
+            Row cells;
+            add_currency_cells(cells, currency, style, scope.in, converted);
             if (grouped)
                 cells.push_back(is_total ? null_cell()
                                          : text_cell(row.group.value_or("(none)"), style));
@@ -177,6 +199,10 @@ Report performance_report(Store& store, const ReportScope& scope, Date from, Dat
     report.notes.push_back(
         "Velocity: live open deals (neither overdue nor stale today) × average won amount × "
         "win rate ÷ average sales cycle in days.");
+    if (scope.in) {
+        const auto notes = conversion_notes(*scope.in);
+        report.notes.insert(report.notes.end(), notes.begin(), notes.end());
+    }
     return report;
 }
 

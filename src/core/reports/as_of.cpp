@@ -91,6 +91,19 @@ void for_each_deal_at(
         });
 }
 
+namespace {
+
+// A deal's amount and weighted amount converted as the scope asks (on `day`, else the open
+// day), as the database's sums convert each.
+Converted converted(const ReportScope& scope, const Opportunity& deal, std::optional<Date> day) {
+    if (!scope.in) return {};
+    const std::int64_t amount = scope.in->convert(deal.amount.minor, deal.amount.currency.code(),
+                                                  day.value_or(scope.in->open_day()));
+    return {amount, weighted_minor(amount, deal.probability)};
+}
+
+}  // namespace
+
 Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
     if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
     const Timestamp moment = end_of_day(query.today);
@@ -105,10 +118,11 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
             if (deal.is_open()) {
                 if (in_window(window, deal.close_date))
                     open({currency, deal.close_date, field_value(deal, field), deal.stage_id, 1,
-                          deal.amount.minor, deal.weighted_minor(), deal.own_category});
+                          deal.amount.minor, deal.weighted_minor(), deal.own_category,
+                          converted(query.scope, deal, std::nullopt)});
             } else if (deal.closed_at && *deal.closed_at >= first && *deal.closed_at <= last) {
                 closed({currency, *deal.closed_at, field_value(deal, field), deal.state, 1,
-                        deal.amount.minor});
+                        deal.amount.minor, converted(query.scope, deal, deal.closed_at)});
             }
         });
     };
@@ -117,7 +131,7 @@ Forecast forecast_as_of(Store& store, const ForecastQuery& query) {
             if (deal.is_open() && in_window(window, deal.close_date))
                 visit({std::string(deal.amount.currency.code()), deal.close_date,
                        field_value(deal, field), deal.stage_id, deal.amount.minor, deal.probability,
-                       deal.own_category});
+                       deal.own_category, converted(query.scope, deal, std::nullopt)});
         });
     };
     return forecast_from(query, store.stages().all(), std::string(store.default_currency().code()),
@@ -135,6 +149,9 @@ std::vector<StageAggregate> open_by_stage_as_of(Store& store, Date day, const Re
         row.count += 1;
         add_to(row.amount, deal.amount.minor, "the amount of a stage");
         add_to(row.weighted, deal.weighted_minor(), "the weighted amount of a stage");
+        const Converted in = converted(scope, deal, std::nullopt);
+        add_to(row.converted.amount, in.amount, "the converted amount of a stage");
+        add_to(row.converted.weighted, in.weighted, "the converted weighted amount of a stage");
         if (const auto entered = date_of(deal.stage_changed_at))
             row.age_days += std::max<std::int64_t>(0, days_between(*entered, day));
     });

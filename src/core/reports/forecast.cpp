@@ -10,6 +10,7 @@
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
+#include "funnel/reports/converted.hpp"
 
 namespace funnel {
 
@@ -99,11 +100,28 @@ std::optional<std::string> closed_group(const ForecastQuery& query, StageState s
         to_string(state == StageState::won ? ForecastCategory::closed : ForecastCategory::omitted));
 }
 
-// Whether a simulated row (by its key) counts in a forecast row.
-bool counts_in(const RowKey& key, const ForecastRow& row) {
-    if (std::get<0>(key) != row.currency) return false;
+// Whether a simulated row (by its key, and whether it is converted) counts in a forecast row.
+bool counts_in(const std::pair<bool, RowKey>& simulated, const ForecastRow& row) {
+    const auto& [converted, key] = simulated;
+    if (converted != row.converted || std::get<0>(key) != row.currency) return false;
     if (!row.total) return std::get<1>(key) == row.bucket && std::get<2>(key) == row.group;
     return !row.group || std::get<2>(key) == row.group;
+}
+
+// An aggregate as the converted section counts it: in the converter's currency.
+OpenAggregate in_converted(const OpenAggregate& row, const std::string& currency) {
+    OpenAggregate converted = row;
+    converted.currency = currency;
+    converted.amount = row.converted.amount;
+    converted.weighted = row.converted.weighted;
+    return converted;
+}
+
+ClosedAggregate in_converted(const ClosedAggregate& row, const std::string& currency) {
+    ClosedAggregate converted = row;
+    converted.currency = currency;
+    converted.amount = row.converted.amount;
+    return converted;
 }
 
 void add_figures(ForecastFigures& to, const ForecastFigures& from) {
@@ -272,23 +290,46 @@ Forecast forecast_from(const ForecastQuery& query, const std::vector<Stage>& sta
                        const std::string& default_currency, const ForecastSource& source) {
     if (query.periods.empty()) throw invalid_input("a forecast needs at least one period");
     ForecastBuilder builder(query, stages);
-    source.aggregates([&](const OpenAggregate& row) { builder.add(row); },
-                      [&](const ClosedAggregate& row) { builder.add(row); });
+    // With --in, the same deals in the converter's currency, in a section of their own.
+    ForecastQuery in_query = query;
+    in_query.scope.currency.reset();
+    ForecastBuilder in_builder(in_query, stages);
+    const AmountConverter* in = query.scope.in;
+    const std::string in_currency = in ? std::string(in->currency().code()) : "";
+    source.aggregates(
+        [&](const OpenAggregate& row) {
+            builder.add(row);
+            if (in) in_builder.add(in_converted(row, in_currency));
+        },
+        [&](const ClosedAggregate& row) {
+            builder.add(row);
+            if (in) in_builder.add(in_converted(row, in_currency));
+        });
     Forecast forecast = builder.finish(default_currency);
+    if (in)
+        for (auto& row : in_builder.finish(in_currency).rows) {
+            row.converted = true;
+            forecast.rows.push_back(std::move(row));
+        }
     if (!query.simulation) return forecast;
 
     // One simulated outcome per row; totals add the rows' outcomes trial by trial.
     forecast.simulated = true;
     OutcomeSimulation simulation(query.simulation->trials, query.simulation->seed);
-    std::map<RowKey, std::size_t> keys;
+    std::map<std::pair<bool, RowKey>, std::size_t> keys;
     for (const auto& row : forecast.rows)
-        if (!row.total) keys.emplace(RowKey{row.currency, row.bucket, row.group}, keys.size());
+        if (!row.total)
+            keys.emplace(std::pair{row.converted, RowKey{row.currency, row.bucket, row.group}},
+                         keys.size());
     source.open_deals([&](const OpenDeal& deal) {
         const auto index = builder.open_bucket(deal.close_date);
         if (!index) return;
-        if (auto found = keys.find({deal.currency, *index, builder.group_of(deal)});
-            found != keys.end())
+        const auto group = builder.group_of(deal);
+        if (auto found = keys.find({false, {deal.currency, *index, group}}); found != keys.end())
             simulation.add(found->second, deal.amount, deal.probability);
+        if (!in) return;
+        if (auto found = keys.find({true, {in_currency, *index, group}}); found != keys.end())
+            simulation.add(found->second, deal.converted.amount, deal.probability);
     });
     for (auto& row : forecast.rows) {
         std::vector<std::size_t> wanted;
@@ -317,9 +358,10 @@ Forecast compute_forecast(Store& store, const ForecastQuery& query) {
                          source);
 }
 
-Table forecast_table(const Forecast& forecast) {
+Table forecast_table(const Forecast& forecast, const AmountConverter* in) {
     Table table;
-    table.columns = {{"currency", "Cur"}, {"period", "Period"}};
+    table.columns = currency_columns(in);
+    table.columns.push_back({"period", "Period"});
     if (forecast.grouped) table.columns.push_back({"group", "Group"});
     const std::vector<Column> figures = {
         {"open", "Open"},
@@ -343,9 +385,12 @@ Table forecast_table(const Forecast& forecast) {
     table.columns.push_back({"bar", "", Audience::people});
 
     // Bars compare the weighted amounts of the periods of one currency.
-    std::map<std::string, std::int64_t> scale;
+    std::map<std::pair<bool, std::string>, std::int64_t> scale;
     for (const auto& row : forecast.rows)
-        if (!row.total) scale[row.currency] = std::max(scale[row.currency], row.figures.weighted);
+        if (!row.total) {
+            auto& largest = scale[{row.converted, row.currency}];
+            largest = std::max(largest, row.figures.weighted);
+        }
 
     for (const auto& row : forecast.rows) {
         const int digits =
@@ -353,7 +398,9 @@ Table forecast_table(const Forecast& forecast) {
         const auto& f = row.figures;
         const Style style = row.total ? Style::strong : Style::plain;
         const auto money = [&](std::int64_t minor) { return decimal_cell(minor, digits, style); };
-        Row cells = {text_cell(row.currency, style), text_cell(row.period, style)};
+        Row cells;
+        add_currency_cells(cells, row.currency, style, in, row.converted);
+        cells.push_back(text_cell(row.period, style));
         if (forecast.grouped)
             cells.push_back(row.group ? text_cell(*row.group, style) : null_cell());
         cells.insert(cells.end(),
@@ -380,7 +427,8 @@ Table forecast_table(const Forecast& forecast) {
         }
         cells.push_back(text_cell(std::string(to_string(forecast.method))));
         cells.push_back(forecast.window ? integer_cell(*forecast.window) : null_cell());
-        cells.push_back(row.total ? null_cell() : bar_cell(f.weighted, scale[row.currency]));
+        cells.push_back(row.total ? null_cell()
+                                  : bar_cell(f.weighted, scale[{row.converted, row.currency}]));
         table.rows.push_back(std::move(cells));
     }
     return table;

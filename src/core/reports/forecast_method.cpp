@@ -364,14 +364,72 @@ MethodChoice choose_method(Store& store, const ForecastQuery& query) {
     return choice;
 }
 
+namespace {
+
+// The forecast column of the section converted into `in`'s currency, from the other sections'
+// forecasts: what each expects beyond what was won, converted at the rates of the open day,
+// plus what was won, converted at the rates of the days it closed. Ranges do not convert.
+void fill_converted(AmountConverter& in, const Forecast& forecast,
+                    std::vector<ForecastRow>& converted) {
+    for (auto& row : converted) {
+        row.figures.outcome.reset();
+        if (row.total) continue;
+        std::optional<std::int64_t> expected = row.figures.won_amount;
+        for (const auto& other : forecast.rows) {
+            if (other.total || other.bucket != row.bucket || other.group != row.group) continue;
+            if (!other.figures.forecast) {
+                expected.reset();
+                break;
+            }
+            add_to(*expected,
+                   in.convert(*other.figures.forecast - other.figures.won_amount, other.currency,
+                              in.open_day()),
+                   "the converted forecast");
+        }
+        row.figures.forecast = expected;
+    }
+    for (auto& total : converted) {
+        if (!total.total) continue;
+        std::optional<std::int64_t> sum = 0;
+        for (const auto& row : converted) {
+            if (row.total || (total.group && row.group != total.group)) continue;
+            if (!row.figures.forecast) {
+                sum.reset();
+                break;
+            }
+            add_to(*sum, *row.figures.forecast, "the converted forecast");
+        }
+        total.figures.forecast = sum;
+    }
+}
+
+}  // namespace
+
 void apply_method(Store& store, const MethodChoice& choice, Forecast& forecast) {
     const ForecastQuery& query = choice.query;
+    // The converted section (--in) aside: its forecast is made from the others'.
+    std::vector<ForecastRow> converted;
+    for (auto& row : forecast.rows)
+        if (row.converted) converted.push_back(std::move(row));
+    std::erase_if(forecast.rows, [](const ForecastRow& row) { return row.converted; });
     if (!choice.basis) {
         fill_recorded(forecast);
     } else {
         const Period current = period_containing(query.today, query.periods.front().granularity);
         fill_from_history(query, current, *choice.basis, forecast);
         if (query.simulation) add_ranges(store, query, current, forecast);
+    }
+    if (!converted.empty()) {
+        if (!choice.basis) {
+            Forecast in_currency;
+            in_currency.rows = std::move(converted);
+            fill_recorded(in_currency);
+            converted = std::move(in_currency.rows);
+        } else {
+            fill_converted(*query.scope.in, forecast, converted);
+        }
+        for (auto& row : converted)
+            forecast.rows.push_back(std::move(row));
     }
     forecast.notes.insert(forecast.notes.end(), choice.notes.begin(), choice.notes.end());
 }

@@ -86,6 +86,32 @@ std::string group_key(DealField group) {
     return group == DealField::none ? std::string() : ", " + group_expression(group);
 }
 
+// With a converter: the sums of the deals' amounts converted (on `day`, an SQL expression; NULL
+// for the open day), and of their weighted amounts when `weighted`.
+std::string converted_sums(const ReportScope& scope, std::string_view day, bool weighted) {
+    if (!scope.in) return "";
+    const std::string amount = fmt::format("funnel_in(o.amount, o.currency, {})", day);
+    std::string sums = ", sum(" + amount + ")";
+    if (weighted) sums += ", sum((" + amount + " * o.probability + 50) / 100)";
+    return sums;
+}
+
+Converted converted_at(const ReportScope& scope, SQLite::Statement& row, int column,
+                       bool weighted) {
+    if (!scope.in) return {};
+    return {row.getColumn(column).getInt64(), weighted ? row.getColumn(column + 1).getInt64() : 0};
+}
+
+// The next row; a missing exchange rate that stopped the query is thrown as itself.
+bool step(SQLite::Statement& statement, const ReportScope& scope) {
+    try {
+        return statement.executeStep();
+    } catch (const SQLite::Exception&) {
+        if (scope.in) scope.in->rethrow_missing();
+        throw;
+    }
+}
+
 std::optional<ForecastCategory> own_category(const SQLite::Column& column) {
     if (column.isNull()) return std::nullopt;
     return parse_forecast_category(column.getString());
@@ -105,18 +131,20 @@ void ReportQueries::aggregate_open_deals(const OpenWindow& window, DealField gro
     query.add(
         "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
         "sum" +
-        std::string(sql::weighted_amount) + ", o.category" + group_key(group) + from_clause(group));
+        std::string(sql::weighted_amount) + ", o.category" + group_key(group) +
+        converted_sums(scope, "NULL", true) + from_clause(group));
     add_open_where(query, window, scope, *connection_);
     // In the order of the covering index: no sorting for an ungrouped forecast.
     query.add(" GROUP BY o.close_date, o.currency, o.stage_id, o.category" + group_key(group));
     auto statement = query.prepare(connection_->db);
     const bool grouped = group != DealField::none;
-    while (statement.executeStep()) {
+    while (step(statement, scope)) {
         visit({statement.getColumn(1).getString(), sql::date(statement.getColumn(0)),
                grouped ? optional_group(statement.getColumn(7)) : std::nullopt,
                statement.getColumn(2).getInt64(), statement.getColumn(3).getInt64(),
                statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64(),
-               own_category(statement.getColumn(6))});
+               own_category(statement.getColumn(6)),
+               converted_at(scope, statement, grouped ? 8 : 7, true)});
     }
 }
 
@@ -126,17 +154,19 @@ void ReportQueries::aggregate_closed_deals(
     Query query;
     query
         .add("SELECT o.state, o.closed_at, o.currency, " + group_expression(group) +
-             ", count(*), sum(o.amount)" + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+             ", count(*), sum(o.amount)" + converted_sums(scope, "o.closed_at", false) +
+             from_clause(group) + " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(first))
         .bind(" AND o.closed_at <= ?", format_date(last));
     add_scope(query, scope, *connection_);
     query.add(" GROUP BY o.state, o.closed_at, o.currency, 4");
     auto statement = query.prepare(connection_->db);
-    while (statement.executeStep()) {
+    while (step(statement, scope)) {
         visit({statement.getColumn(2).getString(), sql::date(statement.getColumn(1)),
                optional_group(statement.getColumn(3)),
                parse_stage_state(statement.getColumn(0).getString()),
-               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+               statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64(),
+               converted_at(scope, statement, 6, false)});
     }
 }
 
@@ -145,15 +175,17 @@ void ReportQueries::for_each_open_deal(const OpenWindow& window, DealField group
                                        const std::function<void(const OpenDeal&)>& visit) {
     Query query;
     query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
-              ", o.stage_id, o.amount, o.probability, o.category" + from_clause(group));
+              ", o.stage_id, o.amount, o.probability, o.category" +
+              std::string(scope.in ? ", funnel_in(o.amount, o.currency, NULL)" : "") +
+              from_clause(group));
     add_open_where(query, window, scope, *connection_);
     query.add(" ORDER BY o.id");
     auto statement = query.prepare(connection_->db);
-    while (statement.executeStep()) {
+    while (step(statement, scope)) {
         visit({statement.getColumn(0).getString(), sql::date(statement.getColumn(1)),
                optional_group(statement.getColumn(2)), statement.getColumn(3).getInt64(),
                statement.getColumn(4).getInt64(), statement.getColumn(5).getInt(),
-               own_category(statement.getColumn(6))});
+               own_category(statement.getColumn(6)), converted_at(scope, statement, 7, false)});
     }
 }
 
@@ -166,7 +198,8 @@ std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from
             "SELECT o.currency, o.state, count(*), sum(o.amount), "
             "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
             "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
-            group_key(group) + from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+            group_key(group) + converted_sums(scope, "o.closed_at", false) + from_clause(group) +
+            " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(from))
         .bind(" AND o.closed_at <= ?", format_date(to));
     add_scope(query, scope, *connection_);
@@ -174,20 +207,24 @@ std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from
     auto statement = query.prepare(connection_->db);
     std::vector<PerformanceAggregate> rows;
     const bool grouped = group != DealField::none;
-    while (statement.executeStep()) {
+    while (step(statement, scope)) {
         const std::string currency = statement.getColumn(0).getString();
         const auto group_value = grouped ? optional_group(statement.getColumn(5)) : std::nullopt;
+        const Converted converted = converted_at(scope, statement, grouped ? 6 : 5, false);
         auto row = std::find_if(rows.begin(), rows.end(), [&](const PerformanceAggregate& r) {
             return r.currency == currency && r.group == group_value;
         });
-        if (row == rows.end()) row = rows.insert(rows.end(), {currency, group_value});
+        if (row == rows.end())
+            row = rows.insert(rows.end(), {currency, group_value, 0, 0, 0, 0, 0, {}, {}});
         if (statement.getColumn(1).getString() == "won") {
             row->won = statement.getColumn(2).getInt64();
             row->won_amount = statement.getColumn(3).getInt64();
             row->won_cycle_days = statement.getColumn(4).getInt64();
+            row->converted_won = converted;
         } else {
             row->lost = statement.getColumn(2).getInt64();
             row->lost_amount = statement.getColumn(3).getInt64();
+            row->converted_lost = converted;
         }
     }
     return rows;
@@ -238,15 +275,16 @@ std::vector<StageAggregate> ReportQueries::aggregate_open_by_stage(Date today,
             "sum(max(0, CAST(julianday(?) - julianday(substr(o.stage_changed_at, 1, 10)) AS "
             "INTEGER)))",
             format_date(today))
-        .add(" FROM opportunity o WHERE o.state = 'open'");
+        .add(converted_sums(scope, "NULL", true) + " FROM opportunity o WHERE o.state = 'open'");
     add_scope(query, scope, *connection_);
     query.add(" GROUP BY 1, 2");
     auto statement = query.prepare(connection_->db);
     std::vector<StageAggregate> rows;
-    while (statement.executeStep()) {
+    while (step(statement, scope)) {
         rows.push_back({statement.getColumn(0).getString(), statement.getColumn(1).getInt64(),
                         statement.getColumn(2).getInt64(), statement.getColumn(3).getInt64(),
-                        statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64()});
+                        statement.getColumn(4).getInt64(), statement.getColumn(5).getInt64(),
+                        converted_at(scope, statement, 6, true)});
     }
     return rows;
 }
