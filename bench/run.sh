@@ -4,6 +4,7 @@
 #   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
 #   bench/run.sh bulk       opp list --where, opp edit --where and its undo on 100,000 deals
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
+#   bench/run.sh in         report forecast --in EUR on 1,000,000 deals in three currencies
 #   bench/run.sh history    the reports that look back, on 100,000 deals with 1,000,000 changes
 #   bench/run.sh transfer   export and import of 1,000,000 deals against the sqlite3 shell
 #   bench/run.sh history-import  import history of 1,000,000 snapshots of 100,000 deals
@@ -104,6 +105,31 @@ if [[ $what == all || $what == forecast ]]; then
     echo "  peak memory: funnel $(peak_memory "$funnel" --db "$db" report forecast --method recorded --from 2025-11 --to 2027-11 --format csv)," \
         "sqlite3 $(peak_memory sqlite3 "$db" "$reference") (target: under 64 MiB)"
     learned_against_recorded "$funnel --db $db"
+fi
+
+if [[ $what == all || $what == in ]]; then
+    FUNNEL="$funnel" bash bench/generate.sh 1000000 "$work/in.db"
+    db="$work/in.db"
+    export FUNNEL_TODAY=2026-11-16
+    # Three currencies: 80 % EUR, 10 % USD, 10 % GBP; a rate of each for every day of the two
+    # years the close dates span, as the ECB's history gives them.
+    sqlite3 "$db" "UPDATE opportunity SET currency = 'GBP' WHERE currency = 'EUR' AND id % 9 = 1"
+    python3 - "$work/rates.csv" <<'PY'
+import datetime, sys
+with open(sys.argv[1], "w") as out:
+    out.write("Date,USD,GBP\n")
+    day = datetime.date(2025, 11, 1)
+    while day <= datetime.date(2027, 11, 30):
+        n = day.toordinal() % 97
+        out.write(f"{day},{1.05 + n / 10000:.4f},{0.85 + n / 20000:.5f}\n")
+        day += datetime.timedelta(days=1)
+PY
+    "$funnel" --db "$db" -q fx import "$work/rates.csv"
+    RUNS=${RUNS:-10} compare "Forecast of 1,000,000 deals in three currencies, with a section in EUR (target: within 1.5x of the same without)" \
+        "$funnel --db $db report forecast --method recorded --from 2025-11 --to 2027-11 --format csv" \
+        "$funnel --db $db report forecast --method recorded --from 2025-11 --to 2027-11 --format csv --in EUR" \
+        "$funnel --db $db report forecast --method recorded --format csv" \
+        "$funnel --db $db report forecast --method recorded --format csv --in EUR"
 fi
 
 if [[ $what == all || $what == history ]]; then
