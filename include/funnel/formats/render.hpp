@@ -24,6 +24,9 @@ struct RenderOptions {
     // default those get a leading apostrophe (spreadsheet_safe).
     bool raw = false;
     std::string title;  // the page title of html output
+    // html for mail: charts as table cells with inline styles (table_chart), not SVG, which
+    // widely used webmail clients do not show.
+    bool mail = false;
 };
 
 // Renders rows as they come: the machine formats stream, the table format waits for the last
@@ -71,6 +74,10 @@ void render_report(Format format, std::ostream& out, const RenderOptions& option
 
 // An inline SVG bar chart, every text escaped.
 std::string svg_chart(const Chart& chart);
+// The same as an html table: a row per period and series, its bar a cell as many pixels wide
+// as its value is of the largest, out of table_chart_width; every text escaped.
+inline constexpr int table_chart_width = 300;
+std::string table_chart(const Chart& chart);
 
 // Escaping for each format, shared with the reports that write their own pages.
 std::string html_escape(std::string_view text);

@@ -126,9 +126,11 @@ void deliver(const Session& session, const Report& report, const MailOptions& ma
     message.message_id = fmt::format("{}.{}.funnel@{}", now, ::getpid(), host_name());
     RenderOptions text_options;
     text_options.unicode = true;  // the part says charset=utf-8
+    RenderOptions html_options = text_options;
+    html_options.mail = true;
     std::ostringstream text, html;
     render_report(Format::table, text, text_options, report);
-    render_report(Format::html, html, text_options, report);
+    render_report(Format::html, html, html_options, report);
     message.text = text.str();
     message.html = html.str();
     session.out() << mime_message(message);
@@ -159,9 +161,10 @@ std::vector<Chart> forecast_charts(const Forecast& forecast, const std::vector<P
     std::vector<Chart> charts;
     for (const auto& row : forecast.rows) {
         if (row.total) continue;
-        if (charts.empty() || charts.back().title.substr(0, 3) != row.currency) {
+        const std::string title = (row.converted ? "in " : "") + row.currency + " by period";
+        if (charts.empty() || charts.back().title != title) {
             Chart chart;
-            chart.title = row.currency + " by period";
+            chart.title = title;
             chart.digits =
                 Currency::find(row.currency) ? Currency::find(row.currency)->digits() : 2;
             for (const auto& period : periods)

@@ -1,4 +1,5 @@
-// The chart of a mailed report, as SVG: one group of bars per period, one bar per series.
+// The chart of a report: as SVG for html pages, as table cells for mail (webmail clients drop
+// SVG): one group of bars per period, one bar per series.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -65,6 +66,49 @@ std::string svg_chart(const Chart& chart) {
     svg += fmt::format("<text x=\"{}\" y=\"16\" font-weight=\"bold\">{}</text>\n", left,
                        html_escape(chart.title));
     return svg + "</svg>\n";
+}
+
+std::string table_chart(const Chart& chart) {
+    std::int64_t max_value = 0;
+    for (const auto& series : chart.series)
+        for (auto value : series.values)
+            max_value = std::max(max_value, value);
+    const auto width_of = [&](std::int64_t value) {
+        if (max_value <= 0 || value <= 0) return std::int64_t(0);
+        return (value * table_chart_width + max_value / 2) / max_value;
+    };
+    constexpr const char* cell = "padding:1px 8px 1px 0;white-space:nowrap;";
+    std::string html = fmt::format(
+        "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
+        "style=\"border-collapse:collapse;font-family:Helvetica,Arial,sans-serif;font-size:12px;"
+        "margin:0 0 16px 0\">\n<caption style=\"font-weight:bold;text-align:left;padding:0 0 "
+        "6px 0\">{}</caption>\n",
+        html_escape(chart.title));
+    for (std::size_t g = 0; g < chart.labels.size(); ++g)
+        for (std::size_t s = 0; s < chart.series.size(); ++s) {
+            const auto& series = chart.series[s];
+            const std::int64_t value = g < series.values.size() ? series.values[g] : 0;
+            const std::int64_t width = width_of(value);
+            // A bar is a cell of its own width and colour inside a table as wide as the
+            // largest bar: widths in pixels, which every client keeps.
+            const std::string bar =
+                width > 0 ? fmt::format(
+                                "<td width=\"{0}\" height=\"10\" bgcolor=\"{1}\" "
+                                "style=\"width:{0}px;height:10px;background-color:{1};"
+                                "font-size:0;line-height:0\">&nbsp;</td>",
+                                width, html_escape(series.color))
+                          : std::string();
+            html += fmt::format(
+                "<tr><td style=\"{0}font-weight:bold\">{1}</td><td style=\"{0}color:#57606a\">{2}"
+                "</td><td width=\"{3}\" style=\"width:{3}px;padding:1px 0\"><table "
+                "role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
+                "style=\"border-collapse:collapse\"><tr>{4}</tr></table></td><td "
+                "style=\"{0}padding-left:8px;text-align:right\">{5}</td></tr>\n",
+                cell, s == 0 ? html_escape(chart.labels[g]) : std::string(),
+                html_escape(series.name), table_chart_width, bar,
+                html_escape(format_units(value, chart.digits, Grouping::thousands)));
+        }
+    return html + "</table>\n";
 }
 
 }  // namespace funnel

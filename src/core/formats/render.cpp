@@ -467,7 +467,8 @@ void render_report(Format format, std::ostream& out, const RenderOptions& option
     if (format == Format::html) {
         std::string body;
         for (const auto& chart : report.charts)
-            body += "<figure>\n" + svg_chart(chart) + "</figure>\n";
+            body +=
+                options.mail ? table_chart(chart) : "<figure>\n" + svg_chart(chart) + "</figure>\n";
         body += html_table(report.table.columns, report.table.rows);
         for (const auto& note : report.notes)
             body += "<p class=\"note\">" + html_escape(note) + "</p>\n";
