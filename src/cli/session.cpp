@@ -70,6 +70,8 @@ Session::Session(const GlobalOptions& options) {
         hook_timeout_seconds_ = std::stoi(seconds);
     }
     default_data_file_ = location.is_default;
+    // Quarters and years follow the file's fiscal year, from the first date read.
+    if (const auto month = Store::fiscal_start_of(data_file_)) set_fiscal_start(*month);
     // --today beats FUNNEL_TODAY, and a relative one (--today=-30d) counts from it: what a
     // script pinned to a day means by "30 days ago".
     today_ = system_today();

@@ -43,11 +43,19 @@ Date start_of_week(Date date);  // Monday
 Date end_of_week(Date date);    // Sunday
 Date start_of_month(Date date);
 Date end_of_month(Date date);
+// Quarters and years are fiscal: they follow the first month of the fiscal year, the data file's
+// (db info --set-fiscal-start), set once for the process; 1 (the default) makes them the
+// calendar's. A fiscal year is named by the calendar year in which it ends: with April, FY2027
+// runs from 2026-04-01 to 2027-03-31.
+void set_fiscal_start(int month);  // 1 to 12
+int fiscal_start();
+int fiscal_year_of(Date date);
+Date start_of_fiscal_year(int fiscal_year);
 Date start_of_quarter(Date date);
 Date end_of_quarter(Date date);
 Date start_of_year(Date date);
 Date end_of_year(Date date);
-unsigned quarter_of(Date date);
+unsigned quarter_of(Date date);  // 1 to 4 in its fiscal year
 
 // The local calendar date of the system clock.
 Date system_today();

@@ -111,6 +111,12 @@ class Store {
 
     Currency default_currency();
     void set_default_currency(const Currency& currency);
+    // The first month of the fiscal year (1: the calendar year), as db info --set-fiscal-start
+    // keeps it; and the same read from a file without opening it as a store (nothing when the
+    // file does not exist or is not a data file), so that dates can be read before it is.
+    int fiscal_start();
+    void set_fiscal_start(int month);
+    static std::optional<int> fiscal_start_of(const std::filesystem::path& path);
     // The currency reports convert into when no --in is given (db info --set-report-currency).
     std::optional<Currency> report_currency();
     void set_report_currency(const std::optional<Currency>& currency);

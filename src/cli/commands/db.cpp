@@ -22,6 +22,7 @@ Record info_record(Store& store) {
                 {"schema_version", "Schema version"},
                 {"default_currency", "Default currency"},
                 {"report_currency", "Report currency"},
+                {"fiscal_start", "Fiscal year starts"},
                 {"opportunities", "Opportunities"},
                 {"open", "Open"},
                 {"won", "Won"},
@@ -39,6 +40,7 @@ Record info_record(Store& store) {
                 text_cell(std::string(store.default_currency().code())),
                 store.report_currency() ? text_cell(std::string(store.report_currency()->code()))
                                         : null_cell(),
+                integer_cell(store.fiscal_start()),
                 integer_cell(counts.opportunities),
                 integer_cell(counts.open),
                 integer_cell(counts.won),
@@ -50,6 +52,10 @@ Record info_record(Store& store) {
             },
             {}};
 }
+
+constexpr std::string_view month_names[] = {"january",   "february", "march",    "april",
+                                            "may",       "june",     "july",     "august",
+                                            "september", "october",  "november", "december"};
 
 void run_info(const InfoOptions& options, Session& session) {
     if (options.set_currency) {
@@ -73,6 +79,30 @@ void run_info(const InfoOptions& options, Session& session) {
         session.note(
             currency ? fmt::format("reports now convert into {} (--in none: not)", currency->code())
                      : std::string("reports no longer convert without --in"));
+    }
+    if (options.set_fiscal_start) {
+        const int month = parse_option(
+            "--set-fiscal-start", *options.set_fiscal_start, [](const std::string& text) {
+                const std::string word = ascii_lower(trim(text));
+                for (int m = 1; m <= 12; ++m)
+                    if (word == std::to_string(m) ||
+                        (word.size() >= 3 && month_names[m - 1].substr(0, word.size()) == word))
+                        return m;
+                throw invalid_input("expected a month: 1 to 12, or its name (april)");
+            });
+        session.write([&](Store& store) {
+            store.set_fiscal_start(month);
+            return 0;
+        });
+        set_fiscal_start(month);
+        session.note(month == 1 ? std::string("quarters and years are the calendar's")
+                                : fmt::format("the fiscal year starts in {}: FY{} runs from {} "
+                                              "to {}",
+                                              ascii_upper(month_names[month - 1].substr(0, 1)) +
+                                                  std::string(month_names[month - 1].substr(1)),
+                                              fiscal_year_of(session.today()),
+                                              format_date(start_of_year(session.today())),
+                                              format_date(end_of_year(session.today()))));
     }
     Store store = session.read_store();
     session.print(info_record(store));
@@ -121,6 +151,10 @@ void setup(Command& group) {
                 "none: no "
                 "conversion")
         .type_name("CUR");
+    info.option("--set-fiscal-start", options->set_fiscal_start,
+                "The first month of the fiscal year (4 or april); quarters, years, eoq and eoy "
+                "follow it; 1: the calendar year")
+        .type_name("MONTH");
     info.on_run(options, run_info);
     {
         auto options = std::make_shared<BackupOptions>();

@@ -14,6 +14,7 @@ using OptText = std::optional<std::string>;
 struct InfoOptions {
     std::optional<std::string> set_currency;
     std::optional<std::string> set_report_currency;
+    std::optional<std::string> set_fiscal_start;
 };
 
 struct BackupOptions {

@@ -82,12 +82,15 @@ std::optional<Date> parse_relative(std::string_view text, Date today) {
 }
 
 std::optional<Date> parse_quarter(std::string_view text) {
-    // YYYYQn
+    // YYYYQn, a calendar quarter; FYYYYYQn, a quarter of the fiscal year.
+    const bool fiscal = text.size() == 8 && text.substr(0, 2) == "fy";
+    if (fiscal) text.remove_prefix(2);
     if (text.size() != 6 || !all_digits(text.substr(0, 4)) || text[4] != 'q') return std::nullopt;
     const char q = text[5];
     if (q < '1' || q > '4') return std::nullopt;
-    return Date{chr::year{to_int(text.substr(0, 4))}, chr::month{unsigned(q - '1') * 3 + 1},
-                chr::day{1}};
+    const int year = to_int(text.substr(0, 4));
+    if (fiscal) return add_months(start_of_fiscal_year(year), (q - '1') * 3);
+    return Date{chr::year{year}, chr::month{unsigned(q - '1') * 3 + 1}, chr::day{1}};
 }
 
 }  // namespace
@@ -233,12 +236,37 @@ Date end_of_month(Date date) {
     return Date{chr::year_month_day_last{date.year(), chr::month_day_last{date.month()}}};
 }
 
+namespace {
+int first_fiscal_month = 1;
+}  // namespace
+
+void set_fiscal_start(int month) {
+    if (month < 1 || month > 12) throw invalid_input("a fiscal year starts in month 1 to 12");
+    first_fiscal_month = month;
+}
+
+int fiscal_start() {
+    return first_fiscal_month;
+}
+
+int fiscal_year_of(Date date) {
+    const int year = int(date.year());
+    if (first_fiscal_month == 1) return year;
+    return int(unsigned(date.month())) >= first_fiscal_month ? year + 1 : year;
+}
+
+Date start_of_fiscal_year(int fiscal_year) {
+    const int year = first_fiscal_month == 1 ? fiscal_year : fiscal_year - 1;
+    return chr::year{year} / chr::month{unsigned(first_fiscal_month)} / 1;
+}
+
 unsigned quarter_of(Date date) {
-    return (unsigned(date.month()) - 1) / 3 + 1;
+    const int months_in = (int(unsigned(date.month())) - first_fiscal_month + 12) % 12;
+    return unsigned(months_in / 3) + 1;
 }
 
 Date start_of_quarter(Date date) {
-    return date.year() / chr::month{(quarter_of(date) - 1) * 3 + 1} / 1;
+    return add_months(start_of_fiscal_year(fiscal_year_of(date)), (quarter_of(date) - 1) * 3);
 }
 
 Date end_of_quarter(Date date) {
@@ -246,11 +274,11 @@ Date end_of_quarter(Date date) {
 }
 
 Date start_of_year(Date date) {
-    return date.year() / chr::January / 1;
+    return start_of_fiscal_year(fiscal_year_of(date));
 }
 
 Date end_of_year(Date date) {
-    return date.year() / chr::December / 31;
+    return end_of_month(add_months(start_of_year(date), 11));
 }
 
 namespace {

@@ -22,8 +22,11 @@ std::string Period::label() const {
         case Granularity::month:
             return fmt::format("{:04}-{:02}", int(first.year()), unsigned(first.month()));
         case Granularity::quarter:
+            if (fiscal_start() != 1)
+                return fmt::format("FY{:04}Q{}", fiscal_year_of(first), quarter_of(first));
             return fmt::format("{:04}Q{}", int(first.year()), quarter_of(first));
         case Granularity::year:
+            if (fiscal_start() != 1) return fmt::format("FY{:04}", fiscal_year_of(first));
             return fmt::format("{:04}", int(first.year()));
     }
     return {};
@@ -52,6 +55,10 @@ DayRange parse_period_argument(std::string_view input, Date today) {
     };
     if (text.size() == 4 && digits(text)) {
         const Date first = chr::year{std::stoi(text)} / chr::January / 1;
+        return {first, first.year() / chr::December / 31};
+    }
+    if (text.size() == 6 && text.substr(0, 2) == "fy" && digits(text.substr(2))) {
+        const Date first = start_of_fiscal_year(std::stoi(text.substr(2)));
         return {first, end_of_year(first)};
     }
     if (text.size() == 7 && text[4] == '-' && digits(text.substr(0, 4)) && digits(text.substr(5))) {
@@ -62,12 +69,14 @@ DayRange parse_period_argument(std::string_view input, Date today) {
     }
     try {
         const Date day = parse_date(text, today);
-        if (text.size() == 6 && text[4] == 'q') return {day, end_of_quarter(day)};
+        // A calendar quarter (2026Q4), or a fiscal one (FY2027Q1).
+        if (text.size() == 6 && text[4] == 'q') return {day, end_of_month(add_months(day, 2))};
+        if (text.size() == 8 && text[6] == 'q') return {day, end_of_quarter(day)};
         return {day, day};
     } catch (const Error&) {
         throw invalid_input(
-            "expected a period (2026-11, 2026Q4, 2026) or a date (YYYY-MM-DD, today, +1m, eoq, "
-            "...)");
+            "expected a period (2026-11, 2026Q4, 2026, FY2027Q1, FY2027) or a date (YYYY-MM-DD, "
+            "today, +1m, eoq, ...)");
     }
 }
 

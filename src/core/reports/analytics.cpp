@@ -115,7 +115,9 @@ Report performance_report(Store& store, const ReportScope& scope, Date from, Dat
     for (const auto& currency : currencies)
         sections.emplace_back(currency, false);
     if (scope.in) sections.emplace_back(std::string(scope.in->currency().code()), true);
-    for (const auto& [currency, converted] : sections) {
+    for (const auto& section : sections) {
+        const std::string& currency = section.first;
+        const bool converted = section.second;
         std::vector<PerformanceAggregate> in_currency;
         for (const auto& row : rows) {
             if (!converted) {

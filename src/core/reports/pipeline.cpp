@@ -29,7 +29,9 @@ Table pipeline_table(const std::vector<Stage>& stages, const std::vector<StageAg
     for (const auto& currency : currencies)
         sections.emplace_back(currency, false);
     if (in) sections.emplace_back(std::string(in->currency().code()), true);
-    for (const auto& [currency, converted] : sections) {
+    for (const auto& section : sections) {
+        const std::string& currency = section.first;
+        const bool converted = section.second;
         const int digits = digits_of(currency);
         const auto counted = [&](const StageAggregate& row) {
             if (!converted) return row.currency == currency ? row : StageAggregate{};

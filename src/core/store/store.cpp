@@ -400,10 +400,33 @@ Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
 Store Store::open(const std::filesystem::path& path, Access access, Folders folders) {
-    if (access == Access::write)
-        return Store(
-            std::unique_ptr<Connection>(open_for_writing(path, schema::latest_version(), folders)));
-    return Store(std::unique_ptr<Connection>(open_for_reading(path)));
+    Store store(std::unique_ptr<Connection>(
+        access == Access::write ? open_for_writing(path, schema::latest_version(), folders)
+                                : open_for_reading(path)));
+    // The process's quarters and years are the file's (fiscal_start_of guessed them before).
+    funnel::set_fiscal_start(store.fiscal_start());
+    return store;
+}
+
+std::optional<int> Store::fiscal_start_of(const std::filesystem::path& path) {
+    // Read as immutable: no lock taken and no -wal or -shm file made, whoever runs it. A change
+    // still in the WAL is missed here; Store::open reads it.
+    if (!data_file_exists(path)) return std::nullopt;
+    sqlite3* db = nullptr;
+    std::optional<int> month;
+    if (sqlite3_open_v2(file_uri(path, "immutable=1").c_str(), &db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* query = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'fiscal_start'", -1, &query,
+                               nullptr) == SQLITE_OK &&
+            sqlite3_step(query) == SQLITE_ROW) {
+            const int value = sqlite3_column_int(query, 0);
+            if (value >= 1 && value <= 12) month = value;
+        }
+        sqlite3_finalize(query);
+    }
+    sqlite3_close_v2(db);
+    return month;
 }
 
 Store Store::create(const NewDataFile& file, const std::filesystem::path& target) {

@@ -386,7 +386,7 @@ std::optional<std::string> word_problem(const std::string& text, Rule rule) {
             break;
         case Rule::meta_key:
             ok = text == "default_currency" || text == "calendar_id" || text == "state" ||
-                 text == "report_currency";
+                 text == "report_currency" || text == "fiscal_start";
             break;
         default:
             return text_problem(text, rule);
@@ -409,6 +409,12 @@ std::optional<std::string> meta_problem(const Row& row) {
     if (key->text == "default_currency" || key->text == "report_currency") {
         if (auto problem = word_problem(value->text, Rule::currency))
             return fmt::format("value {}: {}", in_quotes(value->text), *problem);
+    } else if (key->text == "fiscal_start") {
+        const auto& month = value->text;
+        if (month.empty() || month.size() > 2 ||
+            month.find_first_not_of("0123456789") != std::string::npos || std::stoi(month) < 2 ||
+            std::stoi(month) > 12)
+            return fmt::format("value {}: not a month from 2 to 12", in_quotes(month));
     } else if ((key->text == "calendar_id" || key->text == "state") &&
                (value->text.empty() || value->text.size() > 64 ||
                 !std::all_of(value->text.begin(), value->text.end(), [](char c) {

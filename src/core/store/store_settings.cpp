@@ -1,4 +1,6 @@
 // The file's settings (its currencies) and what lists and reports ask of it as a whole.
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "funnel/store/store.hpp"
@@ -25,6 +27,25 @@ void Store::set_default_currency(const Currency& currency) {
 std::unique_ptr<AmountConverter> Store::converter(Currency to, Date open_day) {
     return std::make_unique<AmountConverter>(*connection_, to, open_day,
                                              std::string(default_currency().code()));
+}
+
+int Store::fiscal_start() {
+    SQLite::Statement query(connection_->db, "SELECT value FROM meta WHERE key = 'fiscal_start'");
+    if (!query.executeStep()) return 1;
+    const int month = std::atoi(query.getColumn(0).getString().c_str());
+    return month >= 1 && month <= 12 ? month : 1;
+}
+
+void Store::set_fiscal_start(int month) {
+    if (month == 1) {
+        connection_->db.exec("DELETE FROM meta WHERE key = 'fiscal_start'");
+        return;
+    }
+    SQLite::Statement update(connection_->db,
+                             "INSERT INTO meta (key, value) VALUES ('fiscal_start', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    update.bind(1, std::to_string(month));
+    update.exec();
 }
 
 std::optional<Currency> Store::report_currency() {
