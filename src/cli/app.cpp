@@ -17,6 +17,7 @@
 #include "commands/opp.hpp"
 #include "commands/org.hpp"
 #include "commands/product.hpp"
+#include "commands/quota.hpp"
 #include "commands/report.hpp"
 #include "commands/stage.hpp"
 #include "commands/transfer.hpp"
@@ -115,6 +116,7 @@ constexpr Group groups[] = {
      transfer::setup_export},
     {"field", "Custom fields of deals, organizations and contacts", field::setup},
     {"fx", "Exchange rates, dated, that reports convert amounts with (--in)", fx::setup},
+    {"quota", "Sales quotas of owners and the team, by period (report attainment)", quota::setup},
     {"db", "The data file: info, check, backup", db::setup},
 };
 

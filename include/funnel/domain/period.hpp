@@ -33,6 +33,12 @@ struct DayRange {
 };
 DayRange parse_period_argument(std::string_view text, Date today);
 
+// A month, quarter or year named as report columns name them: 2026-11, 2026Q4 (a calendar
+// quarter) or FY2027Q3, 2026 or FY2027. It must be one of the file's periods: with a fiscal year
+// that does not start in January, April, July or October, a calendar quarter is not. Throws
+// Error(invalid) saying what is expected.
+Period parse_period(std::string_view text, Date today);
+
 // The periods from the one containing `from` to the one containing `to`, in order.
 // Throws Error(invalid) when `to` is before `from` or there would be more than `max_periods`.
 inline constexpr std::size_t max_periods = 240;

@@ -68,6 +68,8 @@ class AmountConverter {
     std::int64_t convert(std::int64_t minor, std::string_view currency, Date day);
     // The rates used for open deals, one per currency converted, for a report's notes.
     std::vector<std::string> open_rates_used() const;
+    // Whether an amount in another currency was converted.
+    bool converted_any() const;
     // After a query that failed: the missing rate's error when that was the cause.
     void rethrow_missing() const;
 

@@ -23,6 +23,7 @@
 #include "funnel/store/field_store.hpp"
 #include "funnel/store/history_store.hpp"
 #include "funnel/store/party_store.hpp"
+#include "funnel/store/quota_store.hpp"
 #include "funnel/store/rate_store.hpp"
 #include "funnel/store/related_store.hpp"
 #include "funnel/store/report_queries.hpp"
@@ -136,6 +137,7 @@ class Store {
     StageStore stages() { return StageStore(*connection_); }
     FieldStore fields() { return FieldStore(*connection_); }
     RateStore rates() { return RateStore(*connection_); }
+    QuotaStore quotas() { return QuotaStore(*connection_); }
     // Converts amounts into `to`, open deals' at the rates of `open_day`, cross rates through
     // the file's default currency.
     std::unique_ptr<AmountConverter> converter(Currency to, Date open_day);

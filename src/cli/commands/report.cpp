@@ -487,6 +487,21 @@ void setup(Command& group) {
         command.on_run(options, run_forecast);
     }
     {
+        auto options = std::make_shared<AttainmentOptions>();
+        auto command = group.subcommand(
+            "attainment", "Quotas against won and forecast, per owner and for the team");
+        command
+            .option("--period", options->period,
+                    "A month, quarter or year: 2026Q4, FY2027Q3 (default: this quarter)")
+            .type_name("PERIOD");
+        command
+            .option("--in", options->scope.in,
+                    "The currency of the report (default: the report currency, else the "
+                    "quotas', else the file's); other amounts are converted (funnel fx)")
+            .type_name("CUR");
+        command.on_run(options, run_attainment);
+    }
+    {
         auto options = std::make_shared<BacktestOptions>();
         auto command = group.subcommand(
             "backtest", "How wrong the forecast has been: each past period, forecast against won");

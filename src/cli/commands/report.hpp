@@ -88,6 +88,11 @@ ReportScope scope_of(const ScopeOptions& options, Store& store, Date today,
 std::unique_ptr<AmountConverter> converter_of(const ScopeOptions& options, Store& store,
                                               Date open_day);
 
+struct AttainmentOptions {
+    OptText period;
+    ScopeOptions scope;  // --in only
+};
+
 // Prints a report in the session's format; nothing with -q.
 void print_report(const Session& session, const Report& report);
 
@@ -98,6 +103,7 @@ void run_slipped(const SlippedOptions& options, Session& session);
 void run_stale(const StaleOptions& options, Session& session);
 void run_conversion(const ConversionOptions& options, Session& session);
 void run_backtest(const BacktestOptions& options, Session& session);
+void run_attainment(const AttainmentOptions& options, Session& session);
 
 // Defines the report commands.
 void setup(Command& group);

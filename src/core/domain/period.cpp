@@ -80,6 +80,35 @@ DayRange parse_period_argument(std::string_view input, Date today) {
     }
 }
 
+Period parse_period(std::string_view input, Date today) {
+    const std::string text = ascii_lower(trim(input));
+    const bool quarter = (text.size() == 6 && text[4] == 'q') ||
+                         (text.size() == 8 && text.substr(0, 2) == "fy" && text[6] == 'q');
+    const bool month = text.size() == 7 && text[4] == '-';
+    const bool year = text.size() == 4 || (text.size() == 6 && text.substr(0, 2) == "fy");
+    const auto expected = [&] {
+        return invalid_input(
+            "expected a month (2026-11), a quarter (2026Q4, FY2027Q3) or a year "
+            "(2026, FY2027)");
+    };
+    if (!quarter && !month && !year) throw expected();
+    DayRange days;
+    try {
+        days = parse_period_argument(text, today);
+    } catch (const Error&) {
+        throw expected();
+    }
+    const Granularity granularity = quarter ? Granularity::quarter
+                                    : month ? Granularity::month
+                                            : Granularity::year;
+    const Period period = period_containing(days.first, granularity);
+    if (period.first != days.first || period.last != days.last)
+        throw invalid_input(fmt::format(
+            "{} is not a {} of the fiscal year, which starts in month {}: {} is", ascii_upper(text),
+            quarter ? "quarter" : "year", fiscal_start(), period.label()));
+    return period;
+}
+
 std::vector<Period> periods_between(Date from, Date to, Granularity granularity) {
     if (to < from) throw invalid_input("the end comes before the start");
     std::vector<Period> periods;

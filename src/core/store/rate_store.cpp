@@ -193,6 +193,12 @@ std::vector<std::string> AmountConverter::open_rates_used() const {
     return used;
 }
 
+bool AmountConverter::converted_any() const {
+    for (const auto& [key, entry] : entries_)
+        if (entry.found.source != RateSource::same) return true;
+    return false;
+}
+
 void AmountConverter::rethrow_missing() const {
     if (missing_) throw *missing_;
 }

@@ -487,6 +487,26 @@ CREATE TABLE exchange_rate (
 )sql");
 }
 
+// Sales quotas (funnel quota): an owner's, or the team's (owner NULL), for a month, quarter or
+// year, kept as its days (so that a later fiscal year does not move it), once per owner
+// (case-folded) and period.
+void quotas(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE quota (
+    id          INTEGER PRIMARY KEY,
+    owner       TEXT,
+    granularity TEXT NOT NULL CHECK (granularity = 'month' OR granularity = 'quarter'
+                                     OR granularity = 'year'),
+    first_day   TEXT NOT NULL,
+    last_day    TEXT NOT NULL,
+    amount      INTEGER NOT NULL,
+    currency    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX quota_by_period
+    ON quota (granularity, first_day, last_day, coalesce(owner, '') COLLATE NOCASE);
+)sql");
+}
+
 // Migrations in order: the one at index i brings the file to version i + 1. Never edit one
 // that has shipped; add another.
 const std::vector<std::function<void(SQLite::Database&)>> migrations = {
@@ -505,6 +525,7 @@ const std::vector<std::function<void(SQLite::Database&)>> migrations = {
     tags,
     custom_fields,
     exchange_rates,
+    quotas,
 };
 
 }  // namespace

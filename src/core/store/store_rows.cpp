@@ -51,6 +51,7 @@ enum class Rule {
     meta_key,
     tag,           // as checked_tag keeps it
     rate,          // an exchange rate as format_rate writes it
+    granularity,   // month, quarter, year
     field_record,  // opp, org, contact
     field_type,    // text, number, date, amount, choice
     anything,      // checked by the row as a whole (meta's value)
@@ -226,6 +227,14 @@ const TableRules tables[] = {
       {"from_currency", Rule::currency, true},
       {"to_currency", Rule::currency, true},
       {"rate", Rule::rate, true}}},
+    {"quota",
+     {{"id", Rule::id, true},
+      {"owner", Rule::line, false},
+      {"granularity", Rule::granularity, true},
+      {"first_day", Rule::date, true},
+      {"last_day", Rule::date, true},
+      {"amount", Rule::amount, true},
+      {"currency", Rule::currency, true}}},
     {"opportunity_tag",
      {{"id", Rule::id, true}, {"opp_id", Rule::ref, true}, {"tag", Rule::tag, true}}},
     {"organization_tag",
@@ -383,6 +392,9 @@ std::optional<std::string> word_problem(const std::string& text, Rule rule) {
             break;
         case Rule::rate:
             ok = canonical(text, parse_rate, format_rate);
+            break;
+        case Rule::granularity:
+            ok = text == "month" || text == "quarter" || text == "year";
             break;
         case Rule::meta_key:
             ok = text == "default_currency" || text == "calendar_id" || text == "state" ||

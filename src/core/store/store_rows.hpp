@@ -37,6 +37,7 @@ inline constexpr Table top_tables[] = {
     {"meta", "meta"},
     {"stages", "stage"},
     {"exchange_rates", "exchange_rate"},
+    {"quotas", "quota"},
     {"fields", "field"},
     {"organizations", "organization"},
     {"organization_tags", "organization_tag"},
