@@ -4,6 +4,7 @@
 
 #include "funnel/domain/period.hpp"
 #include "funnel/formats/render.hpp"
+#include "funnel/reports/forecast.hpp"
 #include "funnel/store/store.hpp"
 
 namespace funnel {
@@ -15,5 +16,11 @@ namespace funnel {
 // in the current period); forecast_attainment = forecast / quota; gap = quota - forecast, what
 // is still to be found (the forecast counts what was won).
 Report attainment_report(Store& store, const Period& period, Date today, const ReportScope& scope);
+
+// report forecast --group owner: each row's quota (ForecastFigures::quota), when quotas are set
+// for the periods shown. A row gets its owner's quota for its period in its currency: as set in
+// that currency, or converted on the converted section (query.scope.in); an owner's total the sum
+// of those of the periods shown, the grand total the team's (its own, else the owners' sum).
+void add_quotas(Store& store, const ForecastQuery& query, Forecast& forecast);
 
 }  // namespace funnel

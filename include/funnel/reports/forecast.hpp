@@ -72,6 +72,9 @@ struct ForecastFigures {
     // The amount expected won in the period, by the forecast's method (apply_method).
     std::optional<std::int64_t> forecast;
     std::optional<Outcome> outcome;
+    // With --group owner and quotas for the periods shown (add_quotas): the quota in the row's
+    // currency.
+    std::optional<std::int64_t> quota;
 };
 
 struct ForecastRow {
@@ -89,6 +92,7 @@ struct ForecastRow {
 struct Forecast {
     bool grouped = false;
     bool simulated = false;
+    bool with_quotas = false;  // quota, attainment, forecast_attainment and gap columns
     ForecastMethod method = ForecastMethod::recorded;
     std::optional<int> window;  // of learned and run-rate
     std::vector<ForecastRow> rows;

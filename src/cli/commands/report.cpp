@@ -16,6 +16,7 @@
 #include "funnel/formats/render.hpp"
 #include "funnel/reports/analytics.hpp"
 #include "funnel/reports/as_of.hpp"
+#include "funnel/reports/attainment.hpp"
 #include "funnel/reports/backtest.hpp"
 #include "funnel/reports/converted.hpp"
 #include "funnel/reports/forecast.hpp"
@@ -286,6 +287,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     if (choice.query.method != ForecastMethod::recorded) made.simulation.reset();
     Forecast forecast = options.as_of ? forecast_as_of(store, made) : compute_forecast(store, made);
     apply_method(store, choice, forecast);
+    add_quotas(store, query, forecast);
     query.method = forecast.method;  // as chosen
     Report report;
     report.title = fmt::format("Forecast {} to {}", query.periods.front().label(),

@@ -137,4 +137,63 @@ Report attainment_report(Store& store, const Period& period, Date today, const R
     return report;
 }
 
+void add_quotas(Store& store, const ForecastQuery& query, Forecast& forecast) {
+    if (query.group != ForecastGroup::owner) return;
+    // The quotas of each period shown, by owner (case-folded; "" for the team's own).
+    std::vector<std::map<std::string, Quota>> by_period(query.periods.size());
+    bool any = false;
+    for (std::size_t i = 0; i < query.periods.size(); ++i)
+        for (auto& quota : store.quotas().list(query.periods[i])) {
+            by_period[i][quota.owner ? ascii_lower(*quota.owner) : ""] = quota;
+            any = true;
+        }
+    if (!any) return;
+    forecast.with_quotas = true;
+    // A quota in a row's currency: as set, or converted on the converted section.
+    const auto in_currency = [&](const Quota& quota,
+                                 const ForecastRow& row) -> std::optional<std::int64_t> {
+        if (row.converted)
+            return query.scope.in->convert(quota.amount.minor, quota.amount.currency.code(),
+                                           query.scope.in->open_day());
+        if (quota.amount.currency.code() != row.currency) return std::nullopt;
+        return quota.amount.minor;
+    };
+    const auto team_quota = [&](std::size_t i,
+                                const ForecastRow& row) -> std::optional<std::int64_t> {
+        const auto& quotas = by_period[i];
+        if (const auto own = quotas.find(""); own != quotas.end())
+            return in_currency(own->second, row);
+        std::optional<std::int64_t> sum;
+        for (const auto& [owner, quota] : quotas)
+            if (const auto amount = in_currency(quota, row)) {
+                sum = sum.value_or(0);
+                add_to(*sum, *amount, "the team's quota");
+            }
+        return sum;
+    };
+    const auto add = [](std::optional<std::int64_t>& total, std::optional<std::int64_t> amount) {
+        if (!amount) return;
+        total = total.value_or(0);
+        add_to(*total, *amount, "the quotas");
+    };
+    for (auto& row : forecast.rows) {
+        if (!row.total) {
+            if (!row.group) continue;
+            const auto& quotas = by_period[std::size_t(row.bucket)];
+            if (const auto found = quotas.find(ascii_lower(*row.group)); found != quotas.end())
+                row.figures.quota = in_currency(found->second, row);
+            continue;
+        }
+        for (std::size_t i = 0; i < query.periods.size(); ++i) {
+            if (!row.group) {
+                add(row.figures.quota, team_quota(i, row));
+                continue;
+            }
+            const auto& quotas = by_period[i];
+            if (const auto found = quotas.find(ascii_lower(*row.group)); found != quotas.end())
+                add(row.figures.quota, in_currency(found->second, row));
+        }
+    }
+}
+
 }  // namespace funnel

@@ -380,6 +380,15 @@ Table forecast_table(const Forecast& forecast, const AmountConverter* in) {
     if (forecast.simulated)
         for (const char* key : {"p10", "p50", "p90"})
             table.columns.push_back({key, ascii_upper(key)});
+    if (forecast.with_quotas)
+        table.columns.insert(
+            table.columns.end(),
+            {{"quota", "Quota"},
+             {"attainment", "Attainment", Audience::machines},
+             {"attainment_percent", "Attained", Audience::people, Unit::percent},
+             {"forecast_attainment", "Forecast attainment", Audience::machines},
+             {"forecast_attainment_percent", "Forecast %", Audience::people, Unit::percent},
+             {"gap", "Gap"}});
     table.columns.push_back({"method", "Method", Audience::machines});
     table.columns.push_back({"window", "Window", Audience::machines});
     table.columns.push_back({"bar", "", Audience::people});
@@ -424,6 +433,18 @@ Table forecast_table(const Forecast& forecast, const AmountConverter* in) {
                              {money(f.outcome->p10), money(f.outcome->p50), money(f.outcome->p90)});
             else
                 cells.insert(cells.end(), 3, null_cell());
+        }
+        if (forecast.with_quotas) {
+            const auto share = [&](std::optional<std::int64_t> part, int scale, int decimals) {
+                if (!f.quota || *f.quota <= 0 || !part) return null_cell();
+                return ratio_cell(__int128(*part) * scale, *f.quota, decimals, style);
+            };
+            std::optional<std::int64_t> gap;
+            if (f.quota && f.forecast) gap = *f.quota - *f.forecast;
+            cells.insert(cells.end(),
+                         {f.quota ? money(*f.quota) : null_cell(), share(f.won_amount, 1, 4),
+                          share(f.won_amount, 100, 1), share(f.forecast, 1, 4),
+                          share(f.forecast, 100, 1), gap ? money(*gap) : null_cell()});
         }
         cells.push_back(text_cell(std::string(to_string(forecast.method))));
         cells.push_back(forecast.window ? integer_cell(*forecast.window) : null_cell());
