@@ -82,6 +82,10 @@ class AmountConverter {
         int digits = 2;
     };
     const Entry* entry(std::string_view currency, std::string_view day);
+    // The same for an amount, converted: nothing when the rate is missing. The last result is
+    // kept, for a query that converts the same amount twice (its weighted amount).
+    std::optional<std::int64_t> convert_text(std::int64_t minor, std::string_view currency,
+                                             std::string_view day);
 
   private:
     const Entry& lookup(std::string_view currency, Date day);
@@ -95,6 +99,9 @@ class AmountConverter {
     std::unordered_map<std::uint64_t, Entry> entries_;
     std::uint64_t last_key_ = 0;
     const Entry* last_ = nullptr;
+    std::int64_t last_minor_ = 0;
+    std::int64_t last_result_ = 0;
+    bool last_result_known_ = false;
     std::optional<Error> missing_;
 };
 

@@ -36,12 +36,11 @@ void convert_function(sqlite3_context* context, int, sqlite3_value** arguments) 
                                         std::size_t(sqlite3_value_bytes(arguments[i])))
                      : std::string_view();
     };
-    const auto* entry = converter->entry(text(1), text(2));
-    if (!entry) return sqlite3_result_error(context, "no exchange rate", -1);
     try {
-        sqlite3_result_int64(context,
-                             convert_minor(sqlite3_value_int64(arguments[0]), entry->digits,
-                                           converter->currency().digits(), entry->found.rate));
+        const auto converted =
+            converter->convert_text(sqlite3_value_int64(arguments[0]), text(1), text(2));
+        if (!converted) return sqlite3_result_error(context, "no exchange rate", -1);
+        sqlite3_result_int64(context, *converted);
     } catch (const Error& e) {
         sqlite3_result_error(context, e.what(), -1);
     }
@@ -173,11 +172,25 @@ const AmountConverter::Entry* AmountConverter::entry(std::string_view currency,
         const Date when = day.empty() ? open_day_ : parse_iso_date(day).value_or(open_day_);
         last_ = &lookup(currency, when);
         last_key_ = key;
+        last_result_known_ = false;
         return last_;
     } catch (const Error& e) {
         missing_ = e;
         return nullptr;
     }
+}
+
+std::optional<std::int64_t> AmountConverter::convert_text(std::int64_t minor,
+                                                          std::string_view currency,
+                                                          std::string_view day) {
+    const std::uint64_t key = key_of(currency, day.empty() ? open_day_text_ : day);
+    if (last_result_known_ && key == last_key_ && minor == last_minor_) return last_result_;
+    const Entry* found = entry(currency, day);
+    if (!found) return std::nullopt;
+    last_minor_ = minor;
+    last_result_ = convert_minor(minor, found->digits, to_.digits(), found->found.rate);
+    last_result_known_ = true;
+    return last_result_;
 }
 
 std::vector<std::string> AmountConverter::open_rates_used() const {

@@ -86,14 +86,26 @@ std::string group_key(DealField group) {
     return group == DealField::none ? std::string() : ", " + group_expression(group);
 }
 
-// With a converter: the sums of the deals' amounts converted (on `day`, an SQL expression; NULL
-// for the open day), and of their weighted amounts when `weighted`.
-std::string converted_sums(const ReportScope& scope, std::string_view day, bool weighted) {
-    if (!scope.in) return "";
-    const std::string amount = fmt::format("funnel_in(o.amount, o.currency, {})", day);
-    std::string sums = ", sum(" + amount + ")";
-    if (weighted) sums += ", sum((" + amount + " * o.probability + 50) / 100)";
-    return sums;
+// With a converter: a deal's amount converted (on `day`, an SQL expression; NULL for the open
+// day), as is when it is in the converter's currency already (no call for most deals).
+void add_converted(Query& query, const ReportScope& scope, std::string_view day) {
+    query.bind("CASE o.currency WHEN ? THEN o.amount ELSE ",
+               std::string(scope.in->currency().code()));
+    query.add(fmt::format("funnel_in(o.amount, o.currency, {}) END", day));
+}
+
+// With a converter: the sums of the deals' amounts converted, and of their weighted amounts
+// when `weighted`.
+void add_converted_sums(Query& query, const ReportScope& scope, std::string_view day,
+                        bool weighted) {
+    if (!scope.in) return;
+    query.add(", sum(");
+    add_converted(query, scope, day);
+    query.add(")");
+    if (!weighted) return;
+    query.add(", sum((");
+    add_converted(query, scope, day);
+    query.add(" * o.probability + 50) / 100)");
 }
 
 Converted converted_at(const ReportScope& scope, SQLite::Statement& row, int column,
@@ -131,8 +143,9 @@ void ReportQueries::aggregate_open_deals(const OpenWindow& window, DealField gro
     query.add(
         "SELECT o.close_date, o.currency, o.stage_id, count(*), sum(o.amount), "
         "sum" +
-        std::string(sql::weighted_amount) + ", o.category" + group_key(group) +
-        converted_sums(scope, "NULL", true) + from_clause(group));
+        std::string(sql::weighted_amount) + ", o.category" + group_key(group));
+    add_converted_sums(query, scope, "NULL", true);
+    query.add(from_clause(group));
     add_open_where(query, window, scope, *connection_);
     // In the order of the covering index: no sorting for an ungrouped forecast.
     query.add(" GROUP BY o.close_date, o.currency, o.stage_id, o.category" + group_key(group));
@@ -152,10 +165,10 @@ void ReportQueries::aggregate_closed_deals(
     Date first, Date last, DealField group, const ReportScope& scope,
     const std::function<void(const ClosedAggregate&)>& visit) {
     Query query;
-    query
-        .add("SELECT o.state, o.closed_at, o.currency, " + group_expression(group) +
-             ", count(*), sum(o.amount)" + converted_sums(scope, "o.closed_at", false) +
-             from_clause(group) + " WHERE o.state IN ('won', 'lost')")
+    query.add("SELECT o.state, o.closed_at, o.currency, " + group_expression(group) +
+              ", count(*), sum(o.amount)");
+    add_converted_sums(query, scope, "o.closed_at", false);
+    query.add(from_clause(group) + " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(first))
         .bind(" AND o.closed_at <= ?", format_date(last));
     add_scope(query, scope, *connection_);
@@ -175,9 +188,12 @@ void ReportQueries::for_each_open_deal(const OpenWindow& window, DealField group
                                        const std::function<void(const OpenDeal&)>& visit) {
     Query query;
     query.add("SELECT o.currency, o.close_date, " + group_expression(group) +
-              ", o.stage_id, o.amount, o.probability, o.category" +
-              std::string(scope.in ? ", funnel_in(o.amount, o.currency, NULL)" : "") +
-              from_clause(group));
+              ", o.stage_id, o.amount, o.probability, o.category");
+    if (scope.in) {
+        query.add(", ");
+        add_converted(query, scope, "NULL");
+    }
+    query.add(from_clause(group));
     add_open_where(query, window, scope, *connection_);
     query.add(" ORDER BY o.id");
     auto statement = query.prepare(connection_->db);
@@ -193,13 +209,13 @@ std::vector<PerformanceAggregate> ReportQueries::aggregate_performance(Date from
                                                                        DealField group,
                                                                        const ReportScope& scope) {
     Query query;
-    query
-        .add(
-            "SELECT o.currency, o.state, count(*), sum(o.amount), "
-            "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
-            "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
-            group_key(group) + converted_sums(scope, "o.closed_at", false) + from_clause(group) +
-            " WHERE o.state IN ('won', 'lost')")
+    query.add(
+        "SELECT o.currency, o.state, count(*), sum(o.amount), "
+        "sum(CASE WHEN o.state = 'won' THEN max(0, CAST(julianday(o.closed_at) - "
+        "julianday(substr(o.created_at, 1, 10)) AS INTEGER)) ELSE 0 END)" +
+        group_key(group));
+    add_converted_sums(query, scope, "o.closed_at", false);
+    query.add(from_clause(group) + " WHERE o.state IN ('won', 'lost')")
         .bind(" AND o.closed_at >= ?", format_date(from))
         .bind(" AND o.closed_at <= ?", format_date(to));
     add_scope(query, scope, *connection_);
@@ -274,8 +290,9 @@ std::vector<StageAggregate> ReportQueries::aggregate_open_by_stage(Date today,
         .bind(
             "sum(max(0, CAST(julianday(?) - julianday(substr(o.stage_changed_at, 1, 10)) AS "
             "INTEGER)))",
-            format_date(today))
-        .add(converted_sums(scope, "NULL", true) + " FROM opportunity o WHERE o.state = 'open'");
+            format_date(today));
+    add_converted_sums(query, scope, "NULL", true);
+    query.add(" FROM opportunity o WHERE o.state = 'open'");
     add_scope(query, scope, *connection_);
     query.add(" GROUP BY 1, 2");
     auto statement = query.prepare(connection_->db);
