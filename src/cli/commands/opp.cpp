@@ -526,6 +526,8 @@ void setup(Command& group) {
                     "These columns, in this order: id,name,amount,close,owner,next_step, ... "
                     "(any field of the JSON rows)")
             .type_name("LIST");
+        command.option("--in", options->in, "Amounts converted into it too (funnel fx)")
+            .type_name("CUR");
         command.on_run(options, run_list);
     }
     {

@@ -35,6 +35,7 @@ struct ListOptions {
     OptText org, contact, owner, type, closing_from, closing_to, search, limit, where;
     std::vector<std::string> tags;  // deals with all of them
     OptText columns;                // opp list only
+    OptText in;                     // opp list only: amounts converted too
     std::string sort = "close";
     bool descending = false;
 };

@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "commands/opp.hpp"
+#include "commands/report.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/views.hpp"
 #include "records.hpp"
@@ -94,8 +95,21 @@ void run_list(const ListOptions& options, Session& session) {
         }
         columns = std::move(shown);
     }
+    // --in: each deal's amount and weighted amount converted, open deals at today's rates,
+    // closed ones at their close day's.
+    const auto converter = report::converter_of(options.in, store, session.today());
+    if (converter) {
+        const std::string code(converter->currency().code());
+        columns.insert(
+            columns.end(),
+            {{"converted_amount", "In " + code, Audience::everyone, Unit::amount},
+             {"converted_weighted", "Weighted in " + code, Audience::machines, Unit::amount},
+             {"converted_currency", "Converted into", Audience::machines},
+             {"rate_day", "Rate day", Audience::machines}});
+    }
     auto renderer = make_renderer(session.format(), session.out(), session.render_options());
     renderer->begin(columns);
+    std::pair<std::int64_t, std::int64_t> converted_sums;
     // Per currency: amount and weighted amount of the deals shown.
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> sums;
     std::map<std::string, int> digits;
@@ -110,6 +124,18 @@ void run_list(const ListOptions& options, Session& session) {
                                     ? custom_field_cell(deal.fields, custom[index - own_columns])
                                     : std::move(row[index]));
             row = std::move(shown);
+        }
+        if (converter) {
+            const Date day = deal.closed_at.value_or(session.today());
+            const std::int64_t amount =
+                converter->convert(deal.amount.minor, deal.amount.currency.code(), day);
+            const std::int64_t weighted = weighted_minor(amount, deal.probability);
+            const int to = converter->currency().digits();
+            row.insert(row.end(), {decimal_cell(amount, to), decimal_cell(weighted, to),
+                                   text_cell(std::string(converter->currency().code())),
+                                   text_cell(format_date(day))});
+            add_to(converted_sums.first, amount, "the converted total of the deals listed");
+            add_to(converted_sums.second, weighted, "the converted weighted total");
         }
         renderer->row(row);
         ++count;
@@ -130,6 +156,12 @@ void run_list(const ListOptions& options, Session& session) {
         parts.push_back(fmt::format("{} {} total, {} weighted", code,
                                     format_units(sum.first, digits[code], Grouping::thousands),
                                     format_units(sum.second, digits[code], Grouping::thousands)));
+    if (converter)
+        parts.push_back(fmt::format(
+            "in {} {} total, {} weighted", converter->currency().code(),
+            format_units(converted_sums.first, converter->currency().digits(), Grouping::thousands),
+            format_units(converted_sums.second, converter->currency().digits(),
+                         Grouping::thousands)));
     session.out() << fmt::format("\n{}: {}\n", counted(count, "opportunity", "opportunities"),
                                  join(parts, "; "));
 }

@@ -201,13 +201,12 @@ ReportScope scope_of(const ScopeOptions& options, Store& store, Date today, bool
     return scope;
 }
 
-std::unique_ptr<AmountConverter> converter_of(const ScopeOptions& options, Store& store,
-                                              Date open_day) {
+std::unique_ptr<AmountConverter> converter_of(const OptText& in, Store& store, Date open_day) {
     std::optional<Currency> currency = store.report_currency();
-    if (options.in)
-        currency = ascii_lower(trim(*options.in)) == "none"
+    if (in)
+        currency = ascii_lower(trim(*in)) == "none"
                        ? std::nullopt
-                       : std::optional(parse_currency_option("--in", *options.in));
+                       : std::optional(parse_currency_option("--in", *in));
     if (!currency) return nullptr;
     return store.converter(*currency, open_day);
 }
@@ -280,7 +279,7 @@ void run_forecast(const ForecastOptions& options, Session& session) {
     if (options.window && options.method && query.method == ForecastMethod::recorded)
         throw invalid_input("--window goes with --method learned or run-rate");
     query.method_by_default = !options.method;
-    const auto converter = converter_of(options.scope, store, query.today);
+    const auto converter = converter_of(options.scope.in, store, query.today);
     query.scope.in = converter.get();
     const MethodChoice choice = choose_method(store, query);
     ForecastQuery made = query;  // the recorded simulation serves the recorded method only
@@ -338,7 +337,7 @@ void run_pipeline(const PipelineOptions& options, Session& session) {
                                         in_quotes(*options.as_of), format_date(session.today())));
     Store store = session.read_store();
     ReportScope scope = scope_of(options.scope, store, session.today(), options.as_of.has_value());
-    const auto converter = converter_of(options.scope, store, day);
+    const auto converter = converter_of(options.scope.in, store, day);
     scope.in = converter.get();
     Report report;
     report.title = fmt::format("Pipeline on {}", format_date(day));

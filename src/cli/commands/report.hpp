@@ -85,8 +85,7 @@ ReportScope scope_of(const ScopeOptions& options, Store& store, Date today,
 
 // The converter of --in (else the file's report currency; "--in none": none), open deals at the
 // rates of `open_day`.
-std::unique_ptr<AmountConverter> converter_of(const ScopeOptions& options, Store& store,
-                                              Date open_day);
+std::unique_ptr<AmountConverter> converter_of(const OptText& in, Store& store, Date open_day);
 
 struct AttainmentOptions {
     OptText period;

@@ -19,7 +19,7 @@ void run_attainment(const AttainmentOptions& options, Session& session) {
     // In --in's currency, else the report currency, else the quotas' when they have one.
     std::unique_ptr<AmountConverter> converter;
     if (options.scope.in || store.report_currency()) {
-        converter = converter_of(options.scope, store, session.today());
+        converter = converter_of(options.scope.in, store, session.today());
     }
     if (!converter) {
         std::set<std::string> currencies;

@@ -44,7 +44,7 @@ void run_performance(const PerformanceOptions& options, Session& session) {
     }
     Store store = session.read_store();
     ReportScope scope = scope_of(options.scope, store, session.today());
-    const auto converter = converter_of(options.scope, store, session.today());
+    const auto converter = converter_of(options.scope.in, store, session.today());
     scope.in = converter.get();
     print_report(session, performance_report(store, scope, from, to, field, session.today()));
 }
