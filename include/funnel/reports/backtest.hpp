@@ -41,6 +41,11 @@ struct BacktestRow {
     // P10 and P90: the recorded probabilities' simulation; for the other methods, the forecast
     // times the 10th and 90th percentiles of actual / forecast of the periods before it.
     std::optional<Outcome> range;
+    // In the section converted into one currency (--in): its forecast at the rates in force when
+    // the period began (rate_day, the day before its first), its actual deal by deal at the rate
+    // of the day each closed.
+    bool converted = false;
+    std::optional<Date> rate_day;
 };
 
 // One currency and method over every period that has a forecast.
@@ -53,6 +58,7 @@ struct BacktestSummary {
     std::int64_t absolute_error = 0;  // Σ |forecast − actual|
     std::int64_t ranged = 0;          // periods with a P10–P90 range
     std::int64_t in_range = 0;        // and the actual in it
+    bool converted = false;
 };
 
 struct Backtest {
@@ -83,10 +89,16 @@ std::vector<double> forecast_ratios(const Backtest& backtest, const std::string&
 // first day's start); the run rate's periods are always added as the benchmark.
 Backtest run_backtest(Store& store, const BacktestQuery& query);
 
+// A last section with every currency converted into `in`'s (BacktestRow::converted), without
+// ranges, and its summaries.
+void add_converted_section(Store& store, const BacktestQuery& query, AmountConverter& in,
+                           Backtest& backtest);
+
 // Rows: currency, period, method, forecast, actual, error (forecast − actual), p10, p90,
 // in_range; then per currency and method a row with period "summary": periods, wape
 // (Σ|error| / Σ actual), bias (Σ forecast / Σ actual), coverage (share of periods in P10–P90).
-Table backtest_table(const Backtest& backtest);
+// With `in`, the converted rows say so (converted.hpp).
+Table backtest_table(const Backtest& backtest, const AmountConverter* in = nullptr);
 
 // One line for a forecast's foot: how far off the method has been, per currency: "Backtest of
 // 2026-05..2026-10 (learned): EUR WAPE 21.3 %, bias 1.07, 4 of 6 in range; ...".

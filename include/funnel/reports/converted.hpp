@@ -15,9 +15,10 @@ namespace funnel {
 // `converted` (true on the converted section) and `rate_day` (the day of the rates its open
 // deals are converted at); people read "in EUR" in the Cur column of the converted section.
 std::vector<Column> currency_columns(bool converting);
-// The cells of those columns.
+// The cells of those columns; `rate_day`, when the rates are not the open day's.
 void add_currency_cells(Row& cells, const std::string& currency, Style style,
-                        const AmountConverter* in, bool converted);
+                        const AmountConverter* in, bool converted,
+                        std::optional<Date> rate_day = std::nullopt);
 // What a converted report says of its rates: how each currency was converted, open deals at the
 // rates of the open day, won and lost deals at those of the day they closed.
 std::vector<std::string> conversion_notes(const AmountConverter& in);

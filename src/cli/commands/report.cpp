@@ -383,11 +383,13 @@ void run_backtest(const BacktestOptions& options, Session& session) {
     Store store = session.read_store();
     ResultCache cache = session.result_cache(store);
     query.cache = &cache;
-    const Backtest backtest = funnel::run_backtest(store, query);
+    Backtest backtest = funnel::run_backtest(store, query);
+    const auto converter = converter_of(options.in, store, session.today());
+    if (converter) add_converted_section(store, query, *converter, backtest);
     Report report;
     report.title = fmt::format("Backtest {} to {}", query.periods.front().label(),
                                query.periods.back().label());
-    report.table = backtest_table(backtest);
+    report.table = backtest_table(backtest, converter.get());
     report.notes.push_back(fmt::format(
         "Each period's forecast is what the file knew when the period began, by the {} method; "
         "the run rate (the mean won per period over the {} before) is the benchmark. WAPE: the "
@@ -410,6 +412,12 @@ void run_backtest(const BacktestOptions& options, Session& session) {
             "actual / forecast of the periods before it, once four of them have a forecast.");
     for (const auto& note : backtest_notes(backtest))
         report.notes.push_back(note);
+    if (converter)
+        report.notes.push_back(fmt::format(
+            "In {}: each period's forecasts converted at the rates in force the day before it "
+            "began (rate_day), what was won in it deal by deal at the rate of the day each "
+            "closed; no range.",
+            converter->currency().code()));
     print_report(session, report);
 }
 
@@ -519,6 +527,10 @@ void setup(Command& group) {
             .type_name("N");
         command.option("--seed", options->seed, "Seed of the simulation (default 1)")
             .type_name("N");
+        command
+            .option("--in", options->in,
+                    "A section more, every currency converted into this one (funnel fx)")
+            .type_name("CUR");
         command.on_run(options, run_backtest);
     }
     {

@@ -41,6 +41,7 @@ struct ForecastOptions {
 struct BacktestOptions {
     std::string by = "month";
     OptText method, window, from, to, trials, seed;
+    OptText in;  // --in CUR: a converted section
 };
 
 struct PipelineOptions {

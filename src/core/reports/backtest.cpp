@@ -12,6 +12,7 @@
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/reports/as_of.hpp"
+#include "funnel/reports/converted.hpp"
 
 namespace funnel {
 
@@ -30,10 +31,13 @@ struct Figures {
 };
 
 BacktestSummary summarize(const std::string& currency, ForecastMethod method,
-                          const std::vector<BacktestRow>& rows) {
+                          const std::vector<BacktestRow>& rows, bool converted = false) {
     BacktestSummary summary{currency, method};
+    summary.converted = converted;
     for (const auto& row : rows) {
-        if (row.currency != currency || row.method != method || !row.forecast) continue;
+        if (row.currency != currency || row.method != method || row.converted != converted ||
+            !row.forecast)
+            continue;
         ++summary.periods;
         add_to(summary.forecast, *row.forecast, "the backtest's forecast total");
         add_to(summary.actual, row.actual, "the backtest's actual total");
@@ -75,8 +79,8 @@ std::optional<Outcome> empirical_range(std::int64_t forecast, std::vector<double
 std::vector<double> forecast_ratios(const Backtest& backtest, const std::string& currency) {
     std::vector<double> ratios;
     for (const auto& row : backtest.rows)
-        if (row.currency == currency && row.method == backtest.method && row.forecast &&
-            *row.forecast > 0)
+        if (row.currency == currency && !row.converted && row.method == backtest.method &&
+            row.forecast && *row.forecast > 0)
             ratios.push_back(double(row.actual) / double(*row.forecast));
     return ratios;
 }
@@ -228,8 +232,14 @@ Backtest compute_backtest(Store& store, const BacktestQuery& query) {
     for (const auto& [currency, figure] : figures) {
         for (const auto method : methods_of(query.method)) {
             for (std::size_t k = 0; k < count; ++k) {
-                BacktestRow row{currency,     query.periods[k].label(), method,
-                                std::nullopt, figure.actual[k],         std::nullopt};
+                BacktestRow row{currency,
+                                query.periods[k].label(),
+                                method,
+                                std::nullopt,
+                                figure.actual[k],
+                                std::nullopt,
+                                false,
+                                std::nullopt};
                 if (method == ForecastMethod::recorded) {
                     row.forecast = figure.recorded[k];
                     const auto key = keys.find({currency, k});
@@ -272,36 +282,80 @@ Backtest run_backtest(Store& store, const BacktestQuery& query) {
     return backtest;
 }
 
-Table backtest_table(const Backtest& backtest) {
-    Table table{{
-                    {"currency", "Cur"},
-                    {"period", "Period"},
-                    {"method", "Method"},
-                    {"forecast", "Forecast"},
-                    {"actual", "Actual"},
-                    {"error", "Error"},
-                    {"p10", "P10"},
-                    {"p90", "P90"},
-                    {"in_range", "In range"},
-                    {"periods", "Periods"},
-                    {"wape", "WAPE", Audience::machines},
-                    {"wape_percent", "WAPE", Audience::people, Unit::percent},
-                    {"bias", "Bias"},
-                    {"coverage", "Coverage", Audience::machines},
-                    {"coverage_percent", "Coverage", Audience::people, Unit::percent},
-                },
-                {}};
+void add_converted_section(Store& store, const BacktestQuery& query, AmountConverter& in,
+                           Backtest& backtest) {
+    const std::string currency(in.currency().code());
+    // What was won, deal by deal at the rate of the day it closed.
+    std::vector<std::int64_t> actual(query.periods.size(), 0);
+    const PeriodIndex index(query.periods, query.periods.front().first);
+    ReportScope scope;
+    scope.in = &in;
+    store.reports().aggregate_closed_deals(
+        query.periods.front().first, query.periods.back().last, DealField::none, scope,
+        [&](const ClosedAggregate& row) {
+            if (row.state != StageState::won) return;
+            if (const auto k = index.bucket(row.closed_at))
+                add_to(actual[std::size_t(*k)], row.converted.amount, "the converted actual");
+        });
+    std::vector<BacktestRow> rows;
+    for (const auto method : methods_of(backtest.method))
+        for (std::size_t k = 0; k < query.periods.size(); ++k) {
+            BacktestRow row{currency,  query.periods[k].label(),
+                            method,    0,
+                            actual[k], std::nullopt,
+                            true,      add_days(query.periods[k].first, -1)};
+            // Each currency's forecast, as known when the period began, at that day's rates.
+            for (const auto& native : backtest.rows) {
+                if (native.converted || native.method != method || native.period != row.period)
+                    continue;
+                if (!native.forecast) {
+                    row.forecast.reset();
+                    break;
+                }
+                add_to(*row.forecast, in.convert(*native.forecast, native.currency, *row.rate_day),
+                       "the converted forecast");
+            }
+            rows.push_back(std::move(row));
+        }
+    for (const auto method : methods_of(backtest.method))
+        backtest.summaries.push_back(summarize(currency, method, rows, true));
+    backtest.rows.insert(backtest.rows.end(), rows.begin(), rows.end());
+}
+
+Table backtest_table(const Backtest& backtest, const AmountConverter* in) {
+    Table table{currency_columns(in), {}};
+    table.columns.insert(table.columns.end(),
+                         {
+                             {"period", "Period"},
+                             {"method", "Method"},
+                             {"forecast", "Forecast"},
+                             {"actual", "Actual"},
+                             {"error", "Error"},
+                             {"p10", "P10"},
+                             {"p90", "P90"},
+                             {"in_range", "In range"},
+                             {"periods", "Periods"},
+                             {"wape", "WAPE", Audience::machines},
+                             {"wape_percent", "WAPE", Audience::people, Unit::percent},
+                             {"bias", "Bias"},
+                             {"coverage", "Coverage", Audience::machines},
+                             {"coverage_percent", "Coverage", Audience::people, Unit::percent},
+                         });
     for (const auto& summary : backtest.summaries) {
         const int digits = digits_of(summary.currency);
         const auto money = [&](std::int64_t minor) { return decimal_cell(minor, digits); };
         for (const auto& row : backtest.rows) {
-            if (row.currency != summary.currency || row.method != summary.method) continue;
+            if (row.currency != summary.currency || row.method != summary.method ||
+                row.converted != summary.converted)
+                continue;
             const auto optional_money = [&](std::optional<std::int64_t> minor) {
                 return minor ? money(*minor) : null_cell();
             };
-            Row cells{text_cell(row.currency), text_cell(row.period),
-                      text_cell(std::string(to_string(row.method))), optional_money(row.forecast),
-                      money(row.actual)};
+            Row cells;
+            add_currency_cells(cells, row.currency, Style::plain, in, row.converted, row.rate_day);
+            cells.insert(cells.end(),
+                         {text_cell(row.period), text_cell(std::string(to_string(row.method))),
+                          optional_money(row.forecast), money(row.actual)});
             cells.push_back(row.forecast ? money(*row.forecast - row.actual) : null_cell());
             if (row.range) {
                 const bool in = row.range->p10 <= row.actual && row.actual <= row.range->p90;
@@ -314,19 +368,20 @@ Table backtest_table(const Backtest& backtest) {
             table.rows.push_back(std::move(cells));
         }
         const Style strong = Style::strong;
-        Row cells{text_cell(summary.currency, strong),
-                  text_cell("summary", strong),
-                  text_cell(std::string(to_string(summary.method)), strong),
-                  decimal_cell(summary.forecast, digits, strong),
-                  decimal_cell(summary.actual, digits, strong),
-                  decimal_cell(summary.forecast - summary.actual, digits, strong),
-                  null_cell(),
-                  null_cell(),
-                  null_cell(),
-                  integer_cell(summary.periods, strong),
-                  ratio_cell(summary.absolute_error, summary.actual, 4, strong),
-                  ratio_cell(__int128(summary.absolute_error) * 100, summary.actual, 1, strong),
-                  ratio_cell(summary.forecast, summary.actual, 2, strong)};
+        Row cells;
+        add_currency_cells(cells, summary.currency, strong, in, summary.converted);
+        // A summary spans periods converted at different days' rates: no one day.
+        if (in && summary.converted) cells[2] = null_cell();
+        cells.insert(cells.end(),
+                     {text_cell("summary", strong),
+                      text_cell(std::string(to_string(summary.method)), strong),
+                      decimal_cell(summary.forecast, digits, strong),
+                      decimal_cell(summary.actual, digits, strong),
+                      decimal_cell(summary.forecast - summary.actual, digits, strong), null_cell(),
+                      null_cell(), null_cell(), integer_cell(summary.periods, strong),
+                      ratio_cell(summary.absolute_error, summary.actual, 4, strong),
+                      ratio_cell(__int128(summary.absolute_error) * 100, summary.actual, 1, strong),
+                      ratio_cell(summary.forecast, summary.actual, 2, strong)});
         if (summary.ranged) {
             cells.push_back(ratio_cell(summary.in_range, summary.ranged, 4, strong));
             cells.push_back(ratio_cell(summary.in_range * 100, summary.ranged, 1, strong));
@@ -341,7 +396,7 @@ Table backtest_table(const Backtest& backtest) {
 std::string backtest_footer(const Backtest& backtest, const std::vector<Period>& periods) {
     std::vector<std::string> parts;
     for (const auto& summary : backtest.summaries) {
-        if (summary.method != backtest.method) continue;
+        if (summary.method != backtest.method || summary.converted) continue;
         if (summary.periods == 0) {
             parts.push_back(fmt::format("{} no forecast to check", summary.currency));
             continue;
@@ -369,19 +424,25 @@ std::string backtest_footer(const Backtest& backtest, const std::vector<Period>&
 std::vector<std::string> backtest_notes(const Backtest& backtest) {
     std::vector<std::string> notes;
     if (backtest.method == ForecastMethod::run_rate) return notes;
-    std::set<std::string> currencies;
+    // Per currency, then the converted section's (--in).
+    std::set<std::pair<bool, std::string>> sections;
     for (const auto& row : backtest.rows)
-        currencies.insert(row.currency);
-    for (const auto& currency : currencies) {
+        sections.emplace(row.converted, row.currency);
+    for (const auto& section : sections) {
+        const bool converted = section.first;
+        const std::string& currency = section.second;
+        const auto in_section = [&](const BacktestRow& row) {
+            return row.currency == currency && row.converted == converted;
+        };
         // Both over the periods both forecast: the same periods, or the comparison lies.
         std::map<std::string, int> forecasts;
         for (const auto& row : backtest.rows)
-            if (row.currency == currency && row.forecast) ++forecasts[row.period];
+            if (in_section(row) && row.forecast) ++forecasts[row.period];
         std::vector<BacktestRow> common;
         for (const auto& row : backtest.rows)
-            if (row.currency == currency && forecasts[row.period] == 2) common.push_back(row);
-        const auto chosen = summarize(currency, backtest.method, common);
-        const auto benchmark = summarize(currency, ForecastMethod::run_rate, common);
+            if (in_section(row) && forecasts[row.period] == 2) common.push_back(row);
+        const auto chosen = summarize(currency, backtest.method, common, converted);
+        const auto benchmark = summarize(currency, ForecastMethod::run_rate, common, converted);
         if (benchmark.periods == 0 || benchmark.actual <= 0) continue;  // chosen's are the same
         const auto wape = [](const BacktestSummary& s) {
             return ratio_units(__int128(s.absolute_error) * 100, s.actual, 1);
@@ -390,8 +451,8 @@ std::vector<std::string> backtest_notes(const Backtest& backtest) {
             notes.push_back(fmt::format(
                 "{}: the {} forecast was further off than the run rate over the same {} periods "
                 "(WAPE {} % against {} %): as recorded, the pipeline adds nothing to the run rate.",
-                currency, to_string(backtest.method), benchmark.periods,
-                format_units(wape(chosen), 1, Grouping::thousands),
+                converted ? "In " + currency : currency, to_string(backtest.method),
+                benchmark.periods, format_units(wape(chosen), 1, Grouping::thousands),
                 format_units(wape(benchmark), 1, Grouping::thousands)));
     }
     return notes;

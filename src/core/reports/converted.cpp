@@ -15,14 +15,15 @@ std::vector<Column> currency_columns(bool converting) {
 }
 
 void add_currency_cells(Row& cells, const std::string& currency, Style style,
-                        const AmountConverter* in, bool converted) {
+                        const AmountConverter* in, bool converted, std::optional<Date> rate_day) {
     if (!in) {
         cells.push_back(text_cell(currency, style));
         return;
     }
     cells.push_back(text_cell(currency, style));
     cells.push_back({Value{converted}, style});
-    cells.push_back(converted ? text_cell(format_date(in->open_day()), style) : null_cell());
+    cells.push_back(converted ? text_cell(format_date(rate_day.value_or(in->open_day())), style)
+                              : null_cell());
     cells.push_back(text_cell(converted ? "in " + currency : currency, style));
 }
 
