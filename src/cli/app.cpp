@@ -46,7 +46,11 @@ Option& Option::excludes(const Option& other) {
 }
 
 Command Command::subcommand(std::string_view name, std::string_view description) {
-    return Command(app_->add_subcommand(std::string(name), std::string(description)), action_);
+    auto* sub = app_->add_subcommand(std::string(name), std::string(description));
+    // The short names of the shell: opp ls, org rm.
+    if (name == "list") sub->alias("ls");
+    if (name == "delete") sub->alias("rm");
+    return Command(sub, action_);
 }
 
 Option Command::option(std::string_view name, std::string& value, std::string_view description) {
@@ -202,13 +206,70 @@ std::optional<std::string> missing_command(const CLI::App& app, int argc, const 
             --arguments;
             continue;
         }
-        if (after && !word.starts_with("-"))
+        if (after && !word.starts_with("-")) {
+            if (const auto suggestion = closest_name(word, names, 1))
+                return fmt::format("unknown command {} for {}; did you mean {}?", in_quotes(word),
+                                   path, in_quotes(*suggestion));
             return fmt::format("unknown command {} for {}; expected one of {}", in_quotes(word),
                                path, join(names, ", "));
+        }
         if (word == command->get_name()) after = true;
         if (word == "--db" || word == "--format" || word == "--color" || word == "--today") ++i;
     }
     return fmt::format("{} needs a command: {}", path, join(names, ", "));
+}
+
+// The command's path as a user typed it: "opp list", or "funnel" for the top.
+std::string command_path(const CLI::App& command) {
+    std::string path;
+    for (const CLI::App* at = &command; at->get_parent(); at = at->get_parent())
+        path = at->get_name() + (path.empty() ? "" : " " + path);
+    return path.empty() ? "funnel" : path;
+}
+
+// An option of the command line that neither the chosen command nor the commands above it
+// (whose options are accepted after it) know: "unknown option '--sotr' for 'opp list'; did you
+// mean '--sort'?". Nothing when every option is known.
+std::optional<std::string> unknown_option(const CLI::App& app,
+                                          const std::vector<const char*>& words) {
+    const CLI::App* command = chosen(app);
+    std::vector<std::string> known, long_names;
+    for (const CLI::App* at = command; at; at = at->get_parent())
+        for (const auto* option : at->get_options()) {
+            for (const auto& name : option->get_lnames()) {
+                known.push_back("--" + name);
+                long_names.push_back("--" + name);
+            }
+            for (const auto& name : option->get_snames())
+                known.push_back("-" + name);
+        }
+    known.insert(known.end(), {"-h", "--help", "--version"});
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        const std::string_view word = words[i];
+        if (word == "--") break;
+        if (word.size() < 2 || word[0] != '-' || (word[1] >= '0' && word[1] <= '9')) continue;
+        const std::string name(word.substr(0, word.find('=')));
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        const auto suggestion = closest_name(name, long_names, 1);
+        return fmt::format("unknown option {} for {}{}", in_quotes(name),
+                           in_quotes(command_path(*command)),
+                           suggestion ? fmt::format("; did you mean {}?", in_quotes(*suggestion))
+                                      : std::string("; see --help"));
+    }
+    return std::nullopt;
+}
+
+// `funnel` alone: what it is and how to start, on stderr (exit 2).
+std::string short_usage(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({}))
+        names.push_back(sub->get_name());
+    return fmt::format(
+        "funnel: sales opportunities in a local file, and honest probability-weighted "
+        "forecasts\nusage: funnel COMMAND [ARGUMENTS] [OPTIONS]\ncommands: {}\n'funnel help "
+        "COMMAND' says what a command takes; 'funnel opp add NAME --org ORG --close DATE' adds a "
+        "deal.\n",
+        join(names, ", "));
 }
 
 }  // namespace
@@ -253,7 +314,16 @@ int run(int argc, const char* const* argv) {
     Action action;
     auto app =
         build_app(globals, action, std::span(argv + 1, std::size_t(argc > 0 ? argc - 1 : 0)));
-    const auto rewritten = with_tag_removals(argc, argv);
+    if (argc <= 1) {
+        std::cerr << short_usage(*app);
+        return static_cast<int>(ErrorKind::invalid);
+    }
+    auto rewritten = with_tag_removals(argc, argv);
+    // funnel help [COMMAND...]: that command's --help.
+    if (rewritten.size() >= 2 && rewritten[1] == "help") {
+        rewritten.erase(rewritten.begin() + 1);
+        rewritten.emplace_back("--help");
+    }
     std::vector<const char*> arguments;
     for (const auto& word : rewritten)
         arguments.push_back(word.c_str());
@@ -265,11 +335,24 @@ int run(int argc, const char* const* argv) {
         return app->exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app->exit(e);
-    } catch (const CLI::RequiredError& e) {
-        if (auto message = missing_command(*app, argc, argv))
-            return fail(ErrorKind::invalid, *message);
-        return fail(ErrorKind::invalid, fmt::format("{} (see --help)", e.what()));
     } catch (const CLI::ParseError& e) {
+        // A misspelt option is said first, whatever CLI11 tripped on (--clsoe eom reads to it
+        // as --close missing).
+        if (auto message = unknown_option(*app, arguments))
+            return fail(ErrorKind::invalid, *message);
+        if (dynamic_cast<const CLI::RequiredError*>(&e))
+            if (auto message = missing_command(*app, argc, argv))
+                return fail(ErrorKind::invalid, *message);
+        if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+            // CLI11 says "The following arguments were not expected: 2 3".
+            const std::string what = e.what();
+            const auto colon = what.find(": ");
+            return fail(
+                ErrorKind::invalid,
+                fmt::format("unexpected {} for {} (see --help)",
+                            in_quotes(colon == std::string::npos ? what : what.substr(colon + 2)),
+                            in_quotes(command_path(*chosen(*app)))));
+        }
         return fail(ErrorKind::invalid, fmt::format("{} (see --help)", e.what()));
     }
     std::vector<std::string> words{"funnel"};

@@ -72,10 +72,11 @@ std::optional<std::string> tag_problem(std::string_view tag);
 std::vector<std::string> parse_tags(std::string_view what, std::string_view text);
 
 // The one of `candidates` that `typed` most likely misspells, compared folded (fold_name): within
-// an edit distance of 1 for short names, up to 3 for long ones; nothing when none is that close
-// or two are equally close.
+// an edit distance of 1 for short names, up to 3 for long ones (at least `least`: 1 for command
+// words, where "lst" means list); nothing when none is that close or two are equally close.
 std::optional<std::string> closest_name(std::string_view typed,
-                                        const std::vector<std::string>& candidates);
+                                        const std::vector<std::string>& candidates,
+                                        std::size_t least = 0);
 
 // Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates
 // (U+202A-U+202E, U+2066-U+2069): what would make text on a terminal show other than it is.

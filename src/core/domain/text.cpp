@@ -361,16 +361,17 @@ std::size_t edit_distance(const std::u32string& a, const std::u32string& b) {
 }  // namespace
 
 std::optional<std::string> closest_name(std::string_view typed,
-                                        const std::vector<std::string>& candidates) {
+                                        const std::vector<std::string>& candidates,
+                                        std::size_t least) {
     // Accents are compared away: a name typed without them is close to the one with them.
     const auto loose = [](std::string_view text) {
         return code_points(utf8proc_mapped(text, UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK));
     };
     const std::u32string wanted = loose(trim(typed));
-    const std::size_t allowed = wanted.size() < 4    ? 0
-                                : wanted.size() < 8  ? 1
-                                : wanted.size() < 14 ? 2
-                                                     : 3;
+    const std::size_t allowed = std::max(least, wanted.size() < 4    ? std::size_t(0)
+                                                : wanted.size() < 8  ? std::size_t(1)
+                                                : wanted.size() < 14 ? std::size_t(2)
+                                                                     : std::size_t(3));
     std::optional<std::string> best;
     std::size_t best_distance = allowed + 1;
     bool tie = false;
