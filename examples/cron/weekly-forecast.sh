@@ -14,6 +14,6 @@ shift
 message=$(mktemp)
 trap 'rm -f "$message"' EXIT
 # Written to a file first, so that a failing report sends nothing.
-"${FUNNEL:-funnel}" report forecast --mime --to "$to" \
+"${FUNNEL:-funnel}" report forecast --mime --mail-to "$to" \
     --subject "Forecast for the week of $(date +%Y-%m-%d)" "$@" > "$message"
 "${SENDMAIL:-/usr/sbin/sendmail}" -t < "$message"

@@ -1,18 +1,12 @@
 #include "commands/report.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <ctime>
 #include <ostream>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "args.hpp"
 #include "funnel/error.hpp"
-#include "funnel/formats/mail.hpp"
 #include "funnel/formats/render.hpp"
 #include "funnel/reports/analytics.hpp"
 #include "funnel/reports/as_of.hpp"
@@ -86,55 +80,6 @@ std::pair<ForecastMethod, int> method_settings(const OptText& method, const OptT
         settings.second = int(periods);
     }
     return settings;
-}
-
-std::string host_name() {
-    char name[256] = {};
-    if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "localhost";
-    return name;
-}
-
-// Prints the report: as mail with --mime (a text and an html version), else in the format asked.
-void deliver(const Session& session, const Report& report, const MailOptions& mail,
-             const std::vector<std::string>& to, const std::vector<std::string>& from) {
-    if (!mail.mime) {
-        if (!to.empty() || !from.empty())
-            throw invalid_input(
-                fmt::format("{} is an address: give --mime to send the report as mail",
-                            in_quotes(!to.empty() ? to.front() : from.front())));
-        render_report(session.format(), session.out(), session.render_options(), report);
-        return;
-    }
-    if (to.empty()) throw invalid_input("--mime needs --to ADDRESS");
-    MailMessage message;
-    message.to = join(to, ", ");
-    const char* user = std::getenv("USER");
-    message.from =
-        !from.empty() ? join(from, ", ")
-                      : fmt::format("funnel <{}@{}>", user && *user ? user : "funnel", host_name());
-    parse_option("--to", message.to, [](const std::string& text) {
-        validate_address_list(text);
-        return 0;
-    });
-    parse_option("--from", message.from, [](const std::string& text) {
-        validate_address_list(text);
-        return 0;
-    });
-    message.subject =
-        mail.subject ? text_option("--subject", *mail.subject, TextKind::line) : report.title;
-    const auto now = std::time(nullptr);
-    message.date = rfc5322_date(now);
-    message.message_id = fmt::format("{}.{}.funnel@{}", now, ::getpid(), host_name());
-    RenderOptions text_options;
-    text_options.unicode = true;  // the part says charset=utf-8
-    RenderOptions html_options = text_options;
-    html_options.mail = true;
-    std::ostringstream text, html;
-    render_report(Format::table, text, text_options, report);
-    render_report(Format::html, html, html_options, report);
-    message.text = text.str();
-    message.html = html.str();
-    session.out() << mime_message(message);
 }
 
 // What the forecast column is, by method.
@@ -444,12 +389,6 @@ void add_in_option(Command& command, ScopeOptions& scope) {
         .type_name("CUR");
 }
 
-void add_mail_options(Command& command, MailOptions& mail) {
-    command.flag("--mime", mail.mime,
-                 "Print a complete mail (text and html) for sendmail -t; needs --to ADDRESS");
-    command.option("--subject", mail.subject, "The subject of the mail").type_name("TEXT");
-}
-
 }  // namespace
 
 void setup(Command& group) {
@@ -460,13 +399,10 @@ void setup(Command& group) {
         command.option("--by", options->by, "month (default), quarter or year").type_name("PERIOD");
         command.repeatable(
             "--from", options->from,
-            "First period (2026-11, 2026Q4, 2026 or a date; default: this one); with "
-            "--mime, the sender too",
-            "PERIOD|ADDRESS");
-        command.repeatable(
-            "--to", options->to,
-            "Last period (default: six periods in all); with --mime, the recipient too",
-            "PERIOD|ADDRESS");
+            "First period (2026-11, 2026Q4, FY2027Q1, 2026 or a date; default: this one)",
+            "PERIOD");
+        command.repeatable("--to", options->to, "Last period (default: six periods in all)",
+                           "PERIOD");
         command
             .option("--group", options->group,
                     "Rows per stage, owner, type, org, category or source")
@@ -541,8 +477,9 @@ void setup(Command& group) {
         add_in_option(command, options->scope);
         command.option("--as-of", options->as_of, "The pipeline as it stood at the end of that day")
             .type_name("DATE");
-        command.repeatable("--to", options->to, "With --mime: the recipient", "ADDRESS");
-        command.repeatable("--from", options->from, "With --mime: the sender", "ADDRESS");
+        // The old spelling of --mail-to and --mail-from, for this release.
+        command.repeatable("--to", options->to, "Old spelling of --mail-to", "ADDRESS");
+        command.repeatable("--from", options->from, "Old spelling of --mail-from", "ADDRESS");
         add_mail_options(command, options->mail);
         command.on_run(options, run_pipeline);
     }

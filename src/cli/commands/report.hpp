@@ -19,10 +19,12 @@ struct ScopeOptions {
     OptText in;  // --in CUR: a converted section too (not a selection)
 };
 
-// A report sent as mail: --mime with --to (and --from) addresses.
+// A report sent as mail: --mime with --mail-to (and --mail-from) addresses. --to and --from
+// with an address, the old spelling, still work for this release, with a note.
 struct MailOptions {
     bool mime = false;
     OptText subject;
+    std::vector<std::string> to, from;  // --mail-to, --mail-from
 };
 
 struct ForecastOptions {
@@ -92,6 +94,13 @@ struct AttainmentOptions {
     OptText period;
     ScopeOptions scope;  // --in only
 };
+
+// Prints the report: as mail with --mime (a text and an html version), else in the session's
+// format. `old_to` and `old_from`: addresses given with --to and --from, the old spelling.
+void deliver(const Session& session, const Report& report, const MailOptions& mail,
+             const std::vector<std::string>& old_to, const std::vector<std::string>& old_from);
+// --mime, --mail-to, --mail-from and --subject.
+void add_mail_options(Command& command, MailOptions& mail);
 
 // Prints a report in the session's format; nothing with -q.
 void print_report(const Session& session, const Report& report);
