@@ -128,5 +128,7 @@ void run_history(const HistoryOptions& options, Session& session);
 void setup(Command& group);
 // The filters and order of opp list, which export opportunities shares.
 void add_list_options(Command& command, ListOptions& options, bool open_by_default);
+// The fields of opp add (`adding`) and opp edit.
+void add_deal_options(Command& command, DealFields& fields, bool adding);
 
 }  // namespace funnel::cli::opp
