@@ -15,6 +15,7 @@ Record info_record(Store& store) {
     const DataCounts counts = store.counts();
     std::error_code ignored;
     const auto size = store.on_disk() ? std::filesystem::file_size(store.path(), ignored) : 0;
+    const auto report_currency = store.report_currency();
     return {{
                 {"path", "Data file"},
                 {"exists", "Exists"},
@@ -38,8 +39,7 @@ Record info_record(Store& store) {
                 integer_cell(static_cast<std::int64_t>(ignored ? 0 : size)),
                 integer_cell(store.schema_version()),
                 text_cell(std::string(store.default_currency().code())),
-                store.report_currency() ? text_cell(std::string(store.report_currency()->code()))
-                                        : null_cell(),
+                report_currency ? text_cell(std::string(report_currency->code())) : null_cell(),
                 integer_cell(store.fiscal_start()),
                 integer_cell(counts.opportunities),
                 integer_cell(counts.open),

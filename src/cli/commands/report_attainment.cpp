@@ -17,10 +17,7 @@ void run_attainment(const AttainmentOptions& options, Session& session) {
                               : period_containing(session.today(), Granularity::quarter);
     Store store = session.read_store();
     // In --in's currency, else the report currency, else the quotas' when they have one.
-    std::unique_ptr<AmountConverter> converter;
-    if (options.scope.in || store.report_currency()) {
-        converter = converter_of(options.scope.in, store, session.today());
-    }
+    auto converter = converter_of(options.scope.in, store, session.today());
     if (!converter) {
         std::set<std::string> currencies;
         for (const auto& quota : store.quotas().list(period))

@@ -60,10 +60,7 @@ std::optional<Quota> QuotaStore::set(const Quota& quota) {
     if (replaced) {
         sql::Cursor update(connection_->db,
                            "UPDATE quota SET owner = ?, amount = ?, currency = ? WHERE id = ?");
-        if (quota.owner)
-            update.bind(1, *quota.owner);
-        else
-            update.bind_null(1);
+        update.bind_text(1, quota.owner.value_or(""));
         update.bind(2, quota.amount.minor);
         update.bind(3, std::string(quota.amount.currency.code()));
         update.bind(4, replaced->id);
@@ -73,10 +70,7 @@ std::optional<Quota> QuotaStore::set(const Quota& quota) {
     sql::Cursor insert(connection_->db,
                        "INSERT INTO quota (owner, granularity, first_day, last_day, amount, "
                        "currency) VALUES (?, ?, ?, ?, ?, ?)");
-    if (quota.owner)
-        insert.bind(1, *quota.owner);
-    else
-        insert.bind_null(1);
+    insert.bind_text(1, quota.owner.value_or(""));
     bind_period(insert, 2, quota.period);
     insert.bind(5, quota.amount.minor);
     insert.bind(6, std::string(quota.amount.currency.code()));
