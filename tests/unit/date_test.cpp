@@ -95,8 +95,8 @@ TEST_CASE("quarters give their first day") {
 }
 
 TEST_CASE("bad dates are refused with a hint") {
-    for (const char* bad : {"tomorow", "", "2026Q5", "2026Q0", "+3x", "+", "3d", "next week",
-                            "fri2", "+1234567d", "2026-1-1", "31/12/2026"}) {
+    for (const char* bad : {"tomorow", "", "2026Q5", "2026Q0", "+3x", "+", "3x", "next week",
+                            "fri2", "+1234567d", "2026-1-1", "31/12"}) {
         CAPTURE(bad);
         try {
             parse_date(bad, monday);
@@ -169,4 +169,90 @@ TEST_CASE("stored moments are checked whole") {
     CHECK_FALSE(is_timestamp("2026-11-16T24:00:00"));
     CHECK_FALSE(is_timestamp("2026-11-16T9:00:000"));
     CHECK_FALSE(is_timestamp("2026-11-16"));
+}
+
+TEST_CASE("dates as people say them") {
+    // monday is 2026-11-16.
+    CHECK(parsed("next friday", monday) == "2026-11-20");
+    CHECK(parsed("next fri", monday) == parsed("fri", monday));
+    CHECK(parsed("next monday", monday) == "2026-11-23");
+    CHECK(parsed("in 2 weeks", monday) == "2026-11-30");
+    CHECK(parsed("2 weeks", monday) == "2026-11-30");
+    CHECK(parsed("in 3 days", monday) == "2026-11-19");
+    CHECK(parsed("in 1 day", monday) == "2026-11-17");
+    CHECK(parsed("in 2w", monday) == "2026-11-30");
+    CHECK(parsed("1 month", monday) == "2026-12-16");
+    CHECK(parsed("in 2 quarters", monday) == "2027-05-16");
+    CHECK(parsed("1 year", monday) == "2027-11-16");
+    CHECK(parsed("3 days ago", monday) == "2026-11-13");
+    CHECK(parsed("2 months ago", monday) == "2026-09-16");
+    CHECK(parsed("In 2 Weeks", monday) == "2026-11-30");
+}
+
+TEST_CASE("month and day: the next time it comes round") {
+    CHECK(parsed("Dec 15", monday) == "2026-12-15");
+    CHECK(parsed("december 15", monday) == "2026-12-15");
+    CHECK(parsed("15 Dec", monday) == "2026-12-15");
+    CHECK(parsed("15th december", monday) == "2026-12-15");
+    CHECK(parsed("Nov 16", monday) == "2026-11-16");  // today
+    CHECK(parsed("Nov 15", monday) == "2027-11-15");  // gone this year
+    CHECK(parsed("Jan 3", monday) == "2027-01-03");
+    CHECK(parsed("sept 1", monday) == "2027-09-01");
+    CHECK(parsed("Feb 29", monday) == "2028-02-29");
+    CHECK(parsed("15 Dec 2026", monday) == "2026-12-15");
+    CHECK(parsed("Dec 15, 2025", monday) == "2025-12-15");
+    CHECK(parsed("1 March 2027", monday) == "2027-03-01");
+    CHECK_THROWS_WITH(parse_date("Feb 30", monday), "feb 30 is not a day of the calendar");
+    CHECK_THROWS_WITH(parse_date("31 Apr 2027", monday), "31 is not a day of the calendar");
+}
+
+TEST_CASE("spoken quarters") {
+    CHECK(parsed("Q1", monday) == "2027-01-01");
+    CHECK(parsed("Q4", monday) == "2026-10-01");  // this quarter
+    CHECK(parsed("Q3", monday) == "2027-07-01");
+    CHECK(parsed("Q1 2027", monday) == "2027-01-01");
+    CHECK(parsed("q2 2026", monday) == "2026-04-01");
+    set_fiscal_start(4);
+    CHECK(parsed("Q1", monday) == "2027-04-01");       // the fiscal year's first quarter
+    CHECK(parsed("Q3", monday) == "2026-10-01");       // this quarter, FY2027Q3
+    CHECK(parsed("Q1 2027", monday) == "2027-01-01");  // as 2027Q1: the calendar's
+    set_fiscal_start(1);
+}
+
+TEST_CASE("numeric dates in the configured order, or the only one that makes a day") {
+    CHECK(parsed("15.12.2026", monday) == "2026-12-15");
+    CHECK(parsed("12/15/2026", monday) == "2026-12-15");
+    CHECK(parsed("15-12-2026", monday) == "2026-12-15");
+    CHECK(parsed("7.7.2026", monday) == "2026-07-07");
+    CHECK_THROWS_WITH(parse_date("01.02.2026", monday),
+                      "01.02.2026 could be 2026-02-01 or 2026-01-02; write it as YYYY-MM-DD, or "
+                      "set date_order (dmy or mdy) in the config file");
+    CHECK_THROWS_WITH(parse_date("15.12.26", monday),
+                      "write the year with four digits, as in 15.12.2026");
+    CHECK_THROWS_WITH(parse_date("31.31.2026", monday), "31.31.2026 is not a day of the calendar");
+    set_date_order(DateOrder::dmy);
+    CHECK(parsed("01.02.2026", monday) == "2026-02-01");
+    CHECK_THROWS_WITH(parse_date("12/15/2026", monday),
+                      "12/15/2026 is not a day, read day first (date_order = dmy)");
+    set_date_order(DateOrder::mdy);
+    CHECK(parsed("01/02/2026", monday) == "2026-01-02");
+    CHECK(parsed("12/15/2026", monday) == "2026-12-15");
+    set_date_order(DateOrder::unset);
+}
+
+TEST_CASE("weeks may start on Sunday") {
+    set_week_start(0);
+    CHECK(parsed("sow", monday) == "2026-11-15");
+    CHECK(parsed("eow", monday) == "2026-11-21");
+    set_week_start(1);
+    CHECK(parsed("sow", monday) == "2026-11-16");
+    CHECK(parsed("eow", monday) == "2026-11-22");
+}
+
+TEST_CASE("words that are not dates keep the hint") {
+    for (const char* bad : {"next", "next week", "in", "in weeks", "2 fortnights", "dec", "15",
+                            "dec 15 15", "q5", "Q1 27", "in 2 weeks ago", "1234567 days"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_WITH(parse_date(bad, monday), date_forms_hint);
+    }
 }

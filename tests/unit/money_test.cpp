@@ -53,13 +53,46 @@ TEST_CASE("currencies with other minor units") {
 TEST_CASE("bad amounts are refused with a reason") {
     CHECK(error_of("-5") == "amounts are never negative");
     CHECK(error_of("12.345") == "at most 2 decimals for this currency");
-    CHECK(error_of("12,000").find("no thousands separators") != std::string::npos);
-    CHECK(error_of("12 000").find("no thousands separators") != std::string::npos);
-    CHECK(error_of("1_000").find("no thousands separators") != std::string::npos);
-    for (const char* bad :
-         {"", "abc", "12.", ".", "1e5", "12..5", "k", "12kk", "0x10", "NaN", "inf"}) {
+    for (const char* bad : {"", "abc", "12.", ".", "1e5", "k", "12kk", "0x10", "NaN", "inf"}) {
         CAPTURE(bad);
         CHECK(error_of(bad).find("expected a number") != std::string::npos);
+    }
+}
+
+TEST_CASE("thousands separators as people write them") {
+    CHECK(parse_amount("1,234.56", 2) == 123'456);
+    CHECK(parse_amount("1.234,56", 2) == 123'456);
+    CHECK(parse_amount("1,234,567.89", 2) == 123'456'789);
+    CHECK(parse_amount("1.234.567,89", 2) == 123'456'789);
+    CHECK(parse_amount("1.234.567", 2) == 123'456'700);
+    CHECK(parse_amount("12 000", 2) == 1'200'000);
+    CHECK(parse_amount("1 234,56", 2) == 123'456);
+    CHECK(parse_amount("1'234.56", 2) == 123'456);
+    CHECK(parse_amount("1_000", 2) == 100'000);
+    CHECK(parse_amount("1,5k", 2) == 150'000);
+    // A lone comma: two digits after it make a decimal comma, three a thousands separator when
+    // the currency has fewer than three decimals.
+    CHECK(parse_amount("12,50", 2) == 1250);
+    CHECK(parse_amount("12,5", 2) == 1250);
+    CHECK(parse_amount("1,234", 2) == 123'400);
+    CHECK(parse_amount("1,234", 0) == 1234);
+    // A lone point is always the decimal point.
+    CHECK(parse_amount("1.234", 3) == 1234);
+    CHECK(error_of("1.234") == "at most 2 decimals for this currency");
+}
+
+TEST_CASE("separators that could be read two ways are refused with the reason") {
+    CHECK(error_of("1,234", 3) ==
+          "',' could be a thousands separator or a decimal comma in this currency; write the "
+          "amount without it, or with '.' as the decimal point");
+    CHECK(error_of("1.234.56,7,8") == "'.' and ',' are mixed up; write 1,234.56 or 1.234,56");
+    CHECK(error_of("1,234.5.6") == "'.' and ',' are mixed up; write 1,234.56 or 1.234,56");
+    const std::string groups = "thousands separators go between groups of three digits";
+    for (const char* bad : {"12,34,567", "1,2345,678", "1234,567.00", "12..5", "1.23.456", ",123",
+                            "1 23", "1 0000"}) {
+        const std::string text = bad;
+        CAPTURE(text);
+        CHECK(error_of(bad).find(groups) != std::string::npos);
     }
 }
 

@@ -24,9 +24,18 @@ Date checked_date(Date date);
 std::string parse_time_of_day(std::string_view text);
 
 // Any input form of the contract: YYYY-MM-DD, today, yesterday, tomorrow, +N/-N with unit
-// d|w|m|q|y, sow/eow, som/eom, soq/eoq, soy/eoy, weekday names (the next such day) and YYYYQn
-// (the first day of the quarter). Throws Error(invalid) saying what is accepted.
+// d|w|m|q|y, sow/eow, som/eom, soq/eoq, soy/eoy, weekday names and "next fri" (the next such
+// day), "in 2 weeks", "2 weeks", "3 days ago", "Dec 15" and "15 december" (the next such day,
+// today included), "15 Dec 2026", YYYYQn and "Q1 2027" (the first day of the calendar quarter),
+// "Q1" (the first day of the coming first quarter of the fiscal year) and numeric dates such as
+// 15.12.2026 or 12/15/2026 (read in the order set by set_date_order, else in the only order that
+// makes a day). Throws Error(invalid) saying what is accepted, or why an ambiguous form is not.
 Date parse_date(std::string_view text, Date today);
+
+// How numeric dates with a two-digit day and month are read: day first, month first, or (unset)
+// in the one order that gives a day of the calendar. Set once for the process from the config.
+enum class DateOrder { unset, dmy, mdy };
+void set_date_order(DateOrder order);
 
 // What parse_date accepts, for error messages.
 extern const char* const date_forms_hint;
@@ -39,8 +48,11 @@ Date add_months(Date date, std::int64_t months);
 // b - a in days.
 std::int64_t days_between(Date a, Date b);
 
-Date start_of_week(Date date);  // Monday
-Date end_of_week(Date date);    // Sunday
+// Weeks start on Monday unless set otherwise (0 Sunday to 6 Saturday, as chrono::weekday).
+void set_week_start(unsigned weekday);
+unsigned week_start();
+Date start_of_week(Date date);
+Date end_of_week(Date date);
 Date start_of_month(Date date);
 Date end_of_month(Date date);
 // Quarters and years are fiscal: they follow the first month of the fiscal year, the data file's

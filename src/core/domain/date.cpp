@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -15,8 +16,9 @@ namespace funnel {
 namespace chr = std::chrono;
 
 const char* const date_forms_hint =
-    "expected YYYY-MM-DD, today, yesterday, tomorrow, +3d, -2w, +1m, +1q, +1y, eow, eom, eoq, eoy, "
-    "som, soq, soy, a weekday (fri) or a quarter (2026Q3)";
+    "expected YYYY-MM-DD, today, yesterday, tomorrow, +3d, -2w, in 2 weeks, 3 days ago, eow, eom, "
+    "eoq, eoy, som, soq, soy, a weekday (fri, next fri), Dec 15, 15 Dec 2026, or a quarter (Q1, "
+    "Q1 2027, 2026Q3)";
 
 namespace {
 
@@ -93,7 +95,175 @@ std::optional<Date> parse_quarter(std::string_view text) {
     return Date{chr::year{year}, chr::month{unsigned(q - '1') * 3 + 1}, chr::day{1}};
 }
 
+std::optional<unsigned> month_index(std::string_view word) {
+    static constexpr std::array<std::string_view, 12> names{
+        "january", "february", "march",     "april",   "may",      "june",
+        "july",    "august",   "september", "october", "november", "december"};
+    if (word == "sept") return 9;
+    for (unsigned i = 0; i < names.size(); ++i)
+        if (word == names[i] || (word.size() == 3 && names[i].substr(0, 3) == word)) return i + 1;
+    return std::nullopt;
+}
+
+// Words of the text, split at spaces and commas: "Dec 15, 2026" is {dec, 15, 2026}.
+std::vector<std::string_view> words_of(std::string_view text) {
+    std::vector<std::string_view> words;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const auto start = text.find_first_not_of(" ,", at);
+        if (start == std::string_view::npos) break;
+        const auto end = std::min(text.find_first_of(" ,", start), text.size());
+        words.push_back(text.substr(start, end - start));
+        at = end;
+    }
+    return words;
+}
+
+// "15", "15th", "1st": a day of the month.
+std::optional<unsigned> day_number(std::string_view word) {
+    for (std::string_view suffix : {"st", "nd", "rd", "th"})
+        if (word.size() > 2 && word.substr(word.size() - 2) == suffix) {
+            word.remove_suffix(2);
+            break;
+        }
+    if (!all_digits(word) || word.size() > 2) return std::nullopt;
+    return unsigned(to_int(word));
+}
+
+std::optional<int> year_number(std::string_view word) {
+    if (word.size() != 4 || !all_digits(word)) return std::nullopt;
+    return to_int(word);
+}
+
+// "in 2 weeks", "2 weeks", "in 3d", "3 days ago".
+std::optional<Date> parse_spoken_offset(std::vector<std::string_view> words, Date today) {
+    bool ago = false;
+    if (!words.empty() && words.front() == "in")
+        words.erase(words.begin());
+    else if (!words.empty() && words.back() == "ago") {
+        ago = true;
+        words.pop_back();
+    }
+    std::string joined;
+    for (auto word : words)
+        joined += word;
+    std::size_t digits = 0;
+    while (digits < joined.size() && joined[digits] >= '0' && joined[digits] <= '9')
+        ++digits;
+    if (digits == 0 || digits > 6 || words.size() > 2) return std::nullopt;
+    const std::string_view unit = std::string_view(joined).substr(digits);
+    static constexpr std::array<std::pair<char, std::array<std::string_view, 4>>, 5> units{{
+        {'d', {"d", "day", "days", ""}},
+        {'w', {"w", "wk", "week", "weeks"}},
+        {'m', {"m", "mo", "month", "months"}},
+        {'q', {"q", "quarter", "quarters", ""}},
+        {'y', {"y", "yr", "year", "years"}},
+    }};
+    for (const auto& [letter, names] : units)
+        for (auto name : names)
+            if (!name.empty() && name == unit)
+                return parse_relative(
+                    fmt::format("{}{}{}", ago ? '-' : '+', joined.substr(0, digits), letter),
+                    today);
+    return std::nullopt;
+}
+
+// "Dec 15", "15 december", "Dec 15, 2026", "15 Dec 2026". Without a year, the next time the day
+// comes round: today or later.
+std::optional<Date> parse_month_day(const std::vector<std::string_view>& words, Date today) {
+    if (words.size() < 2 || words.size() > 3) return std::nullopt;
+    std::optional<unsigned> month = month_index(words[0]);
+    std::optional<unsigned> day = day_number(words[1]);
+    if (!month || !day) {
+        month = month_index(words[1]);
+        day = day_number(words[0]);
+    }
+    if (!month || !day) return std::nullopt;
+    const auto on = [&](int year) {
+        return Date{chr::year{year}, chr::month{*month}, chr::day{*day}};
+    };
+    if (words.size() == 3) {
+        const auto year = year_number(words[2]);
+        if (!year) return std::nullopt;
+        if (!on(*year).ok())
+            throw invalid_input(fmt::format("{} is not a day of the calendar", words[0]));
+        return on(*year);
+    }
+    // Feb 29 may be up to eight years away (2096 to 2104).
+    for (int year = int(today.year()); year <= int(today.year()) + 8; ++year)
+        if (on(year).ok() && chr::sys_days{on(year)} >= chr::sys_days{today}) return on(year);
+    throw invalid_input(fmt::format("{} {} is not a day of the calendar", words[0], words[1]));
+}
+
+// "Q1" (the first day of the next first quarter of the fiscal year, or of this quarter if it is
+// the first) and "Q1 2027" (as 2027Q1).
+std::optional<Date> parse_spoken_quarter(const std::vector<std::string_view>& words, Date today) {
+    if (words.empty() || words.size() > 2 || words[0].size() != 2 || words[0][0] != 'q' ||
+        words[0][1] < '1' || words[0][1] > '4')
+        return std::nullopt;
+    if (words.size() == 2) {
+        if (!year_number(words[1])) return std::nullopt;
+        return parse_quarter(fmt::format("{}{}", words[1], words[0]));
+    }
+    const unsigned wanted = unsigned(words[0][1] - '0');
+    Date start = start_of_quarter(today);
+    while (quarter_of(start) != wanted)
+        start = add_months(start, 3);
+    return start;
+}
+
+DateOrder numeric_date_order = DateOrder::unset;
+
+// 15.12.2026, 12/15/2026, 15-12-2026: in the configured order, else in the one order that makes
+// a day; refused when both would.
+std::optional<Date> parse_numeric_date(std::string_view text) {
+    const auto separator = text.find_first_of("./-");
+    if (separator == std::string_view::npos || separator == 0 || separator > 2) return std::nullopt;
+    const char mark = text[separator];
+    const auto second = text.find(mark, separator + 1);
+    if (second == std::string_view::npos) return std::nullopt;
+    const auto first_part = text.substr(0, separator);
+    const auto middle = text.substr(separator + 1, second - separator - 1);
+    const auto year_part = text.substr(second + 1);
+    if (!all_digits(first_part) || !all_digits(middle) || middle.size() > 2 || middle.empty())
+        return std::nullopt;
+    if (!year_number(year_part))
+        throw invalid_input("write the year with four digits, as in 15.12.2026");
+    const auto day_of = [&](std::string_view day, std::string_view month) {
+        return Date{chr::year{to_int(year_part)}, chr::month{unsigned(to_int(month))},
+                    chr::day{unsigned(to_int(day))}};
+    };
+    const Date dmy = day_of(first_part, middle);
+    const Date mdy = day_of(middle, first_part);
+    switch (numeric_date_order) {
+        case DateOrder::dmy:
+            if (!dmy.ok())
+                throw invalid_input(
+                    fmt::format("{} is not a day, read day first (date_order = dmy)", text));
+            return dmy;
+        case DateOrder::mdy:
+            if (!mdy.ok())
+                throw invalid_input(
+                    fmt::format("{} is not a day, read month first (date_order = mdy)", text));
+            return mdy;
+        case DateOrder::unset:
+            break;
+    }
+    if (dmy.ok() && mdy.ok() && dmy != mdy)
+        throw invalid_input(fmt::format(
+            "{} could be {} or {}; write it as YYYY-MM-DD, or set date_order (dmy or mdy) in the "
+            "config file",
+            text, format_date(dmy), format_date(mdy)));
+    if (dmy.ok()) return dmy;
+    if (mdy.ok()) return mdy;
+    throw invalid_input(fmt::format("{} is not a day of the calendar", text));
+}
+
 }  // namespace
+
+void set_date_order(DateOrder order) {
+    numeric_date_order = order;
+}
 
 Date checked_date(Date date) {
     if (!date.ok()) throw invalid_input("not a day of the calendar");
@@ -188,13 +358,20 @@ Date parse_date(std::string_view input, Date today) {
     if (text == "eoy") return end_of_year(today);
     if (auto relative = parse_relative(text, today)) return checked_date(*relative);
     if (auto quarter = parse_quarter(text)) return checked_date(*quarter);
-    if (auto index = weekday_index(text)) {
+    const auto words = words_of(text);
+    std::string_view weekday = text;
+    if (words.size() == 2 && words[0] == "next") weekday = words[1];
+    if (auto index = weekday_index(weekday)) {
         const chr::weekday now{chr::sys_days{today}};
         // The next such day, never today: "fri" on a Friday is a week later.
         auto ahead = (chr::weekday{*index} - now).count();
         if (ahead == 0) ahead = 7;
         return checked_date(add_days(today, ahead));
     }
+    if (auto offset = parse_spoken_offset(words, today)) return checked_date(*offset);
+    if (auto day = parse_month_day(words, today)) return checked_date(*day);
+    if (auto quarter = parse_spoken_quarter(words, today)) return checked_date(*quarter);
+    if (auto numeric = parse_numeric_date(text)) return checked_date(*numeric);
     throw invalid_input(date_forms_hint);
 }
 
@@ -219,9 +396,22 @@ std::int64_t days_between(Date a, Date b) {
     return (chr::sys_days{b} - chr::sys_days{a}).count();
 }
 
+namespace {
+unsigned first_weekday = 1;  // Monday, as chrono::weekday counts
+}  // namespace
+
+void set_week_start(unsigned weekday) {
+    if (weekday > 6) throw invalid_input("a week starts on a day from Sunday (0) to Saturday (6)");
+    first_weekday = weekday;
+}
+
+unsigned week_start() {
+    return first_weekday;
+}
+
 Date start_of_week(Date date) {
     const chr::weekday wd{chr::sys_days{date}};
-    return add_days(date, -static_cast<std::int64_t>(wd.iso_encoding() - 1));
+    return add_days(date, -static_cast<std::int64_t>((wd - chr::weekday{first_weekday}).count()));
 }
 
 Date end_of_week(Date date) {

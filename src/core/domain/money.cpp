@@ -62,7 +62,68 @@ constexpr std::int64_t pow10(int n) {
     return value;
 }
 
-const char* const amount_hint = "expected a number like 12000, 12000.50 or 12k";
+const char* const amount_hint = "expected a number like 12000, 12000.50, 12,000.50 or 12k";
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// The digits of an amount with its thousands separators taken out and its decimal mark made '.':
+// "1,234.56", "1.234,56", "1 234,56", "1'234.56" and "1,234,567" as people write them. A lone
+// ',' is a decimal comma when one or two digits follow it ("12,5") and a thousands separator
+// when three do and the currency cannot have three decimals ("1,234" in EUR). A lone '.' is
+// always the decimal point. Anything that could be read two ways, or that groups digits other
+// than by three, is refused with the reason.
+std::string without_grouping(std::string_view text, int digits) {
+    const char* const groups_of_three = "thousands separators go between groups of three digits";
+    const auto marks = text.find_first_of(",. _'");
+    if (marks == std::string_view::npos) return std::string(text);
+    const bool has_comma = text.find(',') != std::string_view::npos;
+    const bool has_point = text.find('.') != std::string_view::npos;
+    const auto last_mark = text.find_last_of(",.");
+    // The decimal mark: the last ',' or '.', when it is one.
+    std::optional<std::size_t> decimal;
+    if (has_comma && has_point) {
+        decimal = last_mark;
+        const char other = text[last_mark] == '.' ? ',' : '.';
+        if (text.find(text[last_mark]) != last_mark ||
+            text.find(other, last_mark) != std::string_view::npos)
+            throw invalid_input("'.' and ',' are mixed up; write 1,234.56 or 1.234,56");
+    } else if (has_point) {
+        if (text.find('.') == last_mark) decimal = last_mark;  // several are groups: 1.234.567
+    } else if (has_comma && text.find(',') == last_mark) {
+        const std::size_t after = text.size() - last_mark - 1;
+        if (after == 3 && digits >= 3)
+            throw invalid_input(
+                "',' could be a thousands separator or a decimal comma in this currency; write "
+                "the amount without it, or with '.' as the decimal point");
+        if (after != 3) decimal = last_mark;
+    }
+    const std::string_view whole = text.substr(0, decimal.value_or(text.size()));
+    std::string plain;
+    std::size_t group = 0;  // digits since the last separator
+    bool grouped = false;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        const char c = whole[i];
+        if (is_digit(c)) {
+            plain += c;
+            ++group;
+            continue;
+        }
+        if (c != ',' && c != '.' && c != ' ' && c != '_' && c != '\'') return std::string(text);
+        const bool first = !grouped;
+        if ((first && (group == 0 || group > 3)) || (!first && group != 3))
+            throw invalid_input(groups_of_three);
+        grouped = true;
+        group = 0;
+    }
+    if (grouped && group != 3) throw invalid_input(groups_of_three);
+    if (decimal) {
+        plain += '.';
+        plain += text.substr(*decimal + 1);
+    }
+    return plain;
+}
 
 }  // namespace
 
@@ -94,6 +155,8 @@ std::int64_t parse_amount(std::string_view input, int digits) {
         if (suffix == 'm' || suffix == 'M') exponent = 6;
         if (exponent) text.remove_suffix(1);
     }
+    const std::string plain = without_grouping(text, digits);
+    text = plain;
     const auto point = text.find('.');
     std::string_view whole = text.substr(0, point);
     std::string_view fraction =
@@ -101,10 +164,6 @@ std::int64_t parse_amount(std::string_view input, int digits) {
     const auto digits_only = [](std::string_view s) {
         return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
-    if (text.find(',') != std::string_view::npos || text.find('_') != std::string_view::npos ||
-        text.find(' ') != std::string_view::npos)
-        throw invalid_input(std::string(amount_hint) +
-                            " ('.' is the decimal point; no thousands separators)");
     if ((whole.empty() && fraction.empty()) || !digits_only(whole) || !digits_only(fraction) ||
         (point != std::string_view::npos && fraction.empty()))
         throw invalid_input(amount_hint);
