@@ -11,6 +11,7 @@ packages=(
     libssl-dev                       # SHA-256 of linked documents
     nlohmann-json3-dev               # reading the JSON dumps that import all restores
     libutf8proc-dev                  # Unicode case folding and normalization of names
+    libtomlplusplus-dev              # reading the config file, whose comments `config set` keeps
     doctest-dev                      # unit tests
     tzdata                           # time zones: import --timezone
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell

@@ -10,6 +10,7 @@
 
 #include "commands/activity.hpp"
 #include "commands/calendar.hpp"
+#include "commands/config.hpp"
 #include "commands/contact.hpp"
 #include "commands/db.hpp"
 #include "commands/field.hpp"
@@ -166,6 +167,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
     }
     calendar::setup(funnel, globals);
     undo::setup(funnel);
+    config::setup(funnel, globals);
     return app;
 }
 
@@ -319,6 +321,15 @@ int run(int argc, const char* const* argv) {
         return static_cast<int>(ErrorKind::invalid);
     }
     auto rewritten = with_tag_removals(argc, argv);
+    // config set KEY -amount: a value may start with a dash (list.sort, list.where).
+    for (std::size_t i = 1; i + 3 < rewritten.size(); ++i)
+        if (rewritten[i] == "config" && rewritten[i + 1] == "set" &&
+            rewritten[i + 3].starts_with("-") && rewritten[i + 3].size() > 1 &&
+            rewritten[i + 3] != "--" && rewritten[i + 3] != "-q" && rewritten[i + 3] != "-h" &&
+            !rewritten[i + 3].starts_with("--")) {
+            rewritten.insert(rewritten.begin() + std::ptrdiff_t(i + 3), "--");
+            break;
+        }
     // funnel help [COMMAND...]: that command's --help.
     if (rewritten.size() >= 2 && rewritten[1] == "help") {
         rewritten.erase(rewritten.begin() + 1);

@@ -54,8 +54,26 @@ bool utf8_locale() {
 }  // namespace
 
 Session::Session(const GlobalOptions& options) {
+    config_file_ = config_file_path(env("FUNNEL_CONFIG"), env("XDG_CONFIG_HOME"), env("HOME"));
+    if (config_file_) {
+        try {
+            config_ = Config::load(*config_file_);
+        } catch (const Error& e) {
+            if (!options.config_unchecked) throw;
+            config_error_ = e.what();
+        }
+    }
+    if (!options.db.empty()) options_given_["db"] = options.db;
+    if (!options.format.empty()) options_given_["format"] = options.format;
+    if (options.json) options_given_["format"] = "json";
+    if (!options.color.empty()) options_given_["color"] = options.color;
+    const auto configured_db = setting("db");
+    std::string db_file;
+    if (configured_db && configured_db->source == SettingSource::file)
+        db_file = expanded_home(configured_db->value, env("HOME"));
     const auto location =
-        locate_data_file(options.db, env("FUNNEL_DB"), env("XDG_DATA_HOME"), env("HOME"));
+        locate_data_file(options.db, env("FUNNEL_DB"), db_file.empty() ? nullptr : db_file.c_str(),
+                         env("XDG_DATA_HOME"), env("HOME"));
     data_file_ = location.path;
     command_line_ = options.command_line;
     if (!options.no_hooks && !env_set("FUNNEL_NO_HOOKS"))
@@ -70,8 +88,12 @@ Session::Session(const GlobalOptions& options) {
         hook_timeout_seconds_ = std::stoi(seconds);
     }
     default_data_file_ = location.is_default;
-    // Quarters and years follow the file's fiscal year, from the first date read.
+    // Quarters and years follow the file's fiscal year, weeks and numeric dates the config,
+    // from the first date read.
     if (const auto month = Store::fiscal_start_of(data_file_)) set_fiscal_start(*month);
+    if (const auto order = setting("date_order"))
+        set_date_order(order->value == "dmy" ? DateOrder::dmy : DateOrder::mdy);
+    if (const auto day = setting("week_start")) set_week_start(*weekday_named(day->value));
     // --today beats FUNNEL_TODAY, and a relative one (--today=-30d) counts from it: what a
     // script pinned to a day means by "30 days ago".
     today_ = system_today();
@@ -89,6 +111,8 @@ Session::Session(const GlobalOptions& options) {
         ics_ = true;
     } else if (!options.format.empty()) {
         format_ = parse_option("--format", options.format, parse_format);
+    } else if (const auto configured = setting("format"); configured && !options.json) {
+        format_ = parse_format(configured->value);
     }
     if (options.json) {
         if (!options.format.empty() && format_ != Format::json)
@@ -97,9 +121,40 @@ Session::Session(const GlobalOptions& options) {
     }
     format_given_ = !options.format.empty() || options.json;
     quiet_ = options.quiet;
-    render_options_.color = use_color(options.color);
+    const auto color = setting("color");
+    render_options_.color = use_color(color ? color->value : "auto");
     render_options_.unicode = utf8_locale();
     render_options_.raw = options.raw;
+}
+
+std::optional<Setting> Session::setting(std::string_view name) const {
+    const ConfigKey& key = config_key(name);
+    if (const auto given = options_given_.find(name); given != options_given_.end())
+        return Setting{given->second, SettingSource::option, "option --" + std::string(name)};
+    const std::string variable(key.environment);
+    if (env_set(variable.c_str())) {
+        try {
+            return Setting{checked_config_value(key, env(variable.c_str())),
+                           SettingSource::environment, variable};
+        } catch (const Error& e) {
+            throw invalid_input(fmt::format("invalid {} {}: {}", variable,
+                                            in_quotes(env(variable.c_str())), e.what()));
+        }
+    }
+    if (const auto* value = config_.find(name))
+        return Setting{value->text, SettingSource::file, config_.where(name), value->line};
+    return std::nullopt;
+}
+
+std::string Session::default_owner() const {
+    if (const auto owner = setting("owner")) return owner->value;
+    if (env_set("USER")) return env("USER");
+    return {};
+}
+
+Currency Session::new_currency(Store& store) const {
+    if (const auto currency = setting("currency")) return Currency::parse(currency->value);
+    return store.default_currency();
 }
 
 Store Session::read_store() const {

@@ -4,11 +4,13 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "funnel/domain/date.hpp"
+#include "funnel/formats/config.hpp"
 #include "funnel/formats/render.hpp"
 #include "funnel/formats/table.hpp"
 #include "funnel/store/store.hpp"
@@ -22,13 +24,24 @@ struct GlobalOptions {
     std::string db;
     std::string format;
     bool json = false;
-    std::string color = "auto";
+    std::string color;  // empty: not given
     std::string today;
     bool quiet = false;
     bool raw = false;
     bool ics_allowed = false;  // set by the one command that writes iCalendar
     std::string command_line;  // the command as typed, which change sets are named by
     bool no_hooks = false;
+    bool config_unchecked = false;  // set by the config commands, which must work on a bad file
+};
+
+// Where a setting's value came from, strongest first.
+enum class SettingSource { option, environment, file, fallback };
+
+struct Setting {
+    std::string value;
+    SettingSource source = SettingSource::fallback;
+    std::string origin;  // "--db", "FUNNEL_DB", "FILE line N", or funnel's default
+    int line = 0;        // of the config file
 };
 
 class Session {
@@ -37,6 +50,19 @@ class Session {
     explicit Session(const GlobalOptions& options);
 
     const std::filesystem::path& data_file() const { return data_file_; }
+
+    // The config file (docs/config.md), and a key's value: from an option, the environment or
+    // the file, in that order; nothing when none sets it and funnel's default applies. A bad
+    // value in the environment is Error(invalid) naming the variable.
+    const std::optional<std::filesystem::path>& config_file() const { return config_file_; }
+    std::optional<Setting> setting(std::string_view key) const;
+    // What loading the config file failed with, for the config commands (config_unchecked).
+    const std::optional<std::string>& config_error() const { return config_error_; }
+    // The owner of new deals and activities: $FUNNEL_USER, else the config's owner, else $USER.
+    std::string default_owner() const;
+    // The currency of new deals and products: $FUNNEL_CURRENCY, else the config's, else the
+    // data file's.
+    Currency new_currency(Store& store) const;
     Store read_store() const;
     // Where results computed from `store` in its present state are kept between runs
     // ($FUNNEL_CACHE, $XDG_CACHE_HOME/funnel or ~/.cache/funnel); call it before reading
@@ -157,6 +183,10 @@ class Session {
     void run_hooks(std::string_view when) const;
 
     std::filesystem::path data_file_;
+    std::optional<std::filesystem::path> config_file_;
+    Config config_;
+    std::optional<std::string> config_error_;
+    std::map<std::string, std::string, std::less<>> options_given_;  // key -> option value
     std::string command_line_;
     std::optional<std::filesystem::path> hooks_;  // the hooks folder, unless --no-hooks
     int hook_timeout_seconds_ = 10;

@@ -14,22 +14,33 @@
 using namespace funnel;
 namespace fs = std::filesystem;
 
-TEST_CASE("the data file location follows --db then FUNNEL_DB then XDG then HOME") {
+TEST_CASE("the data file location follows --db, FUNNEL_DB, the config, XDG, then HOME") {
     const auto path = [](auto... args) { return locate_data_file(args...).path; };
-    CHECK(path("/x/opt.db", "/x/env.db", "/xdg", "/home/u") == "/x/opt.db");
-    CHECK(path("", "/x/env.db", "/xdg", "/home/u") == "/x/env.db");
-    CHECK(path("", "", "/xdg", "/home/u") == "/xdg/funnel/funnel.db");
-    CHECK(path("", nullptr, nullptr, "/home/u") == "/home/u/.local/share/funnel/funnel.db");
+    CHECK(path("/x/opt.db", "/x/env.db", "/c.db", "/xdg", "/home/u") == "/x/opt.db");
+    CHECK(path("", "/x/env.db", "/c.db", "/xdg", "/home/u") == "/x/env.db");
+    CHECK(path("", "", "/c.db", "/xdg", "/home/u") == "/c.db");
+    CHECK(path("", "", nullptr, "/xdg", "/home/u") == "/xdg/funnel/funnel.db");
+    CHECK(path("", nullptr, "", nullptr, "/home/u") == "/home/u/.local/share/funnel/funnel.db");
     // A relative XDG_DATA_HOME is ignored, as the XDG spec says.
-    CHECK(path("", nullptr, "relative", "/home/u") == "/home/u/.local/share/funnel/funnel.db");
-    CHECK_THROWS_AS(locate_data_file("", nullptr, nullptr, nullptr), Error);
+    CHECK(path("", nullptr, nullptr, "relative", "/home/u") ==
+          "/home/u/.local/share/funnel/funnel.db");
+    CHECK_THROWS_AS(locate_data_file("", nullptr, nullptr, nullptr, nullptr), Error);
 }
 
 TEST_CASE("only the XDG location is the default one") {
-    CHECK_FALSE(locate_data_file("/x/opt.db", nullptr, "/xdg", "/home/u").is_default);
-    CHECK_FALSE(locate_data_file("", "/x/env.db", "/xdg", "/home/u").is_default);
-    CHECK(locate_data_file("", nullptr, "/xdg", "/home/u").is_default);
-    CHECK(locate_data_file("", nullptr, nullptr, "/home/u").is_default);
+    CHECK_FALSE(locate_data_file("/x/opt.db", nullptr, nullptr, "/xdg", "/home/u").is_default);
+    CHECK_FALSE(locate_data_file("", "/x/env.db", nullptr, "/xdg", "/home/u").is_default);
+    CHECK_FALSE(locate_data_file("", nullptr, "/c.db", "/xdg", "/home/u").is_default);
+    CHECK(locate_data_file("", nullptr, nullptr, "/xdg", "/home/u").is_default);
+    CHECK(locate_data_file("", nullptr, nullptr, nullptr, "/home/u").is_default);
+}
+
+TEST_CASE("a leading ~ in the config's paths is the home folder") {
+    CHECK(expanded_home("~/crm/funnel.db", "/home/u") == "/home/u/crm/funnel.db");
+    CHECK(expanded_home("~", "/home/u") == "/home/u");
+    CHECK(expanded_home("/abs/~/x", "/home/u") == "/abs/~/x");
+    CHECK(expanded_home("~other/x", "/home/u") == "~other/x");
+    CHECK(expanded_home("~/x", nullptr) == "~/x");
 }
 
 TEST_CASE("a data file may not be created in a folder that does not exist") {

@@ -48,6 +48,9 @@ Date add_months(Date date, std::int64_t months);
 // b - a in days.
 std::int64_t days_between(Date a, Date b);
 
+// "fri", "Friday": 0 (Sunday) to 6 (Saturday), as chrono::weekday counts; nothing for another word.
+std::optional<unsigned> weekday_named(std::string_view name);
+
 // Weeks start on Monday unless set otherwise (0 Sunday to 6 Saturday, as chrono::weekday).
 void set_week_start(unsigned weekday);
 unsigned week_start();

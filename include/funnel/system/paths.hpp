@@ -12,11 +12,15 @@ struct DataFileLocation {
     bool is_default = false;
 };
 
-// --db, else $FUNNEL_DB, else $XDG_DATA_HOME/funnel/funnel.db, else
+// --db, else $FUNNEL_DB, else the config file's db, else $XDG_DATA_HOME/funnel/funnel.db, else
 // $HOME/.local/share/funnel/funnel.db. Empty values count as unset. Throws Error(invalid) when
 // no location can be found.
 DataFileLocation locate_data_file(const std::string& option, const char* funnel_db,
-                                  const char* xdg_data_home, const char* home);
+                                  const char* configured, const char* xdg_data_home,
+                                  const char* home);
+
+// "~/x" as HOME/x (as a shell would), for paths in the config file; other paths as they are.
+std::string expanded_home(const std::string& path, const char* home);
 
 // A file being made beside the one it is to become (a data file, a backup): removed when dropped,
 // unless adopt() has put it in place, which it does only when no file has appeared there meanwhile.

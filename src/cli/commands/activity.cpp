@@ -1,6 +1,5 @@
 #include "commands/activity.hpp"
 
-#include <cstdlib>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -14,12 +13,6 @@
 namespace funnel::cli::activity {
 
 namespace {
-
-std::string default_owner() {
-    for (const char* name : {"FUNNEL_USER", "USER"})
-        if (const char* value = std::getenv(name); value && *value) return value;
-    return {};
-}
 
 // A subject may run over several lines (a pasted email subject); it may not be blank.
 std::string subject_of(const std::string& text) {
@@ -117,7 +110,7 @@ void check_fields(const Fields& fields, const Session& session, bool adding) {
 
 Activity add_activity(Store& store, const Session& session, const Fields& fields) {
     Activity activity;
-    activity.owner = default_owner();
+    activity.owner = session.default_owner();
     apply(fields, activity, store, session);
     activity.created_at = activity.updated_at = session.now();
     activity.id = store.related().insert_activity(activity);
@@ -246,7 +239,9 @@ void add_fields(Command& command, Fields& fields, bool with_deal) {
         .type_name("DATE[ HH:MM]");
     command.option("--duration", fields.duration, "How long: 30m, 1h, 1h30m").type_name("DURATION");
     command.option("--notes", fields.notes, "Free text").type_name("TEXT");
-    command.option("--owner", fields.owner, "Who does it (default: $FUNNEL_USER, else $USER)")
+    command
+        .option("--owner", fields.owner,
+                "Who does it (default: $FUNNEL_USER, else the config's owner, else $USER)")
         .type_name("NAME");
 }
 

@@ -18,12 +18,6 @@ namespace funnel::cli::opp {
 
 // The fields that add and edit share.
 
-std::string default_owner() {
-    for (const char* name : {"FUNNEL_USER", "USER"})
-        if (const char* value = std::getenv(name); value && *value) return value;
-    return {};
-}
-
 std::optional<int> probability_of(const DealFields& fields) {
     if (!fields.probability) return std::nullopt;
     return parse_probability_option("--probability", *fields.probability);
@@ -89,7 +83,7 @@ void run_add(const AddOptions& options, Session& session) {
         Opportunity deal;
         deal.name = name;
         const Currency currency = f.currency ? parse_currency_option("--currency", *f.currency)
-                                             : store.default_currency();
+                                             : session.new_currency(store);
         deal.amount = {f.amount ? parse_amount_option("--amount", *f.amount, currency) : 0,
                        currency};
         deal.close_date = parse_date_option("--close", *f.close, session.today());
@@ -116,7 +110,7 @@ void run_add(const AddOptions& options, Session& session) {
         deal.type = deal.org_id && store.parties().organization_has_won_deal(*deal.org_id)
                         ? DealType::existing_business
                         : DealType::new_business;
-        deal.owner = default_owner();
+        deal.owner = session.default_owner();
         apply_text_fields(f, deal);
         deal.tags = tags;
         apply_field_settings(store, FieldRecord::opp, deal.fields, f.sets, {}, session.today(),

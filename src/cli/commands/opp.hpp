@@ -36,7 +36,7 @@ struct ListOptions {
     std::vector<std::string> tags;  // deals with all of them
     OptText columns;                // opp list only
     OptText in;                     // opp list only: amounts converted too
-    std::string sort = "close";
+    OptText sort;                   // close when not given
     bool descending = false;
 };
 
@@ -118,6 +118,9 @@ void add_selection_options(Command& command, Selection& selection);
 
 void run_add(const AddOptions& options, Session& session);
 void run_list(const ListOptions& options, Session& session);
+// Checks a value for the config's list.sort, list.columns or list.where (the custom fields of
+// the data file, if there is one, count as columns and in filters).
+void check_list_setting(std::string_view key, const std::string& value, const Session& session);
 void run_show(const ShowOptions& options, Session& session);
 void run_edit(const EditOptions& options, Session& session);
 void run_stage(const StageOptions& options, Session& session);

@@ -18,7 +18,8 @@ void add_deal_options(Command& command, DealFields& fields, bool adding) {
     // Defaults that apply to a new deal only are said on add only.
     command
         .option("--currency", fields.currency,
-                adding ? "ISO 4217 currency (default: the data file's)" : "ISO 4217 currency")
+                adding ? "ISO 4217 currency (default: the config's, else the data file's)"
+                       : "ISO 4217 currency")
         .type_name("CUR");
     command.option("--stage", fields.stage, "Stage name or unique prefix").type_name("STAGE");
     command
@@ -37,7 +38,8 @@ void add_deal_options(Command& command, DealFields& fields, bool adding) {
     command.option("--description", fields.description, "Free text").type_name("TEXT");
     command
         .option("--owner", fields.owner,
-                adding ? "Salesperson (default: $FUNNEL_USER, else $USER)" : "Salesperson")
+                adding ? "Salesperson (default: $FUNNEL_USER, else the config's owner, else $USER)"
+                       : "Salesperson")
         .type_name("NAME");
     command.option("--source", fields.source, "Where the lead came from").type_name("TEXT");
     if (adding)
@@ -84,7 +86,7 @@ void add_list_options(Command& command, ListOptions& options, bool open_by_defau
         .option("--sort", options.sort,
                 "close, amount, weighted, probability, stage, name, org, owner, currency, "
                 "created, updated or id; several with commas, - before one for descending: "
-                "stage,-amount (amounts within currency)")
+                "stage,-amount (amounts within currency); default: close")
         .type_name("KEYS");
     command.flag("--desc", options.descending, "Reverse the order");
     command.option("--limit", options.limit, "Show at most N deals").type_name("N");

@@ -55,7 +55,7 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     if (options.overdue) filter.overdue_on = today;
     filter.no_amount = options.no_amount;
     if (options.search) filter.search = *options.search;
-    query.sort = parse_option("--sort", options.sort, parse_sort_keys);
+    query.sort = parse_option("--sort", options.sort.value_or("close"), parse_sort_keys);
     if (options.descending)
         for (auto& key : query.sort)
             key.descending = !key.descending;
@@ -63,8 +63,50 @@ OppQuery list_query(const ListOptions& options, Store& store, Date today) {
     return query;
 }
 
-void run_list(const ListOptions& options, Session& session) {
+namespace {
+
+// Checks a value of list.sort, list.columns or list.where as opp list would read it.
+void check_list_value(std::string_view key, const std::string& value, Date today,
+                      const std::vector<CustomField>& fields) {
+    if (key == "list.sort") parse_sort_keys(value);
+    if (key == "list.columns") chosen_opportunity_columns(value, fields);
+    if (key == "list.where") parse_filter(value, today, fields);
+}
+
+// The config's list.columns, list.sort and list.where, for the options not given; a bad one
+// is refused naming where it was set.
+ListOptions with_list_defaults(const ListOptions& options, const Session& session, Store& store) {
+    ListOptions effective = options;
+    const auto fields = store.fields().all(FieldRecord::opp);
+    const auto configured = [&](std::string_view key, OptText& option) {
+        if (option) return;
+        const auto setting = session.setting(key);
+        if (!setting) return;
+        try {
+            check_list_value(key, setting->value, session.today(), fields);
+        } catch (const Error& e) {
+            throw invalid_input(fmt::format("{}: {}: {}", setting->origin, key, e.what()));
+        }
+        option = setting->value;
+    };
+    configured("list.sort", effective.sort);
+    configured("list.columns", effective.columns);
+    configured("list.where", effective.where);
+    return effective;
+}
+
+}  // namespace
+
+void check_list_setting(std::string_view key, const std::string& value, const Session& session) {
+    std::vector<CustomField> fields;
+    if (std::filesystem::exists(session.data_file()))
+        fields = session.read_store().fields().all(FieldRecord::opp);
+    check_list_value(key, value, session.today(), fields);
+}
+
+void run_list(const ListOptions& given, Session& session) {
     Store store = session.read_store();
+    const ListOptions options = with_list_defaults(given, session, store);
     const OppQuery query = list_query(options, store, session.today());
     std::int64_t count = 0;
     if (session.quiet()) {

@@ -47,7 +47,7 @@ void run_add(const AddOptions& options, Session& session) {
                          : std::nullopt;
     product = session.write([&](Store& store) {
         Product added = product;
-        added.price.currency = currency.value_or(store.default_currency());
+        added.price.currency = currency.value_or(session.new_currency(store));
         added.price.minor =
             parse_amount_option("--price", options.price.value_or(""), added.price.currency);
         refuse_duplicate(store, added.name, 0);

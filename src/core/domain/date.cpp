@@ -265,6 +265,10 @@ void set_date_order(DateOrder order) {
     numeric_date_order = order;
 }
 
+std::optional<unsigned> weekday_named(std::string_view name) {
+    return weekday_index(ascii_lower(trim(name)));
+}
+
 Date checked_date(Date date) {
     if (!date.ok()) throw invalid_input("not a day of the calendar");
     if (int(date.year()) < min_year || int(date.year()) > max_year)

@@ -41,15 +41,22 @@ pid_t maker_of(std::string_view name, std::string_view target_name) {
 }  // namespace
 
 DataFileLocation locate_data_file(const std::string& option, const char* funnel_db,
-                                  const char* xdg_data_home, const char* home) {
+                                  const char* configured, const char* xdg_data_home,
+                                  const char* home) {
     if (!option.empty()) return {option, false};
     if (set(funnel_db)) return {funnel_db, false};
+    if (set(configured)) return {configured, false};
     // The XDG base directory spec ignores relative values.
     if (set(xdg_data_home) && xdg_data_home[0] == '/')
         return {std::filesystem::path(xdg_data_home) / "funnel" / "funnel.db", true};
     if (set(home))
         return {std::filesystem::path(home) / ".local" / "share" / "funnel" / "funnel.db", true};
     throw invalid_input("no data file: give --db PATH or set FUNNEL_DB (HOME is not set)");
+}
+
+std::string expanded_home(const std::string& path, const char* home) {
+    if (set(home) && (path == "~" || path.starts_with("~/"))) return home + path.substr(1);
+    return path;
 }
 
 NewDataFile::NewDataFile(std::filesystem::path target) : target_(std::move(target)) {
