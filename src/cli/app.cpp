@@ -152,6 +152,10 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
                 "The date taken as today (default: $FUNNEL_TODAY, else the system date)")
         .type_name("DATE");
     funnel.flag("-q,--quiet", globals.quiet, "Print only ids; nothing else on success");
+    funnel.flag("--wide", globals.wide,
+                "Tables as wide as their text (on a terminal they are cut to fit its width)");
+    funnel.flag("--no-pager", globals.no_pager,
+                "Never through the pager (see the config's pager; docs/config.md)");
     funnel.flag("--no-hooks", globals.no_hooks,
                 "Run no hooks (see docs/hooks.md; FUNNEL_NO_HOOKS does the same)");
     funnel.flag("--raw", globals.raw,
@@ -372,7 +376,9 @@ int run(int argc, const char* const* argv) {
     globals.command_line = shell_words(words);
     try {
         Session session(globals);
+        PagedOutput output(session);
         action(session);
+        output.finish();
         std::cout.flush();
         if (!std::cout) return fail(ErrorKind::runtime, "cannot write the output");
         return 0;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/system/hooks.hpp"
+#include "funnel/system/pager.hpp"
 #include "funnel/system/paths.hpp"
 
 namespace funnel::cli {
@@ -51,7 +53,62 @@ bool utf8_locale() {
     return false;
 }
 
+// The pager: the config's (or FUNNEL_PAGER), else $PAGER, else less -FRX; none when it is
+// turned off or its program is not installed.
+std::optional<std::string> pager_command(const std::optional<Setting>& configured) {
+    std::string command;
+    if (configured && configured->value == "false") return std::nullopt;
+    if (configured && configured->value != "true")
+        command = configured->value;
+    else if (const char* pager = env("PAGER"))
+        command = pager;
+    else
+        command = "less -FRX";
+    const auto words = split(std::string(trim(command)), ' ');
+    if (words.front().empty() || words.front() == "cat" || !in_path(words.front()))
+        return std::nullopt;
+    return command;
+}
+
 }  // namespace
+
+PagedOutput::PagedOutput(const Session& session) : pager_(session.pager()) {
+    lines_ = session.screen_lines();
+    if (pager_ && lines_) previous_ = std::cout.rdbuf(kept_.rdbuf());
+}
+
+PagedOutput::~PagedOutput() {
+    restore();
+}
+
+void PagedOutput::restore() {
+    if (!previous_) return;
+    std::cout.rdbuf(previous_);
+    previous_ = nullptr;
+    std::cout << kept_.view();
+    kept_.str({});
+}
+
+void PagedOutput::finish() {
+    if (!previous_) return;
+    const std::string_view text = kept_.view();
+    const auto lines = std::size_t(std::count(text.begin(), text.end(), '\n'));
+    // One line stays for the prompt, as less -F counts.
+    if (lines >= lines_) {
+        std::cout.rdbuf(previous_);
+        previous_ = nullptr;
+        std::cout.flush();
+        ::setenv("LESS", "FRX", 0);  // colour and one screen, as git sets them
+        if (run_pager(*pager_, text)) {
+            kept_.str({});
+            return;
+        }
+        std::cout << text;
+        kept_.str({});
+        return;
+    }
+    restore();
+}
 
 Session::Session(const GlobalOptions& options) {
     config_file_ = config_file_path(env("FUNNEL_CONFIG"), env("XDG_CONFIG_HOME"), env("HOME"));
@@ -123,6 +180,11 @@ Session::Session(const GlobalOptions& options) {
     quiet_ = options.quiet;
     const auto color = setting("color");
     render_options_.color = use_color(color ? color->value : "auto");
+    if (const auto terminal = output_terminal()) {
+        if (format_ == Format::table && !options.wide) render_options_.width = terminal->columns;
+        screen_lines_ = terminal->lines;
+        if (!options.no_pager) pager_ = pager_command(setting("pager"));
+    }
     render_options_.unicode = utf8_locale();
     render_options_.raw = options.raw;
 }

@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct GlobalOptions {
     bool ics_allowed = false;  // set by the one command that writes iCalendar
     std::string command_line;  // the command as typed, which change sets are named by
     bool no_hooks = false;
+    bool wide = false;              // tables as wide as their text, not cut to the terminal
+    bool no_pager = false;          // never through the pager
     bool config_unchecked = false;  // set by the config commands, which must work on a bad file
 };
 
@@ -143,6 +146,11 @@ class Session {
     // When a change happens: now, or the start of the pinned day when today is pinned.
     Timestamp now() const;
 
+    // The pager that output longer than the screen goes through, and the screen's lines: only
+    // when standard output is a terminal.
+    const std::optional<std::string>& pager() const { return pager_; }
+    std::size_t screen_lines() const { return screen_lines_; }
+
     Format format() const { return format_; }
     // Whether --format or --json was given, for commands whose default is not a table.
     bool format_given() const { return format_given_; }
@@ -203,6 +211,28 @@ class Session {
     bool ics_ = false;
     bool quiet_ = false;
     RenderOptions render_options_;
+    std::optional<std::string> pager_;
+    std::size_t screen_lines_ = 0;
+};
+
+// While it lives, what a command prints on standard output is kept; finish() shows it through
+// the session's pager when it is longer than the screen, else as it is. Dropped unfinished (the
+// command failed), it prints what was kept before the error is said.
+class PagedOutput {
+  public:
+    explicit PagedOutput(const Session& session);
+    PagedOutput(const PagedOutput&) = delete;
+    PagedOutput& operator=(const PagedOutput&) = delete;
+    ~PagedOutput();
+    void finish();
+
+  private:
+    void restore();
+
+    std::optional<std::string> pager_;
+    std::size_t lines_ = 0;
+    std::ostringstream kept_;
+    std::streambuf* previous_ = nullptr;
 };
 
 }  // namespace funnel::cli

@@ -228,9 +228,11 @@ def write_updated(path, text, steps):
                 lines.append("")
             skipping = True
             continue
-        if line.startswith("$") or line.startswith(";"):
+        # A command, as parse_test_file reads one: output may start with "$" too ($TMP/...).
+        command = line.startswith("$ ") or line.startswith("$! ")
+        if command or line.startswith(";"):
             skipping = False
-        if line.startswith("$"):
+        if command:
             lines.append(line)
             continue
         if not skipping:

@@ -27,6 +27,9 @@ struct RenderOptions {
     // html for mail: charts as table cells with inline styles (table_chart), not SVG, which
     // widely used webmail clients do not show.
     bool mail = false;
+    // Columns of the terminal that tables must fit in (0: no limit). Text columns whose cells
+    // differ in width give way, the name first, cut with "…"; numbers, dates and codes stay whole.
+    std::size_t width = 0;
 };
 
 // Renders rows as they come: the machine formats stream, the table format waits for the last

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "formats/cell_text.hpp"
+#include "formats/table_fit.hpp"
 #include "funnel/domain/money.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
@@ -147,8 +148,13 @@ class TableRenderer : public RowRenderer {
                 if (is_number(cell.value)) right[c] = true;
             }
         }
+        const std::size_t drawn =
+            options_.width
+                ? fit_to_width({columns_, shown_, rows_, options_.width, options_.unicode}, texts,
+                               widths, right)
+                : shown_.size();
         std::string header, rule;
-        for (std::size_t c = 0; c < shown_.size(); ++c) {
+        for (std::size_t c = 0; c < drawn; ++c) {
             if (c) header += "  ", rule += "  ";
             header += paint(pad(columns_[shown_[c]].header, widths[c], right[c]), Style::strong,
                             options_.color);
@@ -159,7 +165,7 @@ class TableRenderer : public RowRenderer {
         out_ << header << '\n' << rule << '\n';
         for (std::size_t r = 0; r < rows_.size(); ++r) {
             std::string line;
-            for (std::size_t c = 0; c < shown_.size(); ++c) {
+            for (std::size_t c = 0; c < drawn; ++c) {
                 if (c) line += "  ";
                 line += paint(pad(texts[r][c], widths[c], right[c]), rows_[r][shown_[c]].style,
                               options_.color);

@@ -391,7 +391,7 @@ Table forecast_table(const Forecast& forecast, const AmountConverter* in) {
              {"gap", "Gap"}});
     table.columns.push_back({"method", "Method", Audience::machines});
     table.columns.push_back({"window", "Window", Audience::machines});
-    table.columns.push_back({"bar", "", Audience::people});
+    table.columns.push_back({"bar", "Weighted, as bars", Audience::people});
 
     // Bars compare the weighted amounts of the periods of one currency.
     std::map<std::pair<bool, std::string>, std::int64_t> scale;

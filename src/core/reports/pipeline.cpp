@@ -17,7 +17,7 @@ Table pipeline_table(const std::vector<Stage>& stages, const std::vector<StageAg
                                                   {"amount", "Amount"},
                                                   {"weighted", "Weighted"},
                                                   {"avg_age_days", "Avg days in stage"},
-                                                  {"bar", "", Audience::people},
+                                                  {"bar", "Amount, as bars", Audience::people},
                                               });
     // One section per currency, then the converted one: its rows are every currency's, with
     // their converted figures.

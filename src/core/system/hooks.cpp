@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "funnel/error.hpp"
+#include "system/pipe.hpp"
 
 extern char** environ;
 
@@ -26,37 +27,9 @@ std::optional<std::filesystem::path> hooks_folder(const char* xdg_config_home, c
     return std::nullopt;
 }
 
-namespace {
-
-// A pipe whose ends close with it.
-struct Pipe {
-    int read = -1, write = -1;
-    Pipe() {
-        int ends[2];
-        if (::pipe2(ends, O_CLOEXEC) != 0)
-            throw runtime_failure(fmt::format("cannot run a hook: {}", std::strerror(errno)));
-        read = ends[0];
-        write = ends[1];
-    }
-    ~Pipe() {
-        close_read();
-        close_write();
-    }
-    void close_read() {
-        if (read >= 0) ::close(read);
-        read = -1;
-    }
-    void close_write() {
-        if (write >= 0) ::close(write);
-        write = -1;
-    }
-};
-
-}  // namespace
-
 HookRun run_hook(const std::filesystem::path& program, const std::string& input,
                  int timeout_seconds) {
-    Pipe in, err;
+    Pipe in("a hook"), err("a hook");
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in.read, STDIN_FILENO);
