@@ -17,8 +17,10 @@ packages=(
     sqlite3                          # tests and benchmarks compare with the sqlite3 shell
     python3 python3-icalendar        # the golden test runner; a real iCalendar parser
     groff-base                       # the man page lint test
+    zsh fish                         # the completion scripts are tested in each shell
     clang libclang-rt-14-dev         # the sanitizer build and the libFuzzer targets
     hyperfine time                   # benchmarks: timings and peak memory
+    dpkg-dev man-db                  # the package test: cpack's dependencies, man -w
 )
 
 missing=()

@@ -6,7 +6,8 @@ of its own layer and of the layers below it, never above.
     below them all.
 
 Also: only the store includes SQLite; CLI11 is included
-only where the command tree is made CLI11's (app.cpp, parser.hpp) and by the man page tool: the
+only where the command tree is made CLI11's (app.cpp, parser.hpp), walked for completion
+(complete.cpp) and by the man page tool: the
 command groups define their commands through command.hpp, so that CLI11 is compiled once.
 
 And no source file (include/, src/, tests/, fuzz/, bench/) over 600 lines: a file that grows
@@ -22,7 +23,7 @@ import sys
 ORDER = ["system", "domain", "store", "formats", "reports", "cli"]
 TOP = {"funnel/error.hpp", "funnel/version.hpp"}
 MAX_LINES = 600
-CLI11_FILES = ("src/cli/app.cpp", "src/cli/parser.hpp", "src/cli/man.cpp")
+CLI11_FILES = ("src/cli/app.cpp", "src/cli/complete.cpp", "src/cli/parser.hpp", "src/cli/man.cpp")
 
 
 def layer_of(path):

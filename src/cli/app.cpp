@@ -23,6 +23,7 @@
 #include "commands/stage.hpp"
 #include "commands/transfer.hpp"
 #include "commands/undo.hpp"
+#include "complete.hpp"
 #include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/version.hpp"
@@ -172,6 +173,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
     calendar::setup(funnel, globals);
     undo::setup(funnel);
     config::setup(funnel, globals);
+    setup_completion(funnel);
     return app;
 }
 
@@ -318,6 +320,14 @@ std::vector<std::string> with_tag_removals(int argc, const char* const* argv) {
 int run(int argc, const char* const* argv) {
     GlobalOptions globals;
     Action action;
+    // funnel __complete WORD...: what the completion scripts ask; never an error.
+    if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+        const auto app = build_app(globals, action, {});
+        for (const auto& candidate :
+             completions(*app, std::vector<std::string>(argv + 2, argv + argc)))
+            std::cout << candidate << '\n';
+        return 0;
+    }
     auto app =
         build_app(globals, action, std::span(argv + 1, std::size_t(argc > 0 ? argc - 1 : 0)));
     if (argc <= 1) {

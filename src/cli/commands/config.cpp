@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/opp.hpp"
+#include "funnel/domain/text.hpp"
 #include "funnel/error.hpp"
 #include "funnel/formats/config.hpp"
 
