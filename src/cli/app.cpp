@@ -126,6 +126,34 @@ constexpr Group groups[] = {
     {"db", "The data file: info, check, backup", db::setup},
 };
 
+// Examples at the foot of each command's help: the documents' own, which run as tests
+// (scripts/help_examples.py writes the table at build time).
+struct HelpExample {
+    const char* group;
+    const char* command;  // empty for a command without subcommands (undo)
+    const char* line;
+};
+constexpr HelpExample help_examples[] = {
+#include "help_examples.inc"
+};
+
+void add_examples(CLI::App& app) {
+    for (auto* group : app.get_subcommands({})) {
+        auto leaves = group->get_subcommands({});
+        if (leaves.empty()) leaves.push_back(group);
+        for (auto* leaf : leaves) {
+            std::string lines;
+            for (const auto& example : help_examples)
+                if (group->check_name(example.group) &&
+                    (leaf == group || leaf->check_name(example.command)))
+                    lines += fmt::format("\n  {}", example.line);
+            if (lines.empty()) continue;
+            const std::string footer = leaf->get_footer();
+            leaf->footer(footer + (footer.empty() ? "" : "\n\n") + "Examples:" + lines);
+        }
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
@@ -174,6 +202,7 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
     undo::setup(funnel);
     config::setup(funnel, globals);
     setup_completion(funnel);
+    add_examples(*app);
     return app;
 }
 
