@@ -96,6 +96,13 @@ TEST_CASE("a bad file says which file, line and key") {
     CHECK(load_error("[list]\nsort = [1]\n") ==
           file.string() + " line 2: list.sort: expected a value in quotes");
     CHECK(load_error("owner = \n").starts_with(file.string() + " line 1: "));
+    // Characters toml++ 3.3 once took to __builtin_unreachable: refused as TOML refuses them.
+    CHECK(load_error("\xc3\xa9 = 1\n").starts_with(file.string() + " line 1: "));
+    CHECK(load_error("\xef\xb9\xbf").starts_with(file.string() + " line 1: "));
+    write(file, "owner = \"\"\"a\\\n\xef\xbb\xb7\"\"\"\n");  // a line-ending backslash
+    CHECK(Config::load(file).find("owner")->text == "a\xef\xbb\xb7");
+    write(file, "owner = \"Jos\xc3\xa9\" # caf\xc3\xa9\n");
+    CHECK(Config::load(file).find("owner")->text == "Jos\xc3\xa9");
 }
 
 TEST_CASE("set and unset keep comments, order and other keys") {

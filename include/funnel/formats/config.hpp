@@ -46,6 +46,8 @@ class Config {
     // not TOML, a key funnel does not know, or a value that is not one its key takes:
     // Error(invalid) "FILE line N: KEY: what is wrong".
     static Config load(const std::filesystem::path& file);
+    // The same, from the text of the file named `file`.
+    static Config parse(const std::string& text, const std::filesystem::path& file);
 
     const std::filesystem::path& file() const { return file_; }
     const Value* find(std::string_view key) const;
@@ -65,5 +67,12 @@ void set_config_value(const std::filesystem::path& file, const ConfigKey& key,
 // Removes a key from the file the same way, whether funnel knows it or not (a misspelt one is
 // removed too); false when the file did not set it.
 bool unset_config_value(const std::filesystem::path& file, std::string_view name);
+
+// What set_config_value and unset_config_value write: the text of the file named `file` with
+// the key set, or without it (nothing when it was not set). Error(invalid) as they say.
+std::string config_text_with(std::string text, const ConfigKey& key, std::string_view value,
+                             const std::filesystem::path& file);
+std::optional<std::string> config_text_without(std::string text, std::string_view name,
+                                               const std::filesystem::path& file);
 
 }  // namespace funnel
