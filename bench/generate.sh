@@ -19,8 +19,9 @@ sqlite3 "$file" > /dev/null <<SQL
 PRAGMA synchronous = OFF;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < max(1, $count / 20))
-INSERT INTO organization (id, name, created_at, updated_at)
-SELECT i, 'Organization ' || i, '2025-01-01T09:00:00', '2025-01-01T09:00:00' FROM n;
+INSERT INTO organization (id, name, name_key, created_at, updated_at)
+SELECT i, 'Organization ' || i, 'organization ' || i, '2025-01-01T09:00:00', '2025-01-01T09:00:00'
+FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
 h(i, x) AS (SELECT i, (i * 2654435761) % 4294967296 FROM n),
 d(i, x, stage_id) AS (

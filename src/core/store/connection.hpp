@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include <sqlite3.h>
@@ -31,18 +32,33 @@ class Cursor;
 struct JournalState {
     std::string command;  // the command line a change set is made by; empty: none is recorded
     Timestamp made_at;
-    // The tables recorded, once the temporary triggers exist on this connection: those with row
-    // ids (whose new rows are ranges above their floor), and those without (meta), whose every
+    // The tables recorded, once the pre-update hook is set on this connection: those with row ids
+    // (whose new rows are ranges above their floor), and those without (meta), whose every
     // change is a row of the journal.
     std::vector<std::string> rowid_tables;
     std::vector<std::string> keyed_tables;
-    bool triggers = false;
+    struct Table {
+        std::vector<std::string> columns;
+        int key_column = -1;  // the primary key's column in a table without row ids
+    };
+    std::unordered_map<std::string, Table> tables;
+    bool hooked = false;
     std::optional<std::int64_t> change_set;  // the id of the change set being made
-    bool recording = false;                  // whether the triggers record rows
+    bool recording = false;                  // whether the hook records rows
     std::optional<std::int64_t> undoes;      // the change set this one reverts
     // Each recorded table's largest row id when the change set began: rows above it are new.
     std::unordered_map<std::string, std::int64_t> floors;
     std::string sequences_before;
+    // The rows recorded so far, written to change_row before the commit; `failed` when one could
+    // not be (out of memory), which fails the commit.
+    struct Row {
+        std::string table;
+        std::variant<std::int64_t, double, std::string> key;
+        const char* op = "";
+        std::optional<std::string> old;
+    };
+    std::vector<Row> rows;
+    bool failed = false;
 };
 
 struct Connection {

@@ -1,7 +1,11 @@
 #include "store/journal.hpp"
 
-#include <fmt/format.h>
+#include <cstring>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "funnel/error.hpp"
 #include "store/connection.hpp"
 
 namespace funnel::journal {
@@ -13,102 +17,136 @@ bool journal_table(std::string_view table) {
     return table == "change_set" || table == "change_row" || table == "change_range";
 }
 
-// funnel_change_set(): the id of the change set being recorded, NULL when none is.
-void change_set_function(sqlite3_context* context, int, sqlite3_value**) {
-    const auto* state = static_cast<const JournalState*>(sqlite3_user_data(context));
-    if (state->recording && state->change_set)
-        sqlite3_result_int64(context, *state->change_set);
-    else
-        sqlite3_result_null(context);
-}
-
-// funnel_journal_floor(table): the table's largest row id when the change set began (rows above
-// it are new, and recorded as a range), NULL when nothing is recorded.
-void floor_function(sqlite3_context* context, int, sqlite3_value** arguments) {
-    const auto* state = static_cast<const JournalState*>(sqlite3_user_data(context));
-    const auto* name = reinterpret_cast<const char*>(sqlite3_value_text(arguments[0]));
-    if (!state->recording || !name) return sqlite3_result_null(context);
-    const auto found = state->floors.find(name);
-    if (found == state->floors.end()) return sqlite3_result_null(context);
-    sqlite3_result_int64(context, found->second);
-}
-
-void register_functions(Connection& connection) {
-    auto* handle = connection.db.getHandle();
-    auto* state = &connection.journal;
-    int result = sqlite3_create_function_v2(handle, "funnel_change_set", 0, SQLITE_UTF8, state,
-                                            change_set_function, nullptr, nullptr, nullptr);
-    if (result == SQLITE_OK)
-        result = sqlite3_create_function_v2(handle, "funnel_journal_floor", 1, SQLITE_UTF8, state,
-                                            floor_function, nullptr, nullptr, nullptr);
-    if (result != SQLITE_OK) throw SQLite::Exception(handle, result);
-}
-
-// One AFTER trigger of `table` for `op` (INSERT, UPDATE or DELETE). A table with row ids records
-// the rows that existed before the change set (at or below the floor); a table without records
-// every row but meta's state stamp, which is the file's and not a change of the user's.
-std::string trigger_sql(const std::string& table, const std::vector<std::string>& columns,
-                        std::string_view op, const std::string& key) {
-    const bool insert = op == "INSERT";
-    const std::string row = insert ? "NEW" : "OLD";
-    const bool rowid = key == "rowid";
-    const std::string row_key = rowid ? row + ".rowid" : row + "." + sql::quoted_name(key);
-    std::string when = rowid ? fmt::format("{} <= funnel_journal_floor('{}')", row_key, table)
-                             : "funnel_change_set() IS NOT NULL";
-    if (table == "meta") when += fmt::format(" AND {}.key <> 'state'", row);
-    // An update keeps the columns it changed, as they were: all an undo writes back. A delete
-    // keeps them all.
-    std::string image = "NULL";
-    if (op == "UPDATE") {
-        std::string changed;
-        for (const auto& column : columns)
-            changed += fmt::format(
-                " || CASE WHEN OLD.{0} IS NOT NEW.{0} THEN ',{1}:' || json_quote(OLD.{0}) ELSE '' "
-                "END",
-                sql::quoted_name(column), json_string(column));
-        image = fmt::format("'{{' || substr(''{}, 2) || '}}'", changed);
-    } else if (op == "DELETE") {
-        image = "json_object(";
-        for (std::size_t i = 0; i < columns.size(); ++i)
-            image += fmt::format("{}'{}', OLD.{}", i ? ", " : "", columns[i],
-                                 sql::quoted_name(columns[i]));
-        image += ")";
+// Whether two values differ as stored: type and bytes, so that a change of case in a column
+// that compares without case is a change too.
+bool differ(sqlite3_value* a, sqlite3_value* b) {
+    const int type = sqlite3_value_type(a);
+    if (type != sqlite3_value_type(b)) {
+        const bool numbers =
+            (type == SQLITE_INTEGER || type == SQLITE_FLOAT) &&
+            (sqlite3_value_type(b) == SQLITE_INTEGER || sqlite3_value_type(b) == SQLITE_FLOAT);
+        return !numbers || sqlite3_value_double(a) != sqlite3_value_double(b);
     }
-    std::string lower(op);
-    for (auto& c : lower)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return fmt::format(
-        "CREATE TEMP TRIGGER IF NOT EXISTS {} AFTER {} ON main.{} WHEN {} BEGIN INSERT INTO "
-        "change_row (change_set, tbl, row_key, op, old) VALUES (funnel_change_set(), '{}', {}, "
-        "'{}', {}); END",
-        sql::quoted_name(fmt::format("funnel_journal_{}_{}", table, lower)), op,
-        sql::quoted_name(table), when, table, row_key, lower, image);
-}
-
-void install(Connection& connection) {
-    register_functions(connection);
-    auto& db = connection.db;
-    sql::Cursor tables(db,
-                       "SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_schema WHERE type = "
-                       "'table' AND name NOT LIKE 'sqlite%' ORDER BY name");
-    std::vector<std::pair<std::string, bool>> found;
-    while (tables.step())
-        if (!journal_table(tables.text(0))) found.emplace_back(tables.string(0), tables.integer(1));
-    for (const auto& [table, without_rowid] : found) {
-        std::vector<std::string> columns;
-        std::string key = "rowid";
-        sql::Cursor info(db, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid");
-        info.bind(1, table);
-        while (info.step()) {
-            columns.push_back(info.string(0));
-            if (without_rowid && info.integer(1) == 1) key = info.string(0);
+    switch (type) {
+        case SQLITE_NULL:
+            return false;
+        case SQLITE_INTEGER:
+            return sqlite3_value_int64(a) != sqlite3_value_int64(b);
+        case SQLITE_FLOAT:
+            return sqlite3_value_double(a) != sqlite3_value_double(b);
+        default: {
+            const int size = sqlite3_value_bytes(a);
+            if (size != sqlite3_value_bytes(b)) return true;
+            const void* left = sqlite3_value_blob(a);
+            const void* right = sqlite3_value_blob(b);
+            return size > 0 && std::memcmp(left, right, std::size_t(size)) != 0;
         }
-        for (const auto op : {"INSERT", "UPDATE", "DELETE"})
-            db.exec(trigger_sql(table, columns, op, key));
-        (without_rowid ? connection.journal.keyed_tables : connection.journal.rowid_tables)
-            .push_back(table);
     }
-    connection.journal.triggers = true;
+}
+
+nlohmann::json json_of(sqlite3_value* value) {
+    switch (sqlite3_value_type(value)) {
+        case SQLITE_NULL:
+            return nullptr;
+        case SQLITE_INTEGER:
+            return sqlite3_value_int64(value);
+        case SQLITE_FLOAT:
+            return sqlite3_value_double(value);
+        default:
+            return std::string(reinterpret_cast<const char*>(sqlite3_value_text(value)),
+                               std::size_t(sqlite3_value_bytes(value)));
+    }
+}
+
+// Records a row that the statement running is about to insert, change or delete, as the undo
+// needs it: an update keeps the columns it changes, as they were; a delete keeps them all. Rows
+// of a table with row ids that are above its floor are new in this change set, and recorded as
+// a range at the end instead; meta's state stamp is the file's, not a change of the user's.
+void record(JournalState& state, sqlite3* db, int op, const char* table_name, sqlite3_int64 old_key,
+            sqlite3_int64 new_key) {
+    const auto found = state.tables.find(table_name);
+    if (found == state.tables.end()) return;
+    const auto& table = found->second;
+    JournalState::Row row;
+    if (table.key_column < 0) {
+        const sqlite3_int64 key = op == SQLITE_INSERT ? new_key : old_key;
+        const auto floor = state.floors.find(found->first);
+        if (floor == state.floors.end() || key > floor->second) return;
+        row.key = std::int64_t(key);
+    } else {
+        sqlite3_value* key = nullptr;
+        const int read = op == SQLITE_INSERT ? sqlite3_preupdate_new(db, table.key_column, &key)
+                                             : sqlite3_preupdate_old(db, table.key_column, &key);
+        if (read != SQLITE_OK) {
+            state.failed = true;
+            return;
+        }
+        const auto value = json_of(key);
+        if (value.is_string()) {
+            row.key = value.get<std::string>();
+            if (found->first == "meta" && value == "state") return;
+        } else if (value.is_number_integer()) {
+            row.key = value.get<std::int64_t>();
+        } else if (value.is_number()) {
+            row.key = value.get<double>();
+        }
+    }
+    row.table = found->first;
+    row.op = op == SQLITE_INSERT ? "insert" : op == SQLITE_UPDATE ? "update" : "delete";
+    if (op != SQLITE_INSERT) {
+        auto image = nlohmann::json::object();
+        for (std::size_t i = 0; i < table.columns.size(); ++i) {
+            sqlite3_value* old = nullptr;
+            if (sqlite3_preupdate_old(db, int(i), &old) != SQLITE_OK) {
+                state.failed = true;
+                return;
+            }
+            if (op == SQLITE_UPDATE) {
+                sqlite3_value* now = nullptr;
+                if (sqlite3_preupdate_new(db, int(i), &now) != SQLITE_OK) {
+                    state.failed = true;
+                    return;
+                }
+                if (!differ(old, now)) continue;
+            }
+            image[table.columns[i]] = json_of(old);
+        }
+        row.old = image.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    state.rows.push_back(std::move(row));
+}
+
+// The pre-update hook: called by SQLite before each row a statement writes. No exception may
+// cross into SQLite: one that cannot be recorded fails the change set at its end.
+void preupdate(void* data, sqlite3* db, int op, const char* schema, const char* table,
+               sqlite3_int64 old_key, sqlite3_int64 new_key) {
+    auto& state = *static_cast<JournalState*>(data);
+    if (!state.recording || !state.change_set || std::strcmp(schema, "main") != 0) return;
+    try {
+        record(state, db, op, table, old_key, new_key);
+    } catch (...) {
+        state.failed = true;
+    }
+}
+
+// Reads the tables to record and sets the hook: once per connection, one query.
+void install(Connection& connection) {
+    auto& state = connection.journal;
+    sql::Cursor columns(connection.db,
+                        "SELECT m.name, m.sql LIKE '%WITHOUT ROWID%', p.name, p.pk FROM "
+                        "sqlite_schema m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' "
+                        "AND m.name NOT LIKE 'sqlite%' ORDER BY m.name, p.cid");
+    while (columns.step()) {
+        const std::string name = columns.string(0);
+        if (journal_table(name)) continue;
+        auto [table, added] = state.tables.try_emplace(name);
+        if (added) (columns.integer(1) ? state.keyed_tables : state.rowid_tables).push_back(name);
+        if (columns.integer(1) && columns.integer(3) == 1)
+            table->second.key_column = int(table->second.columns.size());
+        table->second.columns.push_back(columns.string(2));
+    }
+    sqlite3_preupdate_hook(connection.db.getHandle(), preupdate, &state);
+    state.hooked = true;
 }
 
 bool keeps_change_sets(Connection& connection) {
@@ -127,28 +165,38 @@ std::string sequences(Connection& connection) {
         .getString();
 }
 
-std::int64_t largest_id(Connection& connection, const std::string& table) {
-    return connection.db
-        .execAndGet(fmt::format("SELECT coalesce(max(rowid), 0) FROM {}", sql::quoted_name(table)))
-        .getInt64();
+// Each table's largest row id, in one statement (one per table cost a prepare each).
+std::unordered_map<std::string, std::int64_t> largest_ids(Connection& connection) {
+    const auto& tables = connection.journal.rowid_tables;
+    std::unordered_map<std::string, std::int64_t> ids;
+    if (tables.empty()) return ids;
+    std::string query;
+    for (std::size_t i = 0; i < tables.size(); ++i)
+        query += fmt::format("{}SELECT {}, coalesce(max(rowid), 0) FROM {}", i ? " UNION ALL " : "",
+                             i, sql::quoted_name(tables[i]));
+    auto& statement = connection.statement(query);
+    while (statement.step())
+        ids[tables[std::size_t(statement.integer(0))]] = statement.integer(1);
+    statement.reset();
+    return ids;
 }
 
 }  // namespace
 
 void prepare(Connection& connection) {
     auto& state = connection.journal;
-    if (state.command.empty() || state.triggers) return;
+    if (state.command.empty() || state.hooked) return;
     if (keeps_change_sets(connection)) install(connection);
 }
 
 void begin(Connection& connection) {
     auto& state = connection.journal;
-    if (state.command.empty() || !state.triggers) return;
+    if (state.command.empty() || !state.hooked) return;
+    state.rows.clear();
+    state.failed = false;
     state.change_set =
         connection.db.execAndGet("SELECT coalesce(max(id), 0) + 1 FROM change_set").getInt64();
-    state.floors.clear();
-    for (const auto& table : state.rowid_tables)
-        state.floors[table] = largest_id(connection, table);
+    state.floors = largest_ids(connection);
     state.sequences_before = sequences(connection);
     state.undoes.reset();
     state.recording = true;
@@ -158,11 +206,32 @@ void finish(Connection& connection) {
     auto& state = connection.journal;
     if (!state.change_set) return;
     state.recording = false;
+    if (state.failed) throw runtime_failure("could not record the change for undo: out of memory");
     auto& db = connection.db;
     const std::int64_t id = *state.change_set;
-    bool changed = state.undoes.has_value();
+    bool changed = state.undoes.has_value() || !state.rows.empty();
+    for (const auto& row : state.rows) {
+        auto& insert = connection.statement(
+            "INSERT INTO change_row (change_set, tbl, row_key, op, old) VALUES (?, ?, ?, ?, ?)");
+        insert.bind(1, id);
+        insert.bind(2, row.table);
+        if (const auto* real = std::get_if<double>(&row.key))
+            sqlite3_bind_double(insert.get(), 3, *real);
+        else if (const auto* integer = std::get_if<std::int64_t>(&row.key))
+            insert.bind(3, *integer);
+        else
+            insert.bind(3, std::get<std::string>(row.key));
+        insert.bind(4, std::string(row.op));
+        if (row.old)
+            insert.bind(5, *row.old);
+        else
+            insert.bind_null(5);
+        insert.run();
+    }
+    state.rows.clear();
+    const auto last_ids = largest_ids(connection);
     for (const auto& table : state.rowid_tables) {
-        const std::int64_t last = largest_id(connection, table);
+        const std::int64_t last = last_ids.at(table);
         const std::int64_t floor = state.floors[table];
         if (last <= floor) continue;
         auto& insert = connection.statement(
@@ -211,6 +280,8 @@ void finish(Connection& connection) {
 void end(Connection& connection) {
     auto& state = connection.journal;
     state.recording = false;
+    state.rows.clear();
+    state.failed = false;
     state.change_set.reset();
     state.undoes.reset();
 }

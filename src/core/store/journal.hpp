@@ -1,6 +1,7 @@
 // The change sets that funnel undo reverts: what each write transaction replaced, recorded as it
-// happens by temporary triggers on this connection only (other programs that write the file are
-// not slowed, nor need funnel's SQL functions).
+// happens by SQLite's pre-update hook on this connection only (other programs that write the
+// file are not slowed, nor need anything of funnel's). The hook replaced 60 temporary triggers
+// that each process had to create, which took two thirds of an `opp add`.
 #pragma once
 
 #include "funnel/store/change_store.hpp"
@@ -11,9 +12,9 @@ struct Connection;
 
 namespace journal {
 
-// Before BEGIN IMMEDIATE: makes the temporary triggers that record change sets, once per
-// connection, when it was told its command and the file keeps change sets; outside the
-// transaction, so that other writers do not wait for it.
+// Before BEGIN IMMEDIATE: reads the tables to record and sets the hook, once per connection,
+// when it was told its command and the file keeps change sets; outside the transaction, so that
+// other writers do not wait for it.
 void prepare(Connection& connection);
 // After BEGIN IMMEDIATE: starts recording the transaction as one change set, when the connection
 // was told its command (Store::record_changes_as) and the file keeps change sets.
