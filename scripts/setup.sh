@@ -8,7 +8,7 @@ packages=(
     libcli11-dev                     # command-line parsing
     libsqlitecpp-dev libsqlite3-dev  # the data file
     libfmt-dev                       # formatting
-    libssl-dev                       # SHA-256 of linked documents
+    nettle-dev                       # SHA-256 of linked documents
     nlohmann-json3-dev               # reading the JSON dumps that import all restores
     libutf8proc-dev                  # Unicode case folding and normalization of names
     libtomlplusplus-dev              # reading the config file, whose comments `config set` keeps

@@ -1,9 +1,8 @@
 #include "funnel/system/digest.hpp"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <fstream>
-#include <memory>
 
 #include <fmt/format.h>
 
@@ -12,17 +11,17 @@ namespace funnel {
 namespace {
 
 struct Hasher {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{EVP_MD_CTX_new(),
-                                                                    &EVP_MD_CTX_free};
-    Hasher() { EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr); }
-    void add(const char* data, std::size_t size) { EVP_DigestUpdate(context.get(), data, size); }
+    sha256_ctx context{};
+    Hasher() { sha256_init(&context); }
+    void add(const char* data, std::size_t size) {
+        sha256_update(&context, size, reinterpret_cast<const std::uint8_t*>(data));
+    }
     std::string hex() {
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int length = 0;
-        EVP_DigestFinal_ex(context.get(), digest, &length);
+        std::uint8_t digest[SHA256_DIGEST_SIZE];
+        sha256_digest(&context, SHA256_DIGEST_SIZE, digest);
         std::string out;
-        for (unsigned int i = 0; i < length; ++i)
-            out += fmt::format("{:02x}", digest[i]);
+        for (const auto byte : digest)
+            out += fmt::format("{:02x}", byte);
         return out;
     }
 };
