@@ -147,7 +147,7 @@ Session::Session(const GlobalOptions& options) {
     default_data_file_ = location.is_default;
     // Quarters and years follow the file's fiscal year, weeks and numeric dates the config,
     // from the first date read.
-    if (const auto month = Store::fiscal_start_of(data_file_)) set_fiscal_start(*month);
+    set_fiscal_start_source([file = data_file_] { return Store::fiscal_start_of(file); });
     if (const auto order = setting("date_order"))
         set_date_order(order->value == "dmy" ? DateOrder::dmy : DateOrder::mdy);
     if (const auto day = setting("week_start")) set_week_start(*weekday_named(day->value));

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,9 @@ Date end_of_month(Date date);
 // calendar's. A fiscal year is named by the calendar year in which it ends: with April, FY2027
 // runs from 2026-04-01 to 2027-03-31.
 void set_fiscal_start(int month);  // 1 to 12
+// Where the first month is read from the first time a quarter or year needs it, unless
+// set_fiscal_start comes first: a command that names no quarter never reads it.
+void set_fiscal_start_source(std::function<std::optional<int>()> source);
 int fiscal_start();
 int fiscal_year_of(Date date);
 Date start_of_fiscal_year(int fiscal_year);

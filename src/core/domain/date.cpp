@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <functional>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -432,30 +434,44 @@ Date end_of_month(Date date) {
 
 namespace {
 int first_fiscal_month = 1;
+// Where the fiscal start is read from when first needed (the data file), unless set before.
+std::function<std::optional<int>()> fiscal_start_source;
 }  // namespace
 
 void set_fiscal_start(int month) {
     if (month < 1 || month > 12) throw invalid_input("a fiscal year starts in month 1 to 12");
     first_fiscal_month = month;
+    fiscal_start_source = nullptr;
+}
+
+void set_fiscal_start_source(std::function<std::optional<int>()> source) {
+    fiscal_start_source = std::move(source);
 }
 
 int fiscal_start() {
+    if (fiscal_start_source) {
+        const auto source = std::exchange(fiscal_start_source, nullptr);
+        if (const auto month = source(); month && *month >= 1 && *month <= 12)
+            first_fiscal_month = *month;
+    }
     return first_fiscal_month;
 }
 
 int fiscal_year_of(Date date) {
     const int year = int(date.year());
-    if (first_fiscal_month == 1) return year;
-    return int(unsigned(date.month())) >= first_fiscal_month ? year + 1 : year;
+    const int first = fiscal_start();
+    if (first == 1) return year;
+    return int(unsigned(date.month())) >= first ? year + 1 : year;
 }
 
 Date start_of_fiscal_year(int fiscal_year) {
-    const int year = first_fiscal_month == 1 ? fiscal_year : fiscal_year - 1;
-    return chr::year{year} / chr::month{unsigned(first_fiscal_month)} / 1;
+    const int first = fiscal_start();
+    const int year = first == 1 ? fiscal_year : fiscal_year - 1;
+    return chr::year{year} / chr::month{unsigned(first)} / 1;
 }
 
 unsigned quarter_of(Date date) {
-    const int months_in = (int(unsigned(date.month())) - first_fiscal_month + 12) % 12;
+    const int months_in = (int(unsigned(date.month())) - fiscal_start() + 12) % 12;
     return unsigned(months_in / 3) + 1;
 }
 

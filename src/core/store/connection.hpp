@@ -14,6 +14,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "funnel/domain/custom_field.hpp"
 #include "funnel/domain/date.hpp"
@@ -38,8 +39,8 @@ struct JournalState {
     std::vector<std::string> rowid_tables;
     std::vector<std::string> keyed_tables;
     struct Table {
-        std::vector<std::string> columns;
-        int key_column = -1;  // the primary key's column in a table without row ids
+        std::vector<std::string> columns;  // read once a row of the table is recorded
+        int key_column = -1;               // the primary key's column in a table without row ids
     };
     std::unordered_map<std::string, Table> tables;
     bool hooked = false;
@@ -51,11 +52,14 @@ struct JournalState {
     std::string sequences_before;
     // The rows recorded so far, written to change_row before the commit; `failed` when one could
     // not be (out of memory), which fails the commit.
+    // A value as stored: NULL, an integer, a real, or text (a blob's bytes as text).
+    using Stored = std::variant<std::monostate, std::int64_t, double, std::string>;
     struct Row {
         std::string table;
-        std::variant<std::int64_t, double, std::string> key;
+        Stored key;
         const char* op = "";
-        std::optional<std::string> old;
+        // The values it had, by column index: those an update changes, or all a delete takes.
+        std::vector<std::pair<int, Stored>> old;
     };
     std::vector<Row> rows;
     bool failed = false;

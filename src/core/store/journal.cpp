@@ -44,18 +44,29 @@ bool differ(sqlite3_value* a, sqlite3_value* b) {
     }
 }
 
-nlohmann::json json_of(sqlite3_value* value) {
+JournalState::Stored stored(sqlite3_value* value) {
     switch (sqlite3_value_type(value)) {
         case SQLITE_NULL:
-            return nullptr;
+            return std::monostate{};
         case SQLITE_INTEGER:
-            return sqlite3_value_int64(value);
+            return std::int64_t(sqlite3_value_int64(value));
         case SQLITE_FLOAT:
             return sqlite3_value_double(value);
         default:
             return std::string(reinterpret_cast<const char*>(sqlite3_value_text(value)),
                                std::size_t(sqlite3_value_bytes(value)));
     }
+}
+
+nlohmann::json json_of(const JournalState::Stored& value) {
+    return std::visit(
+        [](const auto& v) -> nlohmann::json {
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>)
+                return nullptr;
+            else
+                return v;
+        },
+        value);
 }
 
 // Records a row that the statement running is about to insert, change or delete, as the undo
@@ -81,37 +92,31 @@ void record(JournalState& state, sqlite3* db, int op, const char* table_name, sq
             state.failed = true;
             return;
         }
-        const auto value = json_of(key);
-        if (value.is_string()) {
-            row.key = value.get<std::string>();
-            if (found->first == "meta" && value == "state") return;
-        } else if (value.is_number_integer()) {
-            row.key = value.get<std::int64_t>();
-        } else if (value.is_number()) {
-            row.key = value.get<double>();
-        }
+        row.key = stored(key);
+        if (const auto* text = std::get_if<std::string>(&row.key);
+            text && found->first == "meta" && *text == "state")
+            return;
     }
     row.table = found->first;
     row.op = op == SQLITE_INSERT ? "insert" : op == SQLITE_UPDATE ? "update" : "delete";
     if (op != SQLITE_INSERT) {
-        auto image = nlohmann::json::object();
-        for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        const int count = sqlite3_preupdate_count(db);
+        for (int i = 0; i < count; ++i) {
             sqlite3_value* old = nullptr;
-            if (sqlite3_preupdate_old(db, int(i), &old) != SQLITE_OK) {
+            if (sqlite3_preupdate_old(db, i, &old) != SQLITE_OK) {
                 state.failed = true;
                 return;
             }
             if (op == SQLITE_UPDATE) {
                 sqlite3_value* now = nullptr;
-                if (sqlite3_preupdate_new(db, int(i), &now) != SQLITE_OK) {
+                if (sqlite3_preupdate_new(db, i, &now) != SQLITE_OK) {
                     state.failed = true;
                     return;
                 }
                 if (!differ(old, now)) continue;
             }
-            image[table.columns[i]] = json_of(old);
+            row.old.emplace_back(i, stored(old));
         }
-        row.old = image.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     state.rows.push_back(std::move(row));
 }
@@ -129,24 +134,37 @@ void preupdate(void* data, sqlite3* db, int op, const char* schema, const char* 
     }
 }
 
-// Reads the tables to record and sets the hook: once per connection, one query.
+// Reads the tables to record and sets the hook: once per connection. Column names are read
+// only for the tables a change set records rows of (column_names).
 void install(Connection& connection) {
     auto& state = connection.journal;
-    sql::Cursor columns(connection.db,
-                        "SELECT m.name, m.sql LIKE '%WITHOUT ROWID%', p.name, p.pk FROM "
-                        "sqlite_schema m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' "
-                        "AND m.name NOT LIKE 'sqlite%' ORDER BY m.name, p.cid");
-    while (columns.step()) {
-        const std::string name = columns.string(0);
+    sql::Cursor tables(connection.db,
+                       "SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_schema WHERE type = "
+                       "'table' AND name NOT LIKE 'sqlite%' ORDER BY name");
+    while (tables.step()) {
+        const std::string name = tables.string(0);
         if (journal_table(name)) continue;
-        auto [table, added] = state.tables.try_emplace(name);
-        if (added) (columns.integer(1) ? state.keyed_tables : state.rowid_tables).push_back(name);
-        if (columns.integer(1) && columns.integer(3) == 1)
-            table->second.key_column = int(table->second.columns.size());
-        table->second.columns.push_back(columns.string(2));
+        (tables.integer(1) ? state.keyed_tables : state.rowid_tables).push_back(name);
+        state.tables.try_emplace(name);
+    }
+    for (const auto& name : state.keyed_tables) {
+        sql::Cursor key(connection.db, "SELECT cid FROM pragma_table_info(?) WHERE pk = 1");
+        key.bind(1, name);
+        if (key.step()) state.tables[name].key_column = int(key.integer(0));
     }
     sqlite3_preupdate_hook(connection.db.getHandle(), preupdate, &state);
     state.hooked = true;
+}
+
+const std::vector<std::string>& column_names(Connection& connection, const std::string& table) {
+    auto& columns = connection.journal.tables[table].columns;
+    if (columns.empty()) {
+        sql::Cursor info(connection.db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+        info.bind(1, table);
+        while (info.step())
+            columns.push_back(info.string(0));
+    }
+    return columns;
 }
 
 bool keeps_change_sets(Connection& connection) {
@@ -219,13 +237,20 @@ void finish(Connection& connection) {
             sqlite3_bind_double(insert.get(), 3, *real);
         else if (const auto* integer = std::get_if<std::int64_t>(&row.key))
             insert.bind(3, *integer);
+        else if (const auto* text = std::get_if<std::string>(&row.key))
+            insert.bind(3, *text);
         else
-            insert.bind(3, std::get<std::string>(row.key));
+            insert.bind_null(3);
         insert.bind(4, std::string(row.op));
-        if (row.old)
-            insert.bind(5, *row.old);
-        else
+        if (std::string_view(row.op) == "insert") {
             insert.bind_null(5);
+        } else {
+            const auto& columns = column_names(connection, row.table);
+            auto image = nlohmann::json::object();
+            for (const auto& [index, value] : row.old)
+                image[columns.at(std::size_t(index))] = json_of(value);
+            insert.bind(5, image.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        }
         insert.run();
     }
     state.rows.clear();
