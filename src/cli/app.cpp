@@ -202,7 +202,12 @@ std::unique_ptr<CLI::App> build_app(GlobalOptions& globals, Action& action,
     undo::setup(funnel);
     config::setup(funnel, globals);
     setup_completion(funnel);
-    add_examples(*app);
+    // Only help shows them (and the man page, which builds every command).
+    const bool help = words.empty() || std::any_of(words.begin(), words.end(), [](const char* w) {
+                          const std::string_view word = w;
+                          return word == "--help" || word == "-h" || word == "help";
+                      });
+    if (help) add_examples(*app);
     return app;
 }
 
