@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks, each side by side with the reference it is judged against:
 #   bench/run.sh            every benchmark
-#   bench/run.sh foundation opp add against the sqlite3 shell, opp list on 100,000 deals
+#   bench/run.sh foundation start-up and opp add against the sqlite3 shell (with and without a
+#                           config file), opp list on 100,000 deals
 #   bench/run.sh bulk       opp list --where, opp edit --where and its undo on 100,000 deals
 #   bench/run.sh forecast   report forecast on 1,000,000 deals against one sqlite3 aggregate
 #   bench/run.sh in         report forecast --in EUR on 1,000,000 deals in three currencies
