@@ -51,7 +51,7 @@ struct JournalState {
     std::unordered_map<std::string, std::int64_t> floors;
     std::string sequences_before;
     // The rows recorded so far, written to change_row before the commit; `failed` when one could
-    // not be (out of memory), which fails the commit.
+    // not be (out of memory, or SQLite could not read a value), which fails the commit.
     // A value as stored: NULL, an integer, a real, or text (a blob's bytes as text).
     using Stored = std::variant<std::monostate, std::int64_t, double, std::string>;
     struct Row {

@@ -224,7 +224,10 @@ void finish(Connection& connection) {
     auto& state = connection.journal;
     if (!state.change_set) return;
     state.recording = false;
-    if (state.failed) throw runtime_failure("could not record the change for undo: out of memory");
+    if (state.failed)
+        throw runtime_failure(
+            "could not record this change for funnel undo (out of memory, or a row SQLite could "
+            "not read); nothing was written");
     auto& db = connection.db;
     const std::int64_t id = *state.change_set;
     bool changed = state.undoes.has_value() || !state.rows.empty();
