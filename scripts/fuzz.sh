@@ -28,7 +28,10 @@ mkdir -p fuzz/crashes
 export build limit scratch
 # Each target runs under its sanitizers; a leak report on exit is a failure too. A failure
 # exits 1, not 255, so that xargs goes on with the other targets and reports them all.
-printf '%s\n' date amount csv dump ical option filter | xargs -P 2 -I{} sh -c '
+# The targets are those fuzz/CMakeLists.txt builds.
+targets=$(cd "$build/fuzz" && ls -- *_fuzz | sed 's/_fuzz$//')
+[ -n "$targets" ] || { echo "fuzz: no targets in $build/fuzz" >&2; exit 1; }
+printf '%s\n' $targets | xargs -P 2 -I{} sh -c '
     mkdir -p "$scratch/{}"
     started=$(date +%s)
     if "$build/fuzz/{}_fuzz" "$scratch/{}" "fuzz/corpus/{}" $limit \
